@@ -1,0 +1,185 @@
+/**
+ * Binding and unbinding (drivers/base/dd.c, bus.c, driver.c).
+ *
+ * Bind (`really_probe`): the driver's `probe()`; on failure `remove()` is not
+ * called and every devres acquired during probe is released newest first.
+ * Unbind (`__device_release_driver`): `remove()`, then devres torn down in
+ * the device's unbind mode, then driver data cleared, then the leak check.
+ */
+import { releaseAllAndCheck } from '../devres/teardown.js';
+import { KernelError } from '../kernel/errno.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Task } from '../kernel/task.js';
+import { BoundDevice, BusType, type Device, type Driver, type UnbindMode } from './device.js';
+
+/** `bus_register()`: a new bus type. Context: any. */
+export function busRegister(
+  k: Kernel,
+  name: string,
+  match?: (dev: Device, drv: Driver) => boolean,
+  mode: UnbindMode = 'two-phase',
+): BusType {
+  return new BusType(k, name, match, mode);
+}
+
+/** The device the current task is probing or removing, if any (resources made now belong to it). */
+export function currentBindingDevice(k: Kernel): Device | null {
+  const t = k.current;
+  return t === null ? null : ((t.bindingDevice as Device | null) ?? null);
+}
+
+async function withBinding<T>(k: Kernel, dev: Device, fn: () => Promise<T>): Promise<T> {
+  const t = k.current as Task;
+  const prev = t.bindingDevice;
+  t.bindingDevice = dev;
+  try {
+    return await fn();
+  } finally {
+    t.bindingDevice = prev;
+  }
+}
+
+/**
+ * Binds `drv` to `dev` (`device_driver_attach`). Throws the probe's error
+ * after undoing its devres; `-EBUSY` if the device is already bound.
+ * Context: may sleep.
+ */
+export async function deviceBind(dev: Device, drv: Driver): Promise<BoundDevice> {
+  const k = dev.kernel;
+  await dev.lock.lock();
+  try {
+    if (dev.driver !== null) throw new KernelError('EBUSY', `${dev} is already bound to ${dev.driver.name}`);
+    const bound = new BoundDevice(dev, dev.nextGeneration());
+    dev.driver = drv;
+    dev.bound = bound;
+    k.trace('probe', `${drv.name} ${dev.name}`);
+    try {
+      await withBinding(k, dev, () => drv.probe(dev, bound));
+    } catch (e) {
+      k.trace('probe_failed', `${drv.name} ${dev.name}: ${e instanceof Error ? e.message : String(e)}`);
+      await withBinding(k, dev, () => releaseAllAndCheck(dev));
+      dev.driver = null;
+      dev.bound = null;
+      dev.driverData = null;
+      throw e;
+    }
+    k.trace('bound', `${drv.name} ${dev.name}`);
+    return bound;
+  } finally {
+    dev.lock.unlock();
+  }
+}
+
+/**
+ * Unbinds `dev` from its driver (`device_release_driver`): `remove()`, devres
+ * teardown, driver data cleared, leak check. No-op when unbound.
+ * Context: may sleep.
+ */
+export async function deviceReleaseDriver(dev: Device): Promise<void> {
+  const k = dev.kernel;
+  await dev.lock.lock();
+  try {
+    const drv = dev.driver;
+    const bound = dev.bound;
+    if (drv === null || bound === null) return;
+    k.trace('remove', `${drv.name} ${dev.name}`);
+    await withBinding(k, dev, async () => {
+      if (drv.remove) await drv.remove(dev, bound);
+      await releaseAllAndCheck(dev);
+    });
+    dev.driver = null;
+    dev.bound = null;
+    dev.driverData = null;
+    k.trace('unbound', `${drv.name} ${dev.name}`);
+  } finally {
+    dev.lock.unlock();
+  }
+}
+
+function matches(dev: Device, drv: Driver): boolean {
+  return dev.bus.matchFn(dev, drv);
+}
+
+/** Tries each matching driver in registration order; probe errors are logged (trace), not thrown, as in `__device_attach`. */
+async function attach(dev: Device): Promise<boolean> {
+  for (const drv of dev.bus.drivers) {
+    if (dev.driver !== null) return true;
+    if (!matches(dev, drv)) continue;
+    try {
+      await deviceBind(dev, drv);
+      return true;
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+  }
+  return dev.driver !== null;
+}
+
+/**
+ * `device_add()` + `bus_probe_device()`: registers `dev` on its bus and binds
+ * it to the first matching driver that probes successfully.
+ * Returns true if bound. Context: may sleep.
+ */
+export async function deviceAdd(dev: Device): Promise<boolean> {
+  if (dev.registered) throw new KernelError('EEXIST', `${dev} already added`);
+  dev.registered = true;
+  dev.bus.devices.push(dev);
+  dev.kernel.trace('device_add', dev.toString());
+  return attach(dev);
+}
+
+/** `device_del()`: unbinds, then removes `dev` from its bus. Context: may sleep. */
+export async function deviceDel(dev: Device): Promise<void> {
+  await deviceReleaseDriver(dev);
+  const i = dev.bus.devices.indexOf(dev);
+  if (i >= 0) dev.bus.devices.splice(i, 1);
+  dev.registered = false;
+  dev.kernel.trace('device_del', dev.toString());
+}
+
+/**
+ * `driver_register()`: adds `drv` to its bus and binds it to every unbound
+ * matching device. `-EBUSY` if a driver of that name is registered.
+ * Context: may sleep.
+ */
+export async function driverRegister(bus: BusType, drv: Driver): Promise<void> {
+  if (bus.drivers.some((d) => d.name === drv.name)) {
+    throw new KernelError('EBUSY', `driver_register: Driver '${drv.name}' is already registered, aborting...`);
+  }
+  bus.drivers.push(drv);
+  bus.kernel.trace('driver_register', drv.name);
+  for (const dev of [...bus.devices]) if (dev.driver === null && matches(dev, drv)) await attachOne(dev, drv);
+}
+
+async function attachOne(dev: Device, drv: Driver): Promise<void> {
+  try {
+    await deviceBind(dev, drv);
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+  }
+}
+
+/** `driver_unregister()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
+export async function driverUnregister(bus: BusType, drv: Driver): Promise<void> {
+  for (const dev of [...bus.devices]) if (dev.driver === drv) await deviceReleaseDriver(dev);
+  const i = bus.drivers.indexOf(drv);
+  if (i >= 0) bus.drivers.splice(i, 1);
+  bus.kernel.trace('driver_unregister', drv.name);
+}
+
+/**
+ * A bound device as a scope: `await using b = await bindScope(dev, drv)`
+ * binds now and unbinds at scope exit. Context: may sleep.
+ */
+export async function bindScope(dev: Device, drv: Driver): Promise<AsyncDisposable & { bound: BoundDevice }> {
+  const bound = await deviceBind(dev, drv);
+  return {
+    bound,
+    [Symbol.asyncDispose]: () => deviceReleaseDriver(dev),
+  };
+}
+
+/** True while `bound` is the token of the device's current binding. */
+export function boundIsCurrent(bound: BoundDevice): boolean {
+  return bound.dev.bound === bound;
+}

@@ -1,0 +1,185 @@
+/**
+ * Device-managed resources (drivers/base/devres.c): the per-device list of
+ * things to undo at unbind, newest first, and the actions API.
+ */
+import type { Device, UnbindMode } from '../device/device.js';
+import { KernelError } from '../kernel/errno.js';
+import { captureStack } from '../sanitizer/sanitizer.js';
+import type { ManagedResource, ResourceNode } from './node.js';
+
+/** An action as `devm_add_action` takes it: `void (*action)(void *)`. It may sleep (return a promise). */
+export type DevmAction<D = unknown> = (data: D) => void | Promise<void>;
+
+/**
+ * Registers `res` on `dev`'s devres list under the lifecycle contract.
+ * The building block of every `devm*`/`pcim*` function.
+ * Context: any. Errors: `-ENOMEM` (fault injection), nothing registered.
+ */
+export function devresAdd(dev: Device, res: ManagedResource): ResourceNode {
+  return addNode(dev, res, null, undefined);
+}
+
+function addNode(
+  dev: Device,
+  res: ManagedResource,
+  action: ((data: unknown) => unknown) | null,
+  data: unknown,
+): ResourceNode {
+  const k = dev.kernel;
+  if (k.allocFails()) throw new KernelError('ENOMEM', `devres_alloc for ${res.name} on ${dev}`);
+  const node: ResourceNode = {
+    kind: 'resource',
+    res,
+    action,
+    data,
+    state: 'live',
+    acquiredStack: captureStack(k.sanitizer.mode, 3),
+  };
+  dev.devres.push(node);
+  k.trace('devres_add', `${dev.name}: ${res.name}`);
+  return node;
+}
+
+/**
+ * `devm_add_action()`: calls `action(data)` at unbind (in the release phase).
+ * Context: any. Errors: `-ENOMEM`; the action is then not called.
+ */
+export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action.name || 'action'): void {
+  addNode(dev, { name: `action ${name}`, release: () => action(data) }, action as (d: unknown) => unknown, data);
+}
+
+/**
+ * `devm_add_action_or_reset()`: as {@link devmAddAction}, but when adding
+ * fails the action runs at once and the error is thrown.
+ * Context: may sleep (when the action does). Errors: `-ENOMEM`.
+ */
+export async function devmAddActionOrReset<D>(
+  dev: Device,
+  action: DevmAction<D>,
+  data: D,
+  name = action.name || 'action',
+): Promise<void> {
+  try {
+    devmAddAction(dev, action, data, name);
+  } catch (e) {
+    await action(data);
+    throw e;
+  }
+}
+
+function findAction(dev: Device, action: DevmAction<never>, data: unknown): number {
+  for (let i = dev.devres.length - 1; i >= 0; i--) {
+    const n = dev.devres[i];
+    if (n?.kind === 'resource' && n.action === action && n.data === data && n.state === 'live') return i;
+  }
+  return -1;
+}
+
+/**
+ * `devm_remove_action()`: drops the newest entry matching (action, data)
+ * without calling it. Warns when nothing matches. Context: any.
+ */
+export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D): void {
+  const i = findAction(dev, action as DevmAction<never>, data);
+  if (i < 0) {
+    dev.kernel.warn(dev.name, `devm_remove_action: no action ${action.name || '(anonymous)'} on ${dev}`);
+    return;
+  }
+  dev.devres.splice(i, 1);
+}
+
+/**
+ * `devm_release_action()`: drops the newest entry matching (action, data)
+ * and calls it now. Warns when nothing matches. Context: may sleep.
+ */
+export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, data: D): Promise<void> {
+  const i = findAction(dev, action as DevmAction<never>, data);
+  if (i < 0) {
+    dev.kernel.warn(dev.name, `devm_release_action: no action ${action.name || '(anonymous)'} on ${dev}`);
+    return;
+  }
+  const [node] = dev.devres.splice(i, 1) as [ResourceNode];
+  await fenceNode(dev, node);
+  await releaseNode(dev, node);
+}
+
+/**
+ * Fences and releases the entry holding `res` now, and drops it from the
+ * list (as `devm_iounmap`, `devm_free_irq` do). Returns false, with a warning,
+ * when `res` is not on the list. Context: may sleep.
+ */
+export async function devresReleaseResource(dev: Device, res: ManagedResource): Promise<boolean> {
+  const i = dev.devres.findIndex((n) => n.kind === 'resource' && n.res === res);
+  if (i < 0) {
+    dev.kernel.warn(dev.name, `devres: ${res.name} is not managed by ${dev}`);
+    return false;
+  }
+  const [node] = dev.devres.splice(i, 1) as [ResourceNode];
+  await fenceNode(dev, node);
+  await releaseNode(dev, node);
+  return true;
+}
+
+/** Drops the entry holding `res` without running it (`devres_remove`). Returns false if absent. Context: any. */
+export function devresRemoveResource(dev: Device, res: ManagedResource): boolean {
+  const i = dev.devres.findIndex((n) => n.kind === 'resource' && n.res === res);
+  if (i < 0) return false;
+  dev.devres.splice(i, 1);
+  return true;
+}
+
+/** @internal Runs the fence step of a node once. */
+export async function fenceNode(dev: Device, node: ResourceNode): Promise<void> {
+  if (node.state !== 'live') return;
+  if (node.res.fence) {
+    dev.kernel.trace('devres_fence', `${dev.name}: ${node.res.name}`);
+    await node.res.fence();
+  }
+  node.state = 'fenced';
+}
+
+/** @internal Runs the release step of a node; a second release is a `double-release` report. */
+export async function releaseNode(dev: Device, node: ResourceNode): Promise<void> {
+  const k = dev.kernel;
+  if (node.state === 'released') {
+    k.sanitizer.report({
+      kind: 'double-release',
+      title: `BUG: KASAN: double-free in devres release of ${node.res.name}`,
+      resource: node.res.name,
+      detail: `${node.res.name} on ${dev} was already released`,
+      stacks: { ...k.stack(), ...(node.acquiredStack ? { acquired: node.acquiredStack } : {}) },
+    });
+    return;
+  }
+  node.state = 'released';
+  k.trace('devres_release', `${dev.name}: ${node.res.name}`);
+  await node.res.release();
+}
+
+/**
+ * Tears down `nodes` (given oldest first) in `mode`: `two-phase` fences all
+ * newest first, then releases all newest first; `lifo` fences and releases
+ * each newest first. Returns the number of resources released.
+ */
+export async function releaseNodes(dev: Device, nodes: readonly ResourceNode[], mode: UnbindMode): Promise<number> {
+  const newestFirst = [...nodes].reverse();
+  if (mode === 'two-phase') {
+    for (const n of newestFirst) await fenceNode(dev, n);
+    for (const n of newestFirst) await releaseNode(dev, n);
+  } else {
+    for (const n of newestFirst) {
+      await fenceNode(dev, n);
+      await releaseNode(dev, n);
+    }
+  }
+  return newestFirst.length;
+}
+
+/**
+ * `devres_release_all()`: empties the list and tears every resource down in
+ * the device's unbind mode. Returns the number released. Context: may sleep.
+ */
+export async function devresReleaseAll(dev: Device): Promise<number> {
+  const nodes = dev.devres.splice(0).filter((n): n is ResourceNode => n.kind === 'resource');
+  return releaseNodes(dev, nodes, dev.mode);
+}

@@ -1,0 +1,73 @@
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../task.js';
+
+/**
+ * `struct mutex`, with strict FIFO hand-off: `unlock()` passes ownership to
+ * the longest waiter, so waiters acquire in arrival order and a releasing
+ * task cannot barge back in. (The kernel's mutex allows optimistic spinning
+ * and only hands off after a waiter starves; quiesce always hands off, which
+ * keeps interleavings explainable.)
+ */
+export class Mutex {
+  private owner: Task | null = null;
+  private readonly waiters: Task[] = [];
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly name = 'mutex',
+  ) {}
+
+  /** `mutex_lock()`. Context: may sleep. */
+  async lock(): Promise<void> {
+    const k = this.kernel;
+    if (!k.mightSleep(`mutex_lock ${this.name}`)) return;
+    await k.yield();
+    const me = k.current as Task;
+    if (this.owner === me) {
+      k.warn(this.name, `possible recursive locking detected: ${me.name}/${me.pid} already holds ${this.name}`);
+    }
+    if (this.owner === null) {
+      this.owner = me;
+      return;
+    }
+    this.waiters.push(me);
+    while (this.owner !== me) await k.block(`mutex ${this.name}`);
+  }
+
+  /** `mutex_trylock()`: true if acquired. Context: task. */
+  trylock(): boolean {
+    const me = this.kernel.current;
+    if (me === null) throw new Error(`mutex_trylock ${this.name}: outside a task`);
+    if (this.owner !== null) return false;
+    this.owner = me;
+    return true;
+  }
+
+  /** `mutex_unlock()`: hands the lock to the first waiter. Unlocking a mutex one does not own warns. Context: task. */
+  unlock(): void {
+    const me = this.kernel.current;
+    if (this.owner === null || this.owner !== me) {
+      this.kernel.warn(this.name, `DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current) in mutex_unlock ${this.name}`);
+      if (this.owner === null) return;
+    }
+    const next = this.waiters.shift() ?? null;
+    this.owner = next;
+    if (next !== null) this.kernel.wake(next);
+  }
+
+  /** `mutex_is_locked()`. */
+  isLocked(): boolean {
+    return this.owner !== null;
+  }
+
+  /** Runs `fn` with the mutex held (`guard(mutex)` in C). Context: may sleep. */
+  async with<T>(fn: () => Promise<T> | T): Promise<T> {
+    await this.lock();
+    try {
+      return await fn();
+    } finally {
+      this.unlock();
+    }
+  }
+}
+

@@ -1,0 +1,58 @@
+import type { Kernel } from '../kernel.js';
+import { sleepNs } from './sleep.js';
+import { WaitQueue } from './wait-queue.js';
+
+/**
+ * RCU (tree RCU, non-preemptible flavour): read-side sections are atomic
+ * (sleeping inside one is a `sleep-in-atomic` report) and
+ * `synchronizeRcu()` waits for every reader that was inside a section when
+ * it was called, and for no reader that started later.
+ */
+interface RcuState {
+  readonly readers: Set<{ open: boolean }>;
+  readonly wq: WaitQueue;
+}
+
+const KEY = Symbol('rcu');
+
+function state(k: Kernel): RcuState {
+  return k.subsystem(KEY, () => ({ readers: new Set(), wq: new WaitQueue(k, 'rcu grace period') }));
+}
+
+/** `rcu_read_lock()`. Context: any; nests. */
+export function rcuReadLock(k: Kernel): void {
+  const r = k.rcuEnter();
+  if (r !== null) state(k).readers.add(r);
+}
+
+/** `rcu_read_unlock()`. Context: any. An unbalanced unlock warns. */
+export function rcuReadUnlock(k: Kernel): void {
+  if (k.rcuExit()) {
+    const s = state(k);
+    for (const r of s.readers) if (!r.open) s.readers.delete(r);
+    s.wq.wakeUp();
+  }
+}
+
+/**
+ * `synchronize_rcu()`: waits for all pre-existing readers, then for the rest
+ * of a grace period (`rcuGracePeriodNs` of virtual time from the call).
+ * Context: may sleep.
+ */
+export async function synchronizeRcu(k: Kernel): Promise<void> {
+  if (!k.mightSleep('synchronize_rcu')) return;
+  const start = k.now;
+  const s = state(k);
+  const snapshot = [...s.readers].filter((r) => r.open);
+  k.trace('synchronize_rcu', `${snapshot.length} pre-existing reader(s)`);
+  await s.wq.waitEvent(() => snapshot.every((r) => !r.open), 'synchronize_rcu');
+  const rest = start + k.rcuGracePeriodNs - k.now;
+  if (rest > 0) await sleepNs(k, rest, 'synchronize_rcu');
+}
+
+/** Number of RCU readers currently inside a section (for tests and leak checks). */
+export function rcuReaders(k: Kernel): number {
+  let n = 0;
+  for (const r of state(k).readers) if (r.open) n++;
+  return n;
+}

@@ -1,0 +1,28 @@
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../task.js';
+import { timerEntry } from '../timer-queue.js';
+
+/**
+ * `schedule_timeout_uninterruptible()` in ns: sleeps `ns` of virtual time.
+ * Context: may sleep.
+ */
+export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout'): Promise<void> {
+  if (!k.mightSleep(what)) return;
+  if (!(ns >= 0)) throw new RangeError(`${what}: negative timeout`);
+  const me = k.current as Task;
+  const until = k.now + ns;
+  const e = timerEntry(`${what} ${me.name}/${me.pid}`, me.cpu, () => k.wake(me));
+  k.armTimer(e, until);
+  while (k.now < until) await k.block(what);
+  k.cancelTimer(e);
+}
+
+/** `msleep()`: sleeps `ms` milliseconds of virtual time. Context: may sleep. */
+export function msleep(k: Kernel, ms: number): Promise<void> {
+  return sleepNs(k, ms * 1_000_000, 'msleep');
+}
+
+/** `usleep_range()`: sleeps `min` microseconds (quiesce takes the lower bound). Context: may sleep. */
+export function usleepRange(k: Kernel, min: number, _max: number): Promise<void> {
+  return sleepNs(k, min * 1000, 'usleep_range');
+}

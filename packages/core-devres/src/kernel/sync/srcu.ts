@@ -1,0 +1,48 @@
+import type { Kernel } from '../kernel.js';
+import { WaitQueue } from './wait-queue.js';
+
+/**
+ * `struct srcu_struct`: sleepable RCU. Readers may sleep; the read lock
+ * returns a token to pass back to unlock. `synchronizeSrcu()` waits for the
+ * readers present when it is called, not for later ones.
+ */
+export class Srcu {
+  private nextToken = 1;
+  private readonly open = new Set<number>();
+  private readonly wq: WaitQueue;
+
+  /** `init_srcu_struct()`. */
+  constructor(
+    private readonly kernel: Kernel,
+    readonly name = 'srcu',
+  ) {
+    this.wq = new WaitQueue(kernel, `srcu ${name}`);
+  }
+
+  /** `srcu_read_lock()`: returns the token for {@link srcuReadUnlock}. Context: any. */
+  srcuReadLock(): number {
+    const t = this.nextToken++;
+    this.open.add(t);
+    return t;
+  }
+
+  /** `srcu_read_unlock()`. An unknown token warns. Context: any. */
+  srcuReadUnlock(token: number): void {
+    if (!this.open.delete(token)) {
+      this.kernel.warn(this.name, `srcu_read_unlock() with unknown index ${token}`);
+      return;
+    }
+    this.wq.wakeUp();
+  }
+
+  /** Readers currently inside. */
+  get readers(): number {
+    return this.open.size;
+  }
+
+  /** `synchronize_srcu()`: waits for every reader present at the call. Context: may sleep. */
+  async synchronizeSrcu(): Promise<void> {
+    const snapshot = [...this.open];
+    await this.wq.waitEvent(() => snapshot.every((t) => !this.open.has(t)), `synchronize_srcu ${this.name}`);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../task.js';
+
+/**
+ * A wait queue (`wait_queue_head_t`): tasks sleep on it until a condition
+ * holds; `wakeUp` makes every sleeper re-check its condition.
+ */
+export class WaitQueue {
+  private readonly sleepers = new Set<Task>();
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly name: string,
+  ) {}
+
+  /** Number of tasks sleeping on the queue. */
+  get waiters(): number {
+    return this.sleepers.size;
+  }
+
+  /**
+   * `wait_event()`: sleeps until `cond()` is true. Always a scheduling point,
+   * even when `cond()` already holds. Context: task, may sleep; from atomic
+   * context reports `sleep-in-atomic` and returns without waiting.
+   */
+  async waitEvent(cond: () => boolean, what = `wait_event ${this.name}`): Promise<void> {
+    const k = this.kernel;
+    if (!k.mightSleep(what)) return;
+    await k.yield();
+    while (!cond()) {
+      const me = k.current as Task;
+      this.sleepers.add(me);
+      try {
+        await k.block(this.name);
+      } finally {
+        this.sleepers.delete(me);
+      }
+    }
+  }
+
+  /** `wake_up_all()`: every sleeper re-checks its condition. Context: any. */
+  wakeUp(): void {
+    for (const t of this.sleepers) this.kernel.wake(t);
+  }
+
+  /** Wakes the longest sleeper only (used for FIFO hand-off). Context: any. */
+  wakeOne(): void {
+    const first = this.sleepers.values().next();
+    if (!first.done) this.kernel.wake(first.value);
+  }
+}

@@ -1,0 +1,2 @@
+/** @quiesce/hrtimer: High-resolution timers on the simulated kernel clock, with per-CPU timer bases. */
+export {};

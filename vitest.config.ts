@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/** Every package under packages/. Keep in sync with tsconfig.json references. */
+const packages = ['core-devres', 'module-loader', 'pci-emu', 'hrtimer', 'workqueue', 'miscdev'] as const;
+
+const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * `@quiesce/<name>` -> packages/<name>/src/index.ts, so tests run against the
+ * TypeScript sources with no build step. Exact-match regexes, so a deep import
+ * such as `@quiesce/core-devres/foo` is not silently rewritten.
+ */
+const alias = packages.map((name) => ({
+  find: new RegExp(`^@quiesce/${name}$`),
+  replacement: fromRoot(`./packages/${name}/src/index.ts`),
+}));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    passWithNoTests: true,
+    projects: [
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: {
+          name: `@quiesce/${name}`,
+          include: [`packages/${name}/test/**/*.test.ts`],
+        },
+      })),
+      {
+        extends: true as const,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+});
