@@ -16,6 +16,7 @@ export {
   type Strategy,
   type TraceEvent,
 } from './kernel/kernel.js';
+export { callbackRunnable } from './kernel/callback.js';
 export { type ModuleOwner, type ModuleState, modulePutOwner, type Owner, symbolName, tryModuleGetOwner } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
 export { Completion } from './kernel/sync/completion.js';

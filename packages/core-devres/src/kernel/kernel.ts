@@ -361,6 +361,20 @@ export class Kernel {
     return this.parkWith(t);
   }
 
+  /**
+   * Parks the current task as an idle daemon (a kworker waiting for work):
+   * like {@link Kernel.block}, but a run where only idle tasks are blocked
+   * ends `idle`, not `deadlock`. Context: task.
+   */
+  idleWait(reason: string): Promise<void> {
+    const t = this.currentTask;
+    if (t === null || this.atomicDepth > 0) throw new Error(`idleWait(${reason}) outside a task`);
+    t.idle = true;
+    t.state = 'blocked';
+    t.waitingOn = reason;
+    return this.parkWith(t);
+  }
+
   /** `cond_resched()`: a scheduling point without blocking. Context: task. */
   yield(): Promise<void> {
     const t = this.currentTask;
@@ -373,6 +387,7 @@ export class Kernel {
   wake(t: Task): void {
     if (t.state !== 'blocked') return;
     t.state = 'runnable';
+    t.idle = false;
     t.waitingOn = null;
     this.runq.push(t);
   }
@@ -557,7 +572,7 @@ export class Kernel {
 
   private blockedTasks(): BlockedTask[] {
     return this.tasks
-      .filter((t) => t.state === 'blocked')
+      .filter((t) => t.state === 'blocked' && !t.idle)
       .map((t) => ({ pid: t.pid, name: t.name, waitingOn: t.waitingOn ?? '?' }));
   }
 

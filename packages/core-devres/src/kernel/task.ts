@@ -13,6 +13,8 @@ export class Task<T = unknown> {
   state: TaskState = 'runnable';
   /** What a blocked task waits on (`mutex edu_lock`, `completion dma_done`). */
   waitingOn: string | null = null;
+  /** Blocked in an idle wait (a kworker with no work): not counted as deadlocked. */
+  idle = false;
   /** Atomic sections held by the task (spinlocks, preempt_disable). */
   preemptCount = 0;
   /** RCU read-side nesting (sleeping inside is a bug). */
