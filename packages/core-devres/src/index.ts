@@ -4,42 +4,6 @@
  * handles and the sanitizer.
  */
 
-// Runtime
-export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
-export {
-  type BlockedTask,
-  type Candidate,
-  type ChoicePoint,
-  Kernel,
-  type KernelOptions,
-  type RunResult,
-  type Strategy,
-  type TraceEvent,
-} from './kernel/kernel.js';
-export { callbackRunnable } from './kernel/callback.js';
-export { type ModuleOwner, type ModuleState, modulePutOwner, type Owner, symbolName, tryModuleGetOwner } from './kernel/owner.js';
-export { Rng } from './kernel/rng.js';
-export { Completion } from './kernel/sync/completion.js';
-export { Mutex } from './kernel/sync/mutex.js';
-export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
-export { msleep, sleepNs, usleepRange } from './kernel/sync/sleep.js';
-export { SpinLock } from './kernel/sync/spinlock.js';
-export { Srcu } from './kernel/sync/srcu.js';
-export { WaitQueue } from './kernel/sync/wait-queue.js';
-export { Task, type TaskState } from './kernel/task.js';
-export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
-
-// Sanitizer
-export {
-  type ContextInfo,
-  formatReport,
-  type ReportKind,
-  type ReportStacks,
-  SanitizerPanic,
-  type SanitizerReport,
-} from './sanitizer/report.js';
-export { captureStack, type ReportInput, Sanitizer, type SanitizerMode } from './sanitizer/sanitizer.js';
-
 // Device model
 export {
   bindScope,
@@ -64,7 +28,6 @@ export {
   trackResource,
   type UnbindMode,
 } from './device/device.js';
-
 // devres and the lifecycle contract
 export {
   type DevmAction,
@@ -90,3 +53,44 @@ export {
 export type { DevresNode, GroupId, ManagedResource, ResourceNode, ResourceState } from './devres/node.js';
 export { Revocable, RevocableGuard } from './devres/revocable.js';
 export { releaseAllAndCheck } from './devres/teardown.js';
+export { callbackRunnable } from './kernel/callback.js';
+// Runtime
+export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
+export {
+  type BlockedTask,
+  type Candidate,
+  type ChoicePoint,
+  Kernel,
+  type KernelOptions,
+  type RunResult,
+  type Strategy,
+  type TraceEvent,
+} from './kernel/kernel.js';
+export {
+  type ModuleOwner,
+  type ModuleState,
+  modulePutOwner,
+  type Owner,
+  symbolName,
+  tryModuleGetOwner,
+} from './kernel/owner.js';
+export { Rng } from './kernel/rng.js';
+export { Completion } from './kernel/sync/completion.js';
+export { Mutex } from './kernel/sync/mutex.js';
+export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
+export { msleep, sleepNs, usleepRange } from './kernel/sync/sleep.js';
+export { SpinLock } from './kernel/sync/spinlock.js';
+export { Srcu } from './kernel/sync/srcu.js';
+export { WaitQueue } from './kernel/sync/wait-queue.js';
+export { Task, type TaskState } from './kernel/task.js';
+export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
+// Sanitizer
+export {
+  type ContextInfo,
+  formatReport,
+  type ReportKind,
+  type ReportStacks,
+  SanitizerPanic,
+  type SanitizerReport,
+} from './sanitizer/report.js';
+export { captureStack, type ReportInput, Sanitizer, type SanitizerMode } from './sanitizer/sanitizer.js';

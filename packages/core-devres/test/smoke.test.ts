@@ -1,5 +1,5 @@
+import { Completion, Kernel, Mutex, msleep } from '@quiesce/core-devres';
 import { describe, expect, it } from 'vitest';
-import { Completion, Kernel, msleep, Mutex } from '@quiesce/core-devres';
 
 describe('smoke', () => {
   it('runs tasks and sleeps', async () => {

@@ -7,10 +7,11 @@
  * - Bind and unbind of one device are serialised by `dev.lock` (the
  *   `device_lock()` of drivers/base/dd.c).
  */
+
+import type { DevresNode } from '../devres/node.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Owner } from '../kernel/owner.js';
 import { Mutex } from '../kernel/sync/mutex.js';
-import type { DevresNode } from '../devres/node.js';
 
 /**
  * How unbind tears devres down. `two-phase`: every fence newest first, then

@@ -11,7 +11,7 @@
  *   No flag is read, because a bound device cannot be unbound under a caller
  *   that holds the proof.
  */
-import { type BoundDevice, type Device } from '../device/device.js';
+import type { BoundDevice, Device } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
 import { devresAdd } from './devres.js';
 import { Revocable, type RevocableGuard } from './revocable.js';
@@ -47,7 +47,8 @@ export class Devres<T> {
 
   /** The value, given proof that `dev` is bound. Errors: `-EINVAL` for another device's proof. Context: any. */
   access(bound: BoundDevice): T {
-    if (bound.dev !== this.dev) throw new KernelError('EINVAL', `Devres ${this.name}: proof is for ${bound.dev}, not ${this.dev}`);
+    if (bound.dev !== this.dev)
+      throw new KernelError('EINVAL', `Devres ${this.name}: proof is for ${bound.dev}, not ${this.dev}`);
     return this.value;
   }
 

@@ -5,8 +5,8 @@
  */
 import type { Device } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
-import type { GroupId, ResourceNode } from './node.js';
 import { releaseNodes } from './devres.js';
+import type { GroupId, ResourceNode } from './node.js';
 
 /** Finds the open marker of `id`, or of the newest still-open group when `id` is null. */
 function findGroup(dev: Device, id: GroupId | null): { open: number; close: number } | null {
@@ -108,4 +108,3 @@ export class DevresGroupScope implements AsyncDisposable {
 export function devresGroupScope(dev: Device): DevresGroupScope {
   return new DevresGroupScope(dev);
 }
-

@@ -27,9 +27,7 @@ import { type TimerEntry, TimerQueue, timerEntry } from './timer-queue.js';
 export type Strategy = 'fifo' | 'random' | 'pct';
 
 /** One candidate at a scheduling decision. */
-export type Candidate =
-  | { kind: 'task'; pid: number; name: string }
-  | { kind: 'atomic'; label: string; cpu: number };
+export type Candidate = { kind: 'task'; pid: number; name: string } | { kind: 'atomic'; label: string; cpu: number };
 
 /** What a custom chooser sees at a decision point. */
 export interface ChoicePoint {
@@ -155,7 +153,10 @@ export class Kernel {
     this.pctDepth = opts.pctDepth ?? 3;
     const pctSteps = opts.pctSteps ?? 1000;
     for (let i = 1; i < this.pctDepth; i++) this.pctChangePoints.set(1 + this.rng.below(pctSteps), i);
-    this.sanitizer = new Sanitizer(opts.sanitizer ?? 'report', () => ({ context: this.contextInfo(), time: this.nowNs }));
+    this.sanitizer = new Sanitizer(opts.sanitizer ?? 'report', () => ({
+      context: this.contextInfo(),
+      time: this.nowNs,
+    }));
   }
 
   // ---------------------------------------------------------------- clock
@@ -176,6 +177,11 @@ export class Kernel {
   /** Disarms `entry`. Returns true if it was armed. O(log n). Context: any. */
   cancelTimer(entry: TimerEntry): boolean {
     return this.timers.remove(entry);
+  }
+
+  /** Scheduler steps taken since the kernel was made (task steps and atomic events). */
+  get totalSteps(): number {
+    return this.stepCount;
   }
 
   /** Number of armed timer entries (all subsystems). */
@@ -448,7 +454,9 @@ export class Kernel {
     try {
       for (;;) {
         if (steps++ >= this.maxSteps) {
-          throw new Error(`Kernel.run: ${this.maxSteps} steps without going idle (a periodic timer or a livelock; use runFor)`);
+          throw new Error(
+            `Kernel.run: ${this.maxSteps} steps without going idle (a periodic timer or a livelock; use runFor)`,
+          );
         }
         const top = this.timers.peek();
         const due = top !== undefined && top.expires <= this.nowNs ? top : undefined;
@@ -592,13 +600,15 @@ export class Kernel {
   /** @internal Opens or nests an RCU read-side section in the current context; returns the new reader record if outermost. */
   rcuEnter(): { open: boolean } | null {
     if (this.atomicDepth > 0) {
-      if (this.atomicRcuDepth++ === 0) return (this.atomicRcuReader = { open: true });
-      return null;
+      if (this.atomicRcuDepth++ !== 0) return null;
+      this.atomicRcuReader = { open: true };
+      return this.atomicRcuReader;
     }
     const t = this.currentTask;
     if (t === null) throw new Error('rcu_read_lock() outside a task or atomic callback');
-    if (t.rcuDepth++ === 0) return (t.rcuReader = { open: true });
-    return null;
+    if (t.rcuDepth++ !== 0) return null;
+    t.rcuReader = { open: true };
+    return t.rcuReader;
   }
 
   /** @internal Leaves an RCU read-side section; returns true when the outermost one closed. */

@@ -1,4 +1,10 @@
-import { type ContextInfo, type ReportKind, type ReportStacks, SanitizerPanic, type SanitizerReport } from './report.js';
+import {
+  type ContextInfo,
+  type ReportKind,
+  type ReportStacks,
+  SanitizerPanic,
+  type SanitizerReport,
+} from './report.js';
 
 /**
  * `off`: production; nothing is collected and hot paths carry no check.
