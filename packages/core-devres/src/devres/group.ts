@@ -73,6 +73,16 @@ export async function devresReleaseGroup(dev: Device, id: GroupId | null = null)
   const end = g.close >= 0 ? g.close + 1 : dev.devres.length;
   const span = dev.devres.splice(g.open, end - g.open);
   const nodes = span.filter((n): n is ResourceNode => n.kind === 'resource');
+  // As remove_nodes(): only groups wholly inside the span go (both markers,
+  // or the open marker of a still-open group); the markers of a group that
+  // straddles the span's edge stay on the list.
+  const hasClose = (id: GroupId): boolean => dev.devres.some((n) => n.kind === 'group-close' && n.id === id);
+  const kept = span.filter((n) => {
+    if (n.kind === 'resource') return false;
+    const both = span.some((m) => m.kind !== n.kind && m.kind !== 'resource' && m.id === n.id);
+    return n.kind === 'group-open' ? !both && hasClose(n.id) : !both;
+  });
+  dev.devres.splice(g.open, 0, ...kept);
   return releaseNodes(dev, nodes, dev.mode);
 }
 

@@ -40,12 +40,19 @@ export class WaitQueue {
 
   /** `wake_up_all()`: every sleeper re-checks its condition. Context: any. */
   wakeUp(): void {
+    // A woken task leaves the queue at once (as autoremove_wake_function
+    // does), so a later wakeOne() reaches a sleeper that is still asleep.
     for (const t of this.sleepers) this.kernel.wake(t);
+    this.sleepers.clear();
   }
 
   /** Wakes the longest sleeper only (used for FIFO hand-off). Context: any. */
   wakeOne(): void {
     const first = this.sleepers.values().next();
-    if (!first.done) this.kernel.wake(first.value);
+    if (first.done) return;
+    // Dequeue it now: left on the queue until it runs, two wakeOne() calls in
+    // a row would both pick it and the second wake-up would be lost.
+    this.sleepers.delete(first.value);
+    this.kernel.wake(first.value);
   }
 }

@@ -1,0 +1,86 @@
+// Shared benchmark harness: runs tinybench tasks that each perform `ops`
+// operations per call (ns-scale work is batched in an inner loop, so the
+// ~40 ns per-call overhead of tinybench is amortised), and reports per-op
+// figures with their spread, sample count and ratio to a baseline measured
+// in the same run.
+import { Bench } from 'tinybench';
+
+export const quick = process.argv.includes('--quick');
+
+/** A sink every benchmark writes its results into, so the JIT cannot drop the work. */
+export const sink = { n: 0, b: 0n };
+
+/**
+ * @param {string} title
+ * @param {{name: string, ops: number, fn: () => void, baseline?: boolean}[]} tasks
+ * @param {{timeMs?: number, warmupMs?: number, rounds?: number}} [opts]
+ * Each round runs every task once (interleaved, so drift hits all alike);
+ * a task's figure is the median of its per-round means.
+ */
+export async function runSuite(title, tasks, opts = {}) {
+  const timeMs = quick ? 20 : (opts.timeMs ?? 300);
+  const warmupMs = quick ? 5 : (opts.warmupMs ?? 100);
+  const rounds = quick ? 1 : (opts.rounds ?? 3);
+  const perTask = new Map(tasks.map((t) => [t.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({ time: timeMs, warmupTime: warmupMs, name: title });
+    for (const t of tasks) bench.add(t.name, t.fn);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const res = task.result;
+      if (!res || res.state !== 'completed')
+        throw new Error(`${title}: ${task.name} did not complete (${res?.state}): ${res?.error ?? ''}`);
+      const t = tasks.find((x) => x.name === task.name);
+      perTask.get(task.name).push({
+        nsPerOp: (res.latency.mean * 1e6) / t.ops,
+        rme: res.latency.rme,
+        samples: res.latency.samplesCount,
+        p50: (res.latency.p50 * 1e6) / t.ops,
+        p75: (res.latency.p75 * 1e6) / t.ops,
+      });
+    }
+  }
+  const rows = tasks.map((t) => {
+    const runs = perTask
+      .get(t.name)
+      .slice()
+      .sort((a, b) => a.nsPerOp - b.nsPerOp);
+    const mid = runs[Math.floor(runs.length / 2)];
+    const roundSpread = runs.length > 1 ? ((runs.at(-1).nsPerOp - runs[0].nsPerOp) / mid.nsPerOp) * 100 : 0;
+    return {
+      name: t.name,
+      ops: t.ops,
+      nsPerOp: mid.nsPerOp,
+      rmePct: mid.rme,
+      roundSpreadPct: roundSpread,
+      samples: runs.reduce((s, r) => s + r.samples, 0),
+      rounds: runs.length,
+      baseline: !!t.baseline,
+    };
+  });
+  const base = rows.find((r) => r.baseline) ?? rows[0];
+  for (const r of rows) {
+    r.ratio = r.nsPerOp / base.nsPerOp;
+    r.ratioSpreadPct = Math.hypot(r.rmePct, base.rmePct);
+  }
+  return { title, baseline: base.name, rows };
+}
+
+/** Prints a suite as a fixed-width table. */
+export function printSuite(suite) {
+  const lines = [`\n## ${suite.title}  (ratio against ${suite.baseline}, same run)`];
+  lines.push(
+    `${'case'.padEnd(44)} ${'ns/op'.padStart(9)} ${'±rme'.padStart(7)} ${'rounds±'.padStart(8)} ${'samples'.padStart(8)} ${'ratio'.padStart(7)} ${'±'.padStart(6)}`,
+  );
+  for (const r of suite.rows) {
+    lines.push(
+      `${r.name.padEnd(44)} ${r.nsPerOp.toFixed(2).padStart(9)} ${`${r.rmePct.toFixed(1)}%`.padStart(7)} ${`${r.roundSpreadPct.toFixed(1)}%`.padStart(8)} ${String(r.samples).padStart(8)} ${`${r.ratio.toFixed(3)}x`.padStart(7)} ${`${r.ratioSpreadPct.toFixed(1)}%`.padStart(6)}`,
+    );
+  }
+  console.log(lines.join('\n'));
+}
+
+/** True when this module is the process entry point (`node suite.mjs`). */
+export function isMain(metaUrl) {
+  return process.argv[1] !== undefined && new URL(metaUrl).pathname === process.argv[1];
+}

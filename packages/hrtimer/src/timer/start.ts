@@ -1,0 +1,102 @@
+/**
+ * Arming: `hrtimer_start_range_ns()` and its wrappers.
+ *
+ * `hrtimer_start` on a queued timer restarts it (dequeue, then enqueue at the
+ * new expiry). On a timer whose callback is running it queues the timer
+ * while the callback goes on; the timer then does not migrate to another
+ * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
+ */
+import { ktimeAddSafe, HrtimerMode } from '../mode.js';
+import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
+import { type HrTimer, timerKernel } from './hrtimer.js';
+import { trackIfBinding } from './track.js';
+
+/**
+ * hrtimerStartRangeNs - (re)start an hrtimer.
+ * @param timer a set-up timer.
+ * @param tim expiry (ns): absolute with `HRTIMER_MODE_ABS`, relative to now with REL.
+ * @param deltaNs slack: the hard expiry is `tim + deltaNs`.
+ * @param mode ABS or REL, plus PINNED; the SOFT bit must match the setup
+ *   mode (a mismatch is a one-time `WARN_ON_ONCE`, as with `CONFIG_PREEMPT_RT=n`).
+ *
+ * Context: any (atomic included). Returns: nothing.
+ * Mirrors `hrtimer_start_range_ns`. Deliberate differences: the callback
+ * always runs at the soft expiry (the earliest point of the slack range,
+ * which the kernel may also pick: quiesce does not coalesce timers, so slack
+ * has no effect beyond `hrtimerGetExpires`); the timer goes on the caller's
+ * CPU base whether PINNED or not (the kernel may move a non-pinned timer to
+ * a busy CPU under NOHZ timer migration, which is not modelled). A timer
+ * fenced by its devm teardown is not armed: a `callback-after-fence` report.
+ */
+export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
+  const k = timerKernel(timer, 'hrtimer_start_range_ns');
+  if (!Number.isFinite(tim)) throw new RangeError(`hrtimer_start_range_ns: expiry must be a finite number of ns, got ${tim}`);
+  const st = hrtimerState(k);
+  if (((mode & HrtimerMode.SOFT) !== 0) !== timer.isSoft && !st.warnedSoftMismatch) {
+    st.warnedSoftMismatch = true;
+    k.warn(
+      `hrtimer ${timer.name}`,
+      'kernel/time/hrtimer.c: hrtimer_start_range_ns: WARN_ON_ONCE(!(mode & HRTIMER_MODE_SOFT) ^ !timer->is_soft)',
+    );
+  }
+  if (timer.fenced) {
+    refuseFenced(timer);
+    return;
+  }
+  const base = timer.base;
+  if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
+  if ((mode & HrtimerMode.REL) !== 0) tim = ktimeAddSafe(tim, k.now);
+  timer.softexpires = tim;
+  timer.expires = ktimeAddSafe(tim, deltaNs > 0 ? deltaNs : 0);
+  if (base.running !== timer) {
+    const cpu = thisCpu(k);
+    if (cpu !== base.cpu) {
+      // Migration: only an idle (not queued, not running) entry may change CPU.
+      k.cancelTimer(timer.entry);
+      timer.base = hrtimerClockBase(k, cpu, timer.isSoft);
+      timer.entry.cpu = cpu;
+    }
+  }
+  k.armTimer(timer.entry, tim);
+  if (st.tracing) k.trace('hrtimer_start', `${timer.name} expires=${tim} cpu=${timer.entry.cpu} mode=0x${mode.toString(16)}`);
+  trackIfBinding(k, timer);
+}
+
+/**
+ * hrtimerStart - (re)start an hrtimer with no slack.
+ * Context: any. Mirrors `hrtimer_start(timer, tim, mode)`; see {@link hrtimerStartRangeNs}.
+ */
+export function hrtimerStart(timer: HrTimer, tim: number, mode: HrtimerMode): void {
+  hrtimerStartRangeNs(timer, tim, 0, mode);
+}
+
+/**
+ * hrtimerStartExpires - (re)start at the expiry already set (by
+ * `hrtimerSetExpires`/`hrtimerForward`), mode ABS plus the given flags.
+ * Context: any. Mirrors `hrtimer_start_expires`.
+ */
+export function hrtimerStartExpires(timer: HrTimer, mode: HrtimerMode): void {
+  const soft = timer.softexpires;
+  hrtimerStartRangeNs(timer, soft, timer.expires - soft, mode & ~HrtimerMode.REL);
+}
+
+/**
+ * hrtimerRestart - restart at the current expiry, `HRTIMER_MODE_ABS`.
+ * Context: any. Mirrors `hrtimer_restart`.
+ */
+export function hrtimerRestart(timer: HrTimer): void {
+  hrtimerStartExpires(timer, timer.isSoft ? HrtimerMode.ABS_SOFT : HrtimerMode.ABS);
+}
+
+function refuseFenced(timer: HrTimer): void {
+  const k = timer.kernel;
+  if (k === null) return;
+  k.sanitizer.report({
+    kind: 'callback-after-fence',
+    title: `BUG: hrtimer_start on fenced hrtimer ${timer.name}`,
+    resource: `hrtimer ${timer.name}`,
+    detail: `hrtimer ${timer.name} was fenced at unbind; arming it again would run its callback after the fence. The timer stays idle.`,
+    stacks: { ...k.stack(), ...(timer.registeredStack !== undefined ? { acquired: timer.registeredStack } : {}) },
+  });
+  k.trace('callback-after-fence', `hrtimer ${timer.name}`);
+}

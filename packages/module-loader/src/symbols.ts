@@ -1,0 +1,87 @@
+/**
+ * Symbols between modules (kernel/module/main.c: find_symbol, ref_module,
+ * resolve_symbol, __symbol_get/__symbol_put). A module that imports a symbol
+ * pins the module providing it: the provider's refcount goes up and the
+ * importer appears in its "used by" list until the importer is unloaded.
+ */
+import { type Kernel, KernelError } from '@quiesce/core-devres';
+import type { Module } from './module/module.js';
+import { moduleRegistry } from './module/registry.js';
+
+/** Where a symbol was found: `owner` null for built-in code. */
+export interface FoundSymbol {
+  readonly owner: Module | null;
+  readonly value: unknown;
+}
+
+/**
+ * `EXPORT_SYMBOL()` from built-in code (vmlinux): a symbol no module owns.
+ * Context: any. Errors: `-EEXIST` if built-in code already exports `name`.
+ */
+export function exportSymbol(k: Kernel, name: string, value: unknown): void {
+  const reg = moduleRegistry(k);
+  if (reg.builtinSymbols.has(name)) throw new KernelError('EEXIST', `built-in symbol ${name} exported twice`);
+  reg.builtinSymbols.set(name, value);
+}
+
+/**
+ * `find_symbol()`: built-in code first, then every module that is not
+ * UNFORMED (a GOING module is still found; pinning it then fails).
+ * Context: any. Returns: the symbol and its owner, or null.
+ */
+export function findSymbol(k: Kernel, name: string): FoundSymbol | null {
+  const reg = moduleRegistry(k);
+  if (reg.builtinSymbols.has(name)) return { owner: null, value: reg.builtinSymbols.get(name) };
+  for (const m of reg.modules) {
+    if (m.state === 'UNFORMED' || m.def.exports === undefined) continue;
+    if (Object.hasOwn(m.def.exports, name)) return { owner: m, value: m.def.exports[name] };
+  }
+  return null;
+}
+
+/**
+ * `strong_try_module_get()`: a reference on a provider, refusing one that is
+ * still running its init. Context: any.
+ * Returns: 0, `-EBUSY` (COMING) or `-ENOENT` (GOING or gone).
+ */
+export function strongTryModuleGet(mod: Module | null): 0 | -16 | -2 {
+  if (mod === null) return 0;
+  if (mod.state === 'COMING') return -16;
+  return mod.tryGet() ? 0 : -2;
+}
+
+/**
+ * `ref_module(a, b)`: module `a` uses `b`. Takes a reference on `b` once per
+ * (a, b) pair and links them. Context: any.
+ * Errors: `-EBUSY` if `b` is COMING, `-ENOENT` if it is GOING or gone.
+ */
+export function refModule(a: Module, b: Module | null): void {
+  if (b === null || a.uses.includes(b)) return;
+  const err = strongTryModuleGet(b);
+  if (err === -16) throw new KernelError('EBUSY', `${a.name}: module ${b.name} is still initialising`);
+  if (err === -2) throw new KernelError('ENOENT', `${a.name}: module ${b.name} is going away`);
+  // list_add: newest user first, as /proc/modules prints them.
+  b.usedBy.unshift(a);
+  a.uses.unshift(b);
+}
+
+/**
+ * `symbol_get()`: the value of an exported symbol with a reference on its
+ * module, or null when nobody exports it or its module cannot be pinned
+ * (initialising, going). Release with {@link symbolPut}. Context: any.
+ */
+export function symbolGet<T = unknown>(k: Kernel, name: string): T | null {
+  const s = findSymbol(k, name);
+  if (s === null || strongTryModuleGet(s.owner) !== 0) return null;
+  return s.value as T;
+}
+
+/**
+ * `symbol_put()`: drops the reference {@link symbolGet} took.
+ * Context: any. A symbol nobody exports is a kernel `BUG()`: throws.
+ */
+export function symbolPut(k: Kernel, name: string): void {
+  const s = findSymbol(k, name);
+  if (s === null) throw new Error(`kernel BUG: symbol_put(${name}): no such symbol`);
+  if (s.owner !== null) s.owner.put();
+}
