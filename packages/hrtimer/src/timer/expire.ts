@@ -54,7 +54,13 @@ function runHrtimer(k: Kernel, timer: HrTimer, base: HrtimerClockBase): void {
   }
 }
 
-function finishHrtimer(k: Kernel, timer: HrTimer, base: HrtimerClockBase, restart: HrtimerRestart, tracing: boolean): void {
+function finishHrtimer(
+  k: Kernel,
+  timer: HrTimer,
+  base: HrtimerClockBase,
+  restart: HrtimerRestart,
+  tracing: boolean,
+): void {
   // Any value other than NORESTART restarts, as `restart != HRTIMER_NORESTART` in the kernel.
   if (restart !== HRTIMER_NORESTART && timer.entry.heapIndex < 0 && timer.base === base) {
     k.armTimer(timer.entry, timer.softexpires);

@@ -56,7 +56,8 @@ export function initTimer<T extends HrTimer>(
 ): void {
   if (typeof fn !== 'function') throw new TypeError('hrtimer_setup: function must be a function');
   const span = opts.callbackSpanNs ?? 0;
-  if (!(span >= 0 && Number.isFinite(span))) throw new RangeError('hrtimer_setup: callbackSpanNs must be a finite number ≥ 0');
+  if (!(span >= 0 && Number.isFinite(span)))
+    throw new RangeError('hrtimer_setup: callbackSpanNs must be a finite number ≥ 0');
   if (timer.kernel !== null && (timer.entry.heapIndex >= 0 || timer.base?.running === timer)) {
     timer.kernel.warn(
       `hrtimer ${timer.name}`,

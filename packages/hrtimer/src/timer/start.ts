@@ -6,7 +6,7 @@
  * while the callback goes on; the timer then does not migrate to another
  * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
  */
-import { ktimeAddSafe, HrtimerMode } from '../mode.js';
+import { HrtimerMode, ktimeAddSafe } from '../mode.js';
 import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
 import { type HrTimer, timerKernel } from './hrtimer.js';
 import { trackIfBinding } from './track.js';
@@ -30,7 +30,8 @@ import { trackIfBinding } from './track.js';
  */
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
   const k = timerKernel(timer, 'hrtimer_start_range_ns');
-  if (!Number.isFinite(tim)) throw new RangeError(`hrtimer_start_range_ns: expiry must be a finite number of ns, got ${tim}`);
+  if (!Number.isFinite(tim))
+    throw new RangeError(`hrtimer_start_range_ns: expiry must be a finite number of ns, got ${tim}`);
   const st = hrtimerState(k);
   if (((mode & HrtimerMode.SOFT) !== 0) !== timer.isSoft && !st.warnedSoftMismatch) {
     st.warnedSoftMismatch = true;
@@ -58,7 +59,8 @@ export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number
     }
   }
   k.armTimer(timer.entry, tim);
-  if (st.tracing) k.trace('hrtimer_start', `${timer.name} expires=${tim} cpu=${timer.entry.cpu} mode=0x${mode.toString(16)}`);
+  if (st.tracing)
+    k.trace('hrtimer_start', `${timer.name} expires=${tim} cpu=${timer.entry.cpu} mode=0x${mode.toString(16)}`);
   trackIfBinding(k, timer);
 }
 
@@ -72,20 +74,12 @@ export function hrtimerStart(timer: HrTimer, tim: number, mode: HrtimerMode): vo
 
 /**
  * hrtimerStartExpires - (re)start at the expiry already set (by
- * `hrtimerSetExpires`/`hrtimerForward`), mode ABS plus the given flags.
- * Context: any. Mirrors `hrtimer_start_expires`.
+ * `hrtimerSetExpires`/`hrtimerForward`); pass an ABS mode.
+ * Context: any. Mirrors `hrtimer_start_expires(timer, mode)`.
  */
 export function hrtimerStartExpires(timer: HrTimer, mode: HrtimerMode): void {
   const soft = timer.softexpires;
-  hrtimerStartRangeNs(timer, soft, timer.expires - soft, mode & ~HrtimerMode.REL);
-}
-
-/**
- * hrtimerRestart - restart at the current expiry, `HRTIMER_MODE_ABS`.
- * Context: any. Mirrors `hrtimer_restart`.
- */
-export function hrtimerRestart(timer: HrTimer): void {
-  hrtimerStartExpires(timer, timer.isSoft ? HrtimerMode.ABS_SOFT : HrtimerMode.ABS);
+  hrtimerStartRangeNs(timer, soft, timer.expires - soft, mode);
 }
 
 function refuseFenced(timer: HrTimer): void {

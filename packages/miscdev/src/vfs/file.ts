@@ -1,0 +1,260 @@
+/**
+ * `struct file` (what a driver's operations receive) and the user's handle
+ * on it (a file descriptor), with the VFS dispatch in between.
+ *
+ * Dispatch of one operation (`vfs_ioctl`, `vfs_read`, …):
+ * 1. `-EBADF` on a closed handle; the access-mode check (`FMODE_READ`).
+ * 2. `fget`: the operation holds a reference on the file, so a concurrent
+ *    `close()` defers the driver's release until the operation returns
+ *    (`__fput` runs on the last reference, as in the kernel).
+ * 3. Fenced mode only: enter the device's in-flight section, then load
+ *    `file.fops` (see fence/file-fence.ts).
+ * 4. No such operation: `-ENOTTY` (ioctl), `-EINVAL` (read/write),
+ *    `DEFAULT_POLLMASK` (poll).
+ * 5. The owner check (`callbackRunnable`): after a forced module unload the
+ *    call is not made; an `execute-after-free` report is filed and the user
+ *    gets `-ENODEV` (a real kernel would have jumped into freed text).
+ * 6. The call; a negative return becomes the thrown `KernelError`.
+ */
+import {
+  callbackRunnable,
+  type Kernel,
+  KernelError,
+  modulePutOwner,
+  type Owner,
+  Revocable,
+} from '@quiesce/core-devres';
+import { DEAD_FOPS, type FileFence } from '../fence/file-fence.js';
+import type { MiscDevice } from '../misc/misc-device.js';
+import { checkReturn, throwErrno } from './errno-return.js';
+import type { FileOperations, IoctlArg } from './fops.js';
+import { DEFAULT_POLLMASK, O_ACCMODE, O_RDONLY, O_WRONLY } from './poll.js';
+import { UserBuffer } from './user-buffer.js';
+
+/** `struct file`: the open file a driver's operations receive. */
+export class File {
+  /** `f_op`. The fence swaps it to `DEAD_FOPS`. Not readonly on purpose. */
+  fops: FileOperations;
+  /** `private_data`: the misc device on entry to `open`; the driver may replace it. A `Revocable` in revocable mode. */
+  privateData: unknown;
+  /** `f_pos`: the driver's read/write advance it. */
+  pos = 0;
+  /** @internal References: the descriptor plus one per operation in progress. */
+  refs = 1;
+  /** @internal The driver's release has run (or the fence claimed it). */
+  driverReleased = false;
+  /** @internal The module reference taken at open is still held. */
+  holdsModule = true;
+
+  constructor(
+    readonly kernel: Kernel,
+    /** The misc device this file was opened on. */
+    readonly misc: MiscDevice,
+    fops: FileOperations,
+    /** `f_flags` (`O_RDONLY`, `O_WRONLY`, `O_RDWR`, `O_NONBLOCK`). */
+    readonly flags: number,
+    /** @internal The device's in-flight counter in fenced mode, else null. */
+    readonly fence: FileFence | null,
+    /** @internal The owner whose module reference this file holds (`fops_get`). */
+    readonly moduleOwner: Owner,
+    /** @internal Where the fops were registered (for execute-after-free reports). */
+    readonly registeredStack: string | undefined,
+    /** @internal The device's set of open files. */
+    readonly openFiles: Set<File>,
+  ) {
+    this.fops = fops;
+    this.privateData = misc;
+  }
+}
+
+/**
+ * Typed access to the `Revocable` holding a revocable-mode file's private
+ * data. Errors: `-EINVAL` when the file is not in revocable mode.
+ * Context: any.
+ */
+export function fileRevocable<T>(file: File): Revocable<T> {
+  const p = file.privateData;
+  if (!(p instanceof Revocable)) throw new KernelError('EINVAL', `${file.misc.name}: file is not in revocable mode`);
+  return p as Revocable<T>;
+}
+
+function notRunnable(f: File, what: string): KernelError {
+  return new KernelError('ENODEV', `${f.misc.name}: ${what} not called, module text freed`);
+}
+
+/** @internal Calls the driver's release (return value ignored, as `__fput` does). */
+export async function callRelease(k: Kernel, f: File, fops: FileOperations): Promise<void> {
+  const op = fops.release;
+  if (op !== undefined && callbackRunnable(k, fops.owner, op.name, 'release', f.registeredStack)) {
+    await op.call(fops, f);
+  }
+}
+
+/** @internal `fops_put` of the reference taken at open. */
+export function dropModuleRef(f: File): void {
+  if (!f.holdsModule) return;
+  f.holdsModule = false;
+  modulePutOwner(f.moduleOwner);
+}
+
+/** @internal `__fput`: the last reference is gone. */
+async function finalPut(k: Kernel, f: File): Promise<void> {
+  // After the fence swapped the table, the fence owns the driver's release.
+  if (f.fops !== DEAD_FOPS && !f.driverReleased) {
+    f.driverReleased = true;
+    const fence = f.fence;
+    if (fence !== null) fence.active++;
+    try {
+      await callRelease(k, f, f.fops);
+    } finally {
+      if (fence !== null) fence.exit();
+    }
+    dropModuleRef(f);
+  }
+  f.openFiles.delete(f);
+  k.trace('fput', `${f.misc.name}`);
+}
+
+/**
+ * The user's file descriptor on an open misc device. Every method is async
+ * (process context: call it from a kernel task) and throws `KernelError`.
+ */
+export class FileHandle {
+  private closed = false;
+
+  constructor(
+    private readonly k: Kernel,
+    /** The kernel-side file (for tests and tools; drivers receive it in their ops). */
+    readonly file: File,
+  ) {}
+
+  /** True once {@link FileHandle.close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private live(): File {
+    if (this.closed) throw new KernelError('EBADF', 'file descriptor is closed');
+    return this.file;
+  }
+
+  /**
+   * `ioctl(fd, cmd, arg)` → `vfs_ioctl`. Returns the driver's non-negative
+   * result. Errors: `-EBADF` (closed), `-ENOTTY` (no `unlockedIoctl`, or the
+   * driver's answer), `-ENODEV` (fenced after deregister; module text gone),
+   * whatever the driver returns. Context: may sleep.
+   */
+  async ioctl(cmd: number, arg: IoctlArg = 0): Promise<number> {
+    const f = this.live();
+    f.refs++;
+    const fence = f.fence;
+    if (fence !== null) fence.active++;
+    let r: number;
+    try {
+      const fops = f.fops;
+      const op = fops.unlockedIoctl;
+      if (op === undefined) throw new KernelError('ENOTTY', `${f.misc.name}: no unlocked_ioctl`);
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'ioctl', f.registeredStack)) throw notRunnable(f, 'ioctl');
+      r = await op.call(fops, f, cmd, arg);
+    } finally {
+      if (fence !== null) fence.exit();
+      if (--f.refs === 0) await finalPut(this.k, f);
+    }
+    return r < 0 ? throwErrno(r, 'ioctl') : r;
+  }
+
+  /**
+   * `read(fd, buf, count)` → `vfs_read` into user memory `buf`. Returns the
+   * bytes read. Errors: `-EBADF` (closed, or opened `O_WRONLY`), `-EINVAL`
+   * (no read op), `-EFAULT` (the driver's copy to `buf` faulted), `-ENODEV`
+   * as for ioctl. Context: may sleep.
+   */
+  async readInto(buf: UserBuffer, count: number = buf.length): Promise<number> {
+    const f = this.live();
+    if ((f.flags & O_ACCMODE) === O_WRONLY) throw new KernelError('EBADF', 'file not open for reading');
+    f.refs++;
+    const fence = f.fence;
+    if (fence !== null) fence.active++;
+    let r: number;
+    try {
+      const fops = f.fops;
+      const op = fops.read;
+      if (op === undefined) throw new KernelError('EINVAL', `${f.misc.name}: no read`);
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'read', f.registeredStack)) throw notRunnable(f, 'read');
+      r = await op.call(fops, f, buf, count);
+    } finally {
+      if (fence !== null) fence.exit();
+      if (--f.refs === 0) await finalPut(this.k, f);
+    }
+    return r < 0 ? throwErrno(r, 'read') : r;
+  }
+
+  /** `read()` of up to `count` bytes into fresh memory; returns the bytes read. Errors as {@link FileHandle.readInto}. */
+  async read(count: number): Promise<Uint8Array> {
+    const b = UserBuffer.alloc(count);
+    const n = await this.readInto(b, count);
+    return b.bytes.subarray(0, n);
+  }
+
+  /**
+   * `write(fd, data, count)` → `vfs_write`. `data` is user memory (a
+   * `Uint8Array` is wrapped). Returns the bytes written. Errors: `-EBADF`
+   * (closed, or opened `O_RDONLY`), `-EINVAL` (no write op), `-EFAULT`,
+   * `-ENODEV` as for ioctl. Context: may sleep.
+   */
+  async write(data: Uint8Array | UserBuffer, count?: number): Promise<number> {
+    const f = this.live();
+    if ((f.flags & O_ACCMODE) === O_RDONLY) throw new KernelError('EBADF', 'file not open for writing');
+    const buf = data instanceof UserBuffer ? data : new UserBuffer(data);
+    const n = count ?? buf.length;
+    f.refs++;
+    const fence = f.fence;
+    if (fence !== null) fence.active++;
+    let r: number;
+    try {
+      const fops = f.fops;
+      const op = fops.write;
+      if (op === undefined) throw new KernelError('EINVAL', `${f.misc.name}: no write`);
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'write', f.registeredStack)) throw notRunnable(f, 'write');
+      r = await op.call(fops, f, buf, n);
+    } finally {
+      if (fence !== null) fence.exit();
+      if (--f.refs === 0) await finalPut(this.k, f);
+    }
+    return r < 0 ? throwErrno(r, 'write') : r;
+  }
+
+  /**
+   * `vfs_poll`: the readiness mask now (`EPOLLIN`…); `DEFAULT_POLLMASK`
+   * without a poll op; `EPOLLERR | EPOLLHUP` once fenced. Does not wait.
+   * Errors: `-EBADF`, `-ENODEV` (module text gone). Context: may sleep.
+   */
+  async poll(): Promise<number> {
+    const f = this.live();
+    f.refs++;
+    const fence = f.fence;
+    if (fence !== null) fence.active++;
+    try {
+      const fops = f.fops;
+      const op = fops.poll;
+      if (op === undefined) return DEFAULT_POLLMASK;
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'poll', f.registeredStack)) throw notRunnable(f, 'poll');
+      return checkReturn(await op.call(fops, f), 'poll');
+    } finally {
+      if (fence !== null) fence.exit();
+      if (--f.refs === 0) await finalPut(this.k, f);
+    }
+  }
+
+  /**
+   * `close(fd)`: drops the descriptor's reference; on the last reference the
+   * driver's release runs and the module reference is dropped (`__fput`).
+   * With an operation still in progress that happens when it returns.
+   * Errors: `-EBADF` on a second close. Context: may sleep.
+   */
+  async close(): Promise<void> {
+    const f = this.live();
+    this.closed = true;
+    if (--f.refs === 0) await finalPut(this.k, f);
+  }
+}
