@@ -76,5 +76,5 @@ export const HRTIMER_RESOLUTION_NS = 1;
 /** `ktime_add_safe()`: a sum that saturates at {@link KTIME_MAX} instead of overflowing. */
 export function ktimeAddSafe(a: number, b: number): number {
   const s = a + b;
-  return s > KTIME_MAX ? KTIME_MAX : s;
+  return Math.min(s, KTIME_MAX);
 }

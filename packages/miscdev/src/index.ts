@@ -1,2 +1,30 @@
-/** @quiesce/miscdev: Misc devices and minors, a small VFS (open('/dev/NAME')), and file operations with an owner. */
-export {};
+/**
+ * @quiesce/miscdev: misc devices and minors, a small VFS
+ * (`open('/dev/NAME')`), file operations with an owner, and three deregister
+ * disciplines (kernel, fenced, revocable).
+ */
+export { DEAD_FOPS, FileFence } from './fence/file-fence.js';
+export { MINORMASK, MISC_DYNAMIC_MINOR, MISC_MAJOR } from './misc/constants.js';
+export { devmMiscRegister } from './misc/devm.js';
+export type { MiscDevice, MiscMode } from './misc/misc-device.js';
+export { miscDeregister, miscOpenFiles, miscRegister, miscRegistered } from './misc/register.js';
+export { MiscRegistry, miscMutex, miscRegistry } from './misc/registry.js';
+export { File, FileHandle, fileRevocable } from './vfs/file.js';
+export type { FileOperations, IoctlArg } from './vfs/fops.js';
+export { open } from './vfs/open.js';
+export {
+  DEFAULT_POLLMASK,
+  EPOLLERR,
+  EPOLLHUP,
+  EPOLLIN,
+  EPOLLOUT,
+  EPOLLPRI,
+  EPOLLRDNORM,
+  EPOLLWRNORM,
+  O_ACCMODE,
+  O_NONBLOCK,
+  O_RDONLY,
+  O_RDWR,
+  O_WRONLY,
+} from './vfs/poll.js';
+export { copyFromUser, copyToUser, getUserU32, putUserU32, UserBuffer } from './vfs/user-buffer.js';

@@ -7,6 +7,7 @@
  * the device's unbind mode, then driver data cleared, then the leak check.
  */
 import { releaseAllAndCheck } from '../devres/teardown.js';
+import { asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
@@ -175,7 +176,7 @@ export async function bindScope(dev: Device, drv: Driver): Promise<AsyncDisposab
   const bound = await deviceBind(dev, drv);
   return {
     bound,
-    [Symbol.asyncDispose]: () => deviceReleaseDriver(dev),
+    [asyncDispose]: () => deviceReleaseDriver(dev),
   };
 }
 

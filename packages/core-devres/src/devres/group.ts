@@ -4,6 +4,7 @@
  * probe step.
  */
 import type { Device } from '../device/device.js';
+import { asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import { releaseNodes } from './devres.js';
 import type { GroupId, ResourceNode } from './node.js';
@@ -108,7 +109,7 @@ export class DevresGroupScope implements AsyncDisposable {
     this.kept = true;
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
+  async [asyncDispose](): Promise<void> {
     if (this.kept) devresRemoveGroup(this.dev, this.id);
     else await devresReleaseGroup(this.dev, this.id);
   }

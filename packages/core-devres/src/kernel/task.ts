@@ -32,7 +32,8 @@ export class Task<T = unknown> {
   /** Tasks blocked in join() on this one. */
   readonly joiners: Task[] = [];
   private settled: Promise<T> | null = null;
-  private settle: { res: (v: T) => void; rej: (e: unknown) => void } | null = null;
+  // Typed loosely so that Task<T> is assignable to Task<unknown>.
+  private settle: { res: (v: unknown) => void; rej: (e: unknown) => void } | null = null;
 
   constructor(
     readonly pid: number,
@@ -53,7 +54,7 @@ export class Task<T = unknown> {
   result(): Promise<T> {
     if (this.settled === null) {
       this.settled = new Promise<T>((res, rej) => {
-        this.settle = { res, rej };
+        this.settle = { res: res as (v: unknown) => void, rej };
       });
       if (this.exited) this.finish();
     }
@@ -63,7 +64,7 @@ export class Task<T = unknown> {
   /** @internal called by the kernel when the body ends. */
   finish(): void {
     if (this.settle === null) return;
-    if (this.state === 'done') this.settle.res(this.value as T);
+    if (this.state === 'done') this.settle.res(this.value);
     else if (this.state === 'failed') this.settle.rej(this.error);
   }
 }

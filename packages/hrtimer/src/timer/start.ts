@@ -48,7 +48,7 @@ export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number
   if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
   if ((mode & HrtimerMode.REL) !== 0) tim = ktimeAddSafe(tim, k.now);
   timer.softexpires = tim;
-  timer.expires = ktimeAddSafe(tim, deltaNs > 0 ? deltaNs : 0);
+  timer.expires = ktimeAddSafe(tim, Math.max(deltaNs, 0));
   if (base.running !== timer) {
     const cpu = thisCpu(k);
     if (cpu !== base.cpu) {

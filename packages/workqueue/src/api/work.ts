@@ -7,7 +7,6 @@ import { WORK_BUSY_PENDING, WORK_BUSY_RUNNING, WORK_CPU_UNBOUND } from '../core/
 import {
   cancelInternal,
   cancelSyncInternal,
-  disableInc,
   enableInternal,
   flushInternal,
   queueWorkInternal,
@@ -155,5 +154,3 @@ export function workRunning(work: WorkStruct): boolean {
 export function workDisableCount(work: WorkStruct): number {
   return work.disable;
 }
-
-export { disableInc as __disableInc };

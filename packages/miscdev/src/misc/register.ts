@@ -1,0 +1,142 @@
+/**
+ * `misc_register` / `misc_deregister` (drivers/char/misc.c).
+ */
+import {
+  captureStack,
+  currentBindingDevice,
+  type Kernel,
+  KernelError,
+  trackResource,
+} from '@quiesce/core-devres';
+import { FileFence } from '../fence/file-fence.js';
+import { fenceOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
+import { MISC_DYNAMIC_MINOR } from './constants.js';
+import { type MiscDevice, type MiscState, miscState, setMiscState } from './misc-device.js';
+import { miscRegistry } from './registry.js';
+
+/**
+ * `misc_register()`: registers `misc` and creates `/dev/NAME`.
+ *
+ * With `misc.minor === MISC_DYNAMIC_MINOR` the lowest free minor from 256
+ * up is allocated and written back into `misc.minor`. Registered during a
+ * probe (`currentBindingDevice`), the device is tracked for the leak check
+ * at unbind (busy while registered). Context: may sleep (takes `misc_mtx`).
+ *
+ * Errors: `-EINVAL` for a fixed minor above 255 (nothing taken);
+ * `-EBUSY` for a fixed minor in use, or no dynamic minor left; `-EEXIST`
+ * when the name is registered (sysfs's duplicate-name error from
+ * `device_create`): the minor is freed again and a dynamic `misc.minor` is
+ * reset to `MISC_DYNAMIC_MINOR`.
+ */
+export async function miscRegister(k: Kernel, misc: MiscDevice): Promise<void> {
+  await registerInternal(k, misc, false);
+}
+
+/** @internal */
+export async function registerInternal(k: Kernel, misc: MiscDevice, managed: boolean): Promise<void> {
+  const isDynamic = misc.minor === MISC_DYNAMIC_MINOR;
+  if (!Number.isInteger(misc.minor) || misc.minor < 0 || misc.minor > MISC_DYNAMIC_MINOR) {
+    throw new KernelError('EINVAL', `Invalid fixed minor ${misc.minor} for miscdevice '${misc.name}'`);
+  }
+  const prev = miscState(misc);
+  if (prev?.registered) throw new KernelError('EBUSY', `miscdevice '${misc.name}' is already registered`);
+  const reg = miscRegistry(k);
+  await reg.mutex.lock();
+  try {
+    if (isDynamic) {
+      const m = reg.ida.allocDynamic();
+      if (m < 0) throw new KernelError('EBUSY', `no dynamic misc minor left for '${misc.name}'`);
+      misc.minor = m;
+    } else if (reg.byMinor.has(misc.minor) || !reg.ida.allocFixed(misc.minor)) {
+      throw new KernelError('EBUSY', `misc minor ${misc.minor} is in use ('${misc.name}')`);
+    }
+    if (reg.names.has(misc.name)) {
+      reg.ida.free(misc.minor);
+      const minor = misc.minor;
+      if (isDynamic) misc.minor = MISC_DYNAMIC_MINOR;
+      throw new KernelError(
+        'EEXIST',
+        `sysfs: cannot create duplicate filename '/devices/virtual/misc/${misc.name}' (minor ${minor} freed)`,
+      );
+    }
+    const mode = misc.mode ?? 'kernel';
+    const st: MiscState = {
+      kernel: k,
+      misc,
+      mode,
+      fence: mode === 'fenced' ? new FileFence(k, misc.name) : null,
+      files: new Set(),
+      registeredStack: captureStack(k.sanitizer.mode, 3),
+      registered: true,
+      fenced: false,
+    };
+    setMiscState(misc, st);
+    reg.byMinor.set(misc.minor, misc);
+    reg.names.add(misc.name);
+    reg.mknod(misc.name, misc.minor);
+    const dev = currentBindingDevice(k);
+    if (dev !== null) {
+      trackResource(dev, {
+        description: `misc ${misc.name} (10:${misc.minor})`,
+        busy: () => st.registered,
+        managed,
+        acquiredStack: st.registeredStack,
+      });
+    }
+    k.trace('misc_register', `${misc.name} 10:${misc.minor} ${mode}`);
+  } finally {
+    reg.mutex.unlock();
+  }
+}
+
+/**
+ * `misc_deregister()`: no new opens (`-ENODEV` from then on), the minor is
+ * freed and a dynamic minor reset to `MISC_DYNAMIC_MINOR`. Then, by
+ * `misc.mode`:
+ * - `kernel`: returns; open files keep calling the driver and pin the module.
+ * - `fenced`: waits for every in-flight file operation, calls the driver's
+ *   release for each open file and drops its module reference; later
+ *   operations on those files fail `-ENODEV` (poll: `EPOLLERR|EPOLLHUP`).
+ * - `revocable`: revokes every open file's private data (waits for guards
+ *   and a grace period).
+ *
+ * Deregistering a device that is not registered warns (the kernel's
+ * `WARN_ON(list_empty(&misc->list))`) and returns; one that was never
+ * registered anywhere throws (there is no kernel to warn on).
+ * Context: may sleep. Deliberate difference: the kernel's is not fenced.
+ */
+export async function miscDeregister(misc: MiscDevice): Promise<void> {
+  const st = miscState(misc);
+  if (st === undefined) throw new Error(`misc_deregister: '${misc.name}' was never registered`);
+  const k = st.kernel;
+  if (!st.registered) {
+    k.warn(`misc ${misc.name}`, `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`);
+    return;
+  }
+  const reg = miscRegistry(k);
+  await reg.mutex.lock();
+  try {
+    reg.byMinor.delete(misc.minor);
+    reg.names.delete(misc.name);
+    reg.ida.free(misc.minor);
+    st.registered = false;
+    k.trace('misc_deregister', `${misc.name} 10:${misc.minor}`);
+    if (misc.minor > MISC_DYNAMIC_MINOR) misc.minor = MISC_DYNAMIC_MINOR;
+  } finally {
+    reg.mutex.unlock();
+  }
+  if (st.fenced) return;
+  st.fenced = true;
+  if (st.mode === 'fenced') await fenceOpenFiles(k, st);
+  else if (st.mode === 'revocable') await revokeOpenFiles(k, st);
+}
+
+/** True while `misc` is registered. Context: any. */
+export function miscRegistered(misc: MiscDevice): boolean {
+  return miscState(misc)?.registered ?? false;
+}
+
+/** Files of `misc` whose last reference is not gone yet (open, or closing). Context: any. */
+export function miscOpenFiles(misc: MiscDevice): number {
+  return miscState(misc)?.files.size ?? 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * A tiny DMA-able system RAM: one `ArrayBuffer` per kernel, at bus address
+ * {@link SYSTEM_RAM_BASE}, with a first-fit page allocator behind
+ * `dma_alloc_coherent`. Without an IOMMU, a bus (DMA) address is the
+ * physical address, so a device model reads and writes this buffer directly.
+ *
+ * Device accesses outside a live allocation (never allocated, or freed) are
+ * a sanitizer report: a real DMA there corrupts whatever owns the page now.
+ */
+import type { Kernel } from '@quiesce/core-devres';
+import { captureStack } from '@quiesce/core-devres';
+
+/** Bus address of the first byte of RAM (1 MiB, below the edu device's 28-bit DMA mask). */
+export const SYSTEM_RAM_BASE = 0x10_0000;
+/** Default RAM size: 1 MiB. */
+export const SYSTEM_RAM_SIZE = 0x10_0000;
+/** Allocation granule. */
+export const PAGE_SIZE = 4096;
+
+interface Block {
+  readonly start: number;
+  readonly size: number;
+  live: boolean;
+  readonly stack: string | undefined;
+}
+
+export class SystemRam {
+  readonly bytes: Uint8Array;
+  private readonly blocks: Block[] = [];
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly base = SYSTEM_RAM_BASE,
+    readonly size = SYSTEM_RAM_SIZE,
+  ) {
+    this.bytes = new Uint8Array(size);
+  }
+
+  /** Allocates `size` bytes (rounded up to pages) below `limit` (inclusive). Null when full. */
+  alloc(size: number, limit: number): number | null {
+    const need = Math.ceil(Math.max(size, 1) / PAGE_SIZE) * PAGE_SIZE;
+    let at = this.base;
+    const live = this.blocks.filter((b) => b.live).sort((a, b) => a.start - b.start);
+    for (const b of live) {
+      if (b.start - at >= need) break;
+      at = Math.max(at, b.start + b.size);
+    }
+    if (at + need > this.base + this.size || at + need - 1 > limit) return null;
+    this.blocks.push({ start: at, size: need, live: true, stack: captureStack(this.kernel.sanitizer.mode, 4) });
+    this.bytes.fill(0, at - this.base, at - this.base + need);
+    return at;
+  }
+
+  /** Frees the allocation starting at `addr`; false if there is none. */
+  free(addr: number): boolean {
+    const b = this.blocks.find((x) => x.live && x.start === addr);
+    if (!b) return false;
+    b.live = false;
+    return true;
+  }
+
+  /** The CPU's view of `[addr, addr+len)`. */
+  view(addr: number, len: number): Uint8Array {
+    return this.bytes.subarray(addr - this.base, addr - this.base + len);
+  }
+
+  /**
+   * Checks a device access of `[addr, addr+len)`: false if it falls outside
+   * RAM (nothing is transferred); a report if it is inside RAM but not in a
+   * live allocation (the transfer still happens, as it would on hardware).
+   */
+  checkDeviceAccess(addr: number, len: number, who: string, write: boolean): boolean {
+    if (addr < this.base || addr + len > this.base + this.size || len < 0) return false;
+    const inside = this.blocks.some((b) => b.live && addr >= b.start && addr + len <= b.start + b.size);
+    if (!inside && len > 0) {
+      const freed = this.blocks.find((b) => !b.live && addr < b.start + b.size && addr + len > b.start);
+      this.kernel.sanitizer.report({
+        kind: 'use-after-remove',
+        title: `BUG: KASAN: DMA ${write ? 'write to' : 'read from'} ${freed ? 'freed' : 'unallocated'} memory by ${who}`,
+        resource: `dma 0x${addr.toString(16)}`,
+        detail: `${who}: DMA ${write ? 'write' : 'read'} of ${len} bytes at 0x${addr.toString(16)}, not inside a live dma_alloc_coherent buffer`,
+        stacks: { ...this.kernel.stack(), ...(freed?.stack !== undefined ? { acquired: freed.stack } : {}) },
+      });
+    }
+    return true;
+  }
+}
+
+const RAM = Symbol('pci-emu system RAM');
+
+/** The kernel's system RAM (created on first use, 1 MiB at 0x100000). Context: any. */
+export function systemRam(k: Kernel): SystemRam {
+  return k.subsystem(RAM, () => new SystemRam(k));
+}
