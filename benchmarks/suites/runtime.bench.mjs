@@ -20,7 +20,11 @@ async function pingPong() {
 function armedQueue(n) {
   const k = new Kernel({ trace: false, sanitizer: 'off' });
   const rng = new Rng(42);
-  for (let i = 0; i < n; i++) k.armTimer(timerEntry('filler', 0, () => {}), 1 + rng.below(1e9));
+  for (let i = 0; i < n; i++)
+    k.armTimer(
+      timerEntry('filler', 0, () => {}),
+      1 + rng.below(1e9),
+    );
   return { k, rng };
 }
 
@@ -28,7 +32,11 @@ const ARM_OPS = 1000;
 
 export async function suite() {
   const sizes = quick ? [1e3, 1e5] : [1e3, 1e5, 1e6];
-  const worlds = sizes.map((n) => ({ n, ...armedQueue(n), entries: Array.from({ length: ARM_OPS }, () => timerEntry('probe', 0, () => {})) }));
+  const worlds = sizes.map((n) => ({
+    n,
+    ...armedQueue(n),
+    entries: Array.from({ length: ARM_OPS }, () => timerEntry('probe', 0, () => {})),
+  }));
   const tasks = [
     { name: `context switch (2 tasks, ${SWITCHES} yields)`, ops: SWITCHES, fn: pingPong, baseline: true },
     // Worst case: a timer earlier than all others sifts up the whole height
@@ -60,7 +68,9 @@ export async function suite() {
   const s = await runSuite('Runtime: context switches and timer queue (core-devres)', tasks, { rounds: 3 });
   for (const r of s.rows) r.perSecond = 1e9 / r.nsPerOp;
   // log n check: cost per op divided by log2(n) should stay roughly flat.
-  s.logCheck = s.rows.slice(1, 1 + worlds.length).map((r, i) => ({ n: worlds[i].n, nsPerOp: r.nsPerOp, nsPerLog2n: r.nsPerOp / Math.log2(worlds[i].n) }));
+  s.logCheck = s.rows
+    .slice(1, 1 + worlds.length)
+    .map((r, i) => ({ n: worlds[i].n, nsPerOp: r.nsPerOp, nsPerLog2n: r.nsPerOp / Math.log2(worlds[i].n) }));
   return s;
 }
 
@@ -69,7 +79,11 @@ export default suite;
 if (isMain(import.meta.url)) {
   const s = await suite();
   printSuite(s);
-  for (const r of s.rows) console.log(`${r.name.padEnd(44)} ${Math.round(r.perSecond).toLocaleString('en-US').padStart(14)} /s`);
+  for (const r of s.rows)
+    console.log(`${r.name.padEnd(44)} ${Math.round(r.perSecond).toLocaleString('en-US').padStart(14)} /s`);
   console.log('\nworst-case arm+cancel against log2(n) (a flat right column = O(log n)):');
-  for (const c of s.logCheck) console.log(`  n=${c.n.toExponential(0).padEnd(6)} ${c.nsPerOp.toFixed(1).padStart(8)} ns/op  ${c.nsPerLog2n.toFixed(2).padStart(6)} ns per log2(n)`);
+  for (const c of s.logCheck)
+    console.log(
+      `  n=${c.n.toExponential(0).padEnd(6)} ${c.nsPerOp.toFixed(1).padStart(8)} ns/op  ${c.nsPerLog2n.toFixed(2).padStart(6)} ns per log2(n)`,
+    );
 }

@@ -251,7 +251,8 @@ describe('WaitQueue', () => {
     const wq = new WaitQueue(k, 'quiet');
     let flag = false;
     k.spawn('w', () => wq.waitEvent(() => flag));
-    k.spawn('setter', () => {
+    k.spawn('setter', async () => {
+      await msleep(k, 1); // w is asleep by now
       flag = true;
     });
     const r = await k.run();

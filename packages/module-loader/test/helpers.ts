@@ -17,3 +17,15 @@ export const ENOENT = -2;
 export const EWOULDBLOCK = -11;
 export const EBUSY = -16;
 export const EEXIST = -17;
+
+/**
+ * Runs `fn` as a task and returns its result without letting the clock move
+ * (`runFor(0)`): timers armed by it stay armed. Rethrows the task's error.
+ */
+export async function syscall<T>(k: Kernel, name: string, fn: () => Promise<T>): Promise<T> {
+  const t = k.spawn(name, fn);
+  const p = t.result();
+  p.catch(() => undefined);
+  await k.runFor(0);
+  return p;
+}

@@ -1,4 +1,4 @@
-import { Kernel, KernelError, msleep, timerEntry } from '@quiesce/core-devres';
+import { callbackRunnable, Kernel, KernelError, msleep, timerEntry } from '@quiesce/core-devres';
 import {
   defineModule,
   deleteModule,
@@ -94,7 +94,6 @@ describe('loadModule', () => {
 
   it('a failing init that left a timer armed: the timer firing later is an execute-after-free', async () => {
     const k = new Kernel();
-    const { callbackRunnable } = await import('@quiesce/core-devres');
     let ran = 0;
     function bad_timer_fn(): void {
       ran++;

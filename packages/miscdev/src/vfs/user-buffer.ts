@@ -100,7 +100,13 @@ export function copyFromUser(to: Uint8Array, from: unknown, offset = 0): number 
 export function getUserU32(from: unknown, offset = 0): number {
   const m = mapped(from);
   if (m === null || offset < 0 || offset + 4 > m.length) throw new KernelError('EFAULT', 'get_user: bad address');
-  return (m[offset] as number) | ((m[offset + 1] as number) << 8) | ((m[offset + 2] as number) << 16) | ((m[offset + 3] as number) << 24) >>> 0;
+  return (
+    ((m[offset] as number) |
+      ((m[offset + 1] as number) << 8) |
+      ((m[offset + 2] as number) << 16) |
+      ((m[offset + 3] as number) << 24)) >>>
+    0
+  );
 }
 
 /**

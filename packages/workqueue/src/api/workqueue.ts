@@ -115,12 +115,12 @@ const SYSTEM_UNBOUND_WQ = Symbol('system_unbound_wq');
 
 /** `system_wq` ("events", per-CPU, default max_active) of `k`. Context: any. */
 export function systemWq(k: Kernel): Workqueue {
-  return k.subsystem(SYSTEM_WQ, () => allocWorkqueue(k, 'events', 0, 0) as Workqueue);
+  return k.subsystem(SYSTEM_WQ, () => new Workqueue(k, 'events', 0, WQ_DFL_ACTIVE));
 }
 
 /** `system_unbound_wq` ("events_unbound", max_active WQ_MAX_ACTIVE) of `k`. Context: any. */
 export function systemUnboundWq(k: Kernel): Workqueue {
-  return k.subsystem(SYSTEM_UNBOUND_WQ, () => allocWorkqueue(k, 'events_unbound', WQ_UNBOUND, WQ_MAX_ACTIVE) as Workqueue);
+  return k.subsystem(SYSTEM_UNBOUND_WQ, () => new Workqueue(k, 'events_unbound', WQ_UNBOUND, WQ_MAX_ACTIVE));
 }
 
 /** `schedule_work()`: {@link queueWork} on the system workqueue. Context: any. Returns: as queueWork. */

@@ -25,6 +25,9 @@ export class Mutex {
     const me = k.current as Task;
     if (this.owner === me) {
       k.warn(this.name, `possible recursive locking detected: ${me.name}/${me.pid} already holds ${this.name}`);
+      // AA deadlock, as in the kernel: the task waits forever for a lock it
+      // holds (falling through would "acquire" it twice and queue the owner).
+      for (;;) await k.block(`mutex ${this.name}`);
     }
     if (this.owner === null) {
       this.owner = me;

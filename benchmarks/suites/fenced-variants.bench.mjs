@@ -1,0 +1,172 @@
+// Why FencedView is a DataView subclass killed by a prototype swap: the
+// candidate tricks for "a dead handle traps, a live one costs nothing",
+// measured side by side. Each candidate has had some of its instances
+// released before measuring; live handles are reached through driver data of
+// a rotating device (never a constant).
+import { isMain, printSuite, runSuite, sink } from '../lib/harness.mjs';
+
+const OPS = 4096;
+const offsets = new Uint32Array(OPS);
+for (let i = 0; i < OPS; i++) offsets[i] = ((i * 7) & 1023) << 2;
+const ZERO = new DataView(new ArrayBuffer(0));
+
+/** Composition, `view` const from birth; release overwrites it (loses constness). */
+class FieldSwap {
+  constructor(v) {
+    this.view = v;
+  }
+  readl(o) {
+    return this.view.getUint32(o, true);
+  }
+}
+/** Composition, `view` written twice at birth (never constant); release overwrites. */
+class FieldSwapMutable {
+  constructor(v) {
+    this.view = ZERO;
+    this.view = v;
+  }
+  readl(o) {
+    return this.view.getUint32(o, true);
+  }
+}
+/** Composition with a try/catch around the access (the catch reports). */
+class FieldSwapTry {
+  constructor(v) {
+    this.view = ZERO;
+    this.view = v;
+  }
+  readl(o) {
+    try {
+      return this.view.getUint32(o, true);
+    } catch (e) {
+      return this.fault(e);
+    }
+  }
+  fault(e) {
+    throw e;
+  }
+}
+/** The handle is the DataView; release swaps the dead instance's prototype. */
+class ProtoSwap extends DataView {
+  readl(o) {
+    return this.getUint32(o, true);
+  }
+}
+const DeadProto = Object.create(null, {
+  readl: {
+    value() {
+      throw new RangeError('use after remove');
+    },
+  },
+});
+/** The handle is a DataView on a resizable buffer shrunk to 0 at release. */
+class Resizable extends DataView {
+  readl(o) {
+    return this.getUint32(o, true);
+  }
+}
+
+function releaseSome() {
+  for (let i = 0; i < 4; i++) {
+    const b = new ArrayBuffer(64);
+    const a = new FieldSwap(new DataView(b));
+    a.readl(0);
+    a.view = ZERO;
+    const m = new FieldSwapMutable(new DataView(b));
+    m.readl(0);
+    m.view = ZERO;
+    const t = new FieldSwapTry(new DataView(b));
+    t.readl(0);
+    t.view = ZERO;
+    const p = new ProtoSwap(b);
+    p.readl(0);
+    Object.setPrototypeOf(p, DeadProto);
+    const rb = new ArrayBuffer(64, { maxByteLength: 64 });
+    const r = new Resizable(rb);
+    r.readl(0);
+    rb.resize(0);
+  }
+}
+
+function driverData(buf) {
+  const rb = new ArrayBuffer(buf.byteLength, { maxByteLength: buf.byteLength });
+  new Uint8Array(rb).set(new Uint8Array(buf));
+  return {
+    view: new DataView(buf),
+    fieldSwap: new FieldSwap(new DataView(buf)),
+    fieldSwapMutable: new FieldSwapMutable(new DataView(buf)),
+    fieldSwapTry: new FieldSwapTry(new DataView(buf)),
+    protoSwap: new ProtoSwap(buf),
+    resizable: new Resizable(rb),
+  };
+}
+
+export async function suite() {
+  releaseSome();
+  const devs = [0, 1, 2].map(() => {
+    const buf = new ArrayBuffer(4096);
+    new Uint32Array(buf).forEach((_, i, a) => {
+      a[i] = i;
+    });
+    return { driverData: driverData(buf) };
+  });
+  let turn = 0;
+  const next = () => devs[turn++ % devs.length];
+  // One function per case: a shared closure would make the call site
+  // polymorphic over every handle class and measure that instead.
+  const loops = {
+    fieldSwap: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.fieldSwap.readl(offsets[i]);
+      sink.n += s;
+    },
+    fieldSwapMutable: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.fieldSwapMutable.readl(offsets[i]);
+      sink.n += s;
+    },
+    fieldSwapTry: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.fieldSwapTry.readl(offsets[i]);
+      sink.n += s;
+    },
+    protoSwap: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.protoSwap.readl(offsets[i]);
+      sink.n += s;
+    },
+    resizable: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.resizable.readl(offsets[i]);
+      sink.n += s;
+    },
+  };
+  const tasks = [
+    {
+      name: 'raw DataView (driver data)',
+      baseline: true,
+      ops: OPS,
+      fn: () => {
+        const dev = next();
+        let s = 0;
+        for (let i = 0; i < OPS; i++) s += dev.driverData.view.getUint32(offsets[i], true);
+        sink.n += s;
+      },
+    },
+    { name: 'field swap, const field', ops: OPS, fn: loops.fieldSwap },
+    { name: 'field swap, mutable from birth', ops: OPS, fn: loops.fieldSwapMutable },
+    { name: 'field swap + try/catch', ops: OPS, fn: loops.fieldSwapTry },
+    { name: 'DataView subclass, prototype swap', ops: OPS, fn: loops.protoSwap },
+    { name: 'resizable buffer, shrink to 0', ops: OPS, fn: loops.resizable },
+  ];
+  return runSuite('Fenced-handle tricks: live readl after others were released', tasks, { rounds: 3 });
+}
+
+export default suite;
+
+if (isMain(import.meta.url)) printSuite(await suite());

@@ -1,0 +1,30 @@
+import { BusType, Device, Kernel, type KernelOptions, type ModuleOwner, type ModuleState } from '@quiesce/core-devres';
+
+/** A fake module owner: flip `textFreed` to model `delete_module` having run exit. */
+export class FakeModule implements ModuleOwner {
+  state: ModuleState = 'LIVE';
+  textFreed = false;
+  refs = 0;
+  constructor(readonly name: string) {}
+  tryGet(): boolean {
+    if (this.state === 'GOING' || this.textFreed) return false;
+    this.refs++;
+    return true;
+  }
+  put(): void {
+    this.refs--;
+  }
+}
+
+export function kernel(opts: KernelOptions = {}): Kernel {
+  return new Kernel({ cpus: 2, ...opts });
+}
+
+export function device(k: Kernel, name = 'edu'): Device {
+  const bus = new BusType(k, 'pci');
+  return new Device(k, name, bus);
+}
+
+export function reportsOf(k: Kernel, kind: string): readonly { kind: string; title: string; detail: string }[] {
+  return k.reports.filter((r) => r.kind === kind);
+}

@@ -1,0 +1,205 @@
+/**
+ * `IoMem`: a mapped BAR (the `void __iomem *` of `pci_iomap`, Rust's
+ * `kernel::io::Io`), built on the core's {@link FencedView}.
+ *
+ * Two forms, as Rust-for-Linux separates compile-time and runtime offsets:
+ * - Unchecked, `readl(off)` …: the offset was validated by the caller (a
+ *   constant register offset checked once at map time, or a token from
+ *   {@link IoMem.validate}). Reads are the inherited `DataView` read, no
+ *   extra check: the hot path of the fenced discipline.
+ * - Checked, `readlChecked(off)` …: bounds and natural alignment checked on
+ *   every call; a bad offset throws `KernelError('EINVAL')` (Rust's
+ *   `try_read32` returns `EINVAL` the same way).
+ *
+ * Writes store into the BAR buffer, then call the device model's hook, so
+ * the model reacts (and rewrites what the register reads back). Reads of the
+ * sizes the model routes through its read hook go to the model.
+ *
+ * After `pci_iounmap` or devres release the handle is dead: every access
+ * traps through the zero-length view (a `use-after-remove` report with the
+ * sanitizer on). The device model is never called through a dead handle.
+ */
+import { FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
+import type { PciDev } from '../pci/pci-dev.js';
+
+/** An offset validated for an access of `S` bytes (Rust's const-checked offset). */
+export type IoOffset<S extends 1 | 2 | 4 | 8 = 1 | 2 | 4 | 8> = number & { readonly __ioSize?: S };
+
+const ONES64 = 0xffff_ffff_ffff_ffffn;
+
+export class IoMem extends FencedView {
+  /** Bit n set: reads of 2^n bytes go to the device model's read hook. */
+  private readonly hooked: number;
+
+  constructor(
+    kernel: Kernel,
+    name: string,
+    view: DataView,
+    /** The device whose BAR this maps. */
+    readonly pdev: PciDev,
+    /** The BAR index. */
+    readonly bar: number,
+    /** Offset of the mapping inside the BAR. */
+    readonly barOffset: number,
+  ) {
+    super(kernel, name, view);
+    let h = 0;
+    for (const s of pdev.model.readHookSizes ?? []) h |= s === 1 ? 1 : s === 2 ? 2 : s === 4 ? 4 : 8;
+    this.hooked = h;
+  }
+
+  /**
+   * Validates `off` for an access of `size` bytes: inside the mapping and
+   * naturally aligned. Returns it as a token for the unchecked accessors.
+   * Context: any. Errors: `-EINVAL`, with the offending offset and bounds.
+   */
+  validate<S extends 1 | 2 | 4 | 8>(off: number, size: S): IoOffset<S> {
+    const len = this.length;
+    if (!Number.isInteger(off) || off < 0 || off + size > len) {
+      throw new KernelError(
+        'EINVAL',
+        `${this.name}: ${size}-byte access at offset ${fmt(off)} is outside the ${len}-byte mapping`,
+      );
+    }
+    if (off % size !== 0) {
+      throw new KernelError('EINVAL', `${this.name}: ${size}-byte access at offset ${fmt(off)} is misaligned`);
+    }
+    return off as IoOffset<S>;
+  }
+
+  // ------------------------------------------------------------- hooked reads
+
+  override readb(off: number): number {
+    if ((this.hooked & 1) !== 0) return this.hookRead(off, 1) as number;
+    return super.readb(off);
+  }
+
+  override readw(off: number): number {
+    if ((this.hooked & 2) !== 0) return this.hookRead(off, 2) as number;
+    return super.readw(off);
+  }
+
+  override readq(off: number): bigint {
+    if ((this.hooked & 8) !== 0) return this.hookRead(off, 8) as bigint;
+    return super.readq(off);
+  }
+
+  /** A read the model computes: bounds (and liveness) checked by a probe of the view, then the hook. */
+  protected hookRead(off: number, size: number): number | bigint {
+    try {
+      this.view.getUint8(off + size - 1);
+      if (off < 0) this.view.getUint8(off);
+    } catch (e) {
+      return this.fault(e, off, size, false) as number | bigint;
+    }
+    return this.pdev.mmioRead(this.bar, this.barOffset + off, size);
+  }
+
+  // ---------------------------------------------------- writes reach the model
+
+  override writeb(v: number, off: number): void {
+    try {
+      this.view.setUint8(off, v);
+    } catch (e) {
+      this.fault(e, off, 1, true);
+      return;
+    }
+    this.pdev.mmioWrite(this.bar, this.barOffset + off, 1, v & 0xff);
+  }
+
+  override writew(v: number, off: number): void {
+    try {
+      this.view.setUint16(off, v, true);
+    } catch (e) {
+      this.fault(e, off, 2, true);
+      return;
+    }
+    this.pdev.mmioWrite(this.bar, this.barOffset + off, 2, v & 0xffff);
+  }
+
+  override writel(v: number, off: number): void {
+    try {
+      this.view.setUint32(off, v, true);
+    } catch (e) {
+      this.fault(e, off, 4, true);
+      return;
+    }
+    this.pdev.mmioWrite(this.bar, this.barOffset + off, 4, v >>> 0);
+  }
+
+  override writeq(v: bigint, off: number): void {
+    try {
+      this.view.setBigUint64(off, v, true);
+    } catch (e) {
+      this.fault(e, off, 8, true);
+      return;
+    }
+    this.pdev.mmioWrite(this.bar, this.barOffset + off, 8, BigInt.asUintN(64, v));
+  }
+
+  // ------------------------------------------------------------ checked forms
+
+  /** `readb` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
+  readbChecked(off: number): number {
+    return this.isReleased ? this.readb(off) : this.readb(this.validate(off, 1));
+  }
+
+  /** `readw` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
+  readwChecked(off: number): number {
+    return this.isReleased ? this.readw(off) : this.readw(this.validate(off, 2));
+  }
+
+  /** `readl` with a runtime offset check (Rust `try_read32`). Context: any. Errors: `-EINVAL`. */
+  readlChecked(off: number): number {
+    return this.isReleased ? this.readl(off) : this.readl(this.validate(off, 4));
+  }
+
+  /** `readq` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
+  readqChecked(off: number): bigint {
+    return this.isReleased ? this.readq(off) : this.readq(this.validate(off, 8));
+  }
+
+  /** `writeb` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
+  writebChecked(v: number, off: number): void {
+    this.writeb(v, this.isReleased ? off : this.validate(off, 1));
+  }
+
+  /** `writew` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
+  writewChecked(v: number, off: number): void {
+    this.writew(v, this.isReleased ? off : this.validate(off, 2));
+  }
+
+  /** `writel` with a runtime offset check (Rust `try_write32`). Context: any. Errors: `-EINVAL`. */
+  writelChecked(v: number, off: number): void {
+    this.writel(v, this.isReleased ? off : this.validate(off, 4));
+  }
+
+  /** `writeq` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
+  writeqChecked(v: bigint, off: number): void {
+    this.writeq(v, this.isReleased ? off : this.validate(off, 8));
+  }
+}
+
+/**
+ * The variant used when a model routes 4-byte reads through its hook: a
+ * separate class so that `IoMem.readl` itself stays the inherited,
+ * branch-free `DataView` read.
+ */
+export class IoMemReadlHooked extends IoMem {
+  override readl(off: number): number {
+    return this.hookRead(off, 4) as number;
+  }
+}
+
+/** Builds the right `IoMem` class for `pdev`'s model. @internal */
+export function makeIoMem(k: Kernel, name: string, view: DataView, pdev: PciDev, bar: number, off: number): IoMem {
+  return pdev.model.readHookSizes?.includes(4)
+    ? new IoMemReadlHooked(k, name, view, pdev, bar, off)
+    : new IoMem(k, name, view, pdev, bar, off);
+}
+
+function fmt(off: number): string {
+  return Number.isInteger(off) && off >= 0 ? `0x${off.toString(16)}` : String(off);
+}
+
+export { ONES64 };
