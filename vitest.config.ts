@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Every package under packages/. Keep in sync with tsconfig.json references. */
-const packages = ['core-devres', 'module-loader', 'pci-emu', 'hrtimer', 'workqueue', 'miscdev'] as const;
+const packages = ['core-devres', 'module-loader', 'pci-emu', 'hrtimer', 'workqueue', 'miscdev', 'explorer'] as const;
 
 const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 

@@ -1,5 +1,5 @@
 import {
-  BusType,
+  type BusType,
   busRegister,
   callbackRunnable,
   captureStack,
@@ -271,7 +271,10 @@ describe('drivers owned by a module', () => {
     const k = new Kernel();
     const { bus } = setup(k);
     await syscall(k, 'insmod', () =>
-      loadModule(k, defineModule({ name: 'edu', ...moduleDriver(bus, () => ({ name: 'x', owner: null, probe: async () => {} })) })),
+      loadModule(
+        k,
+        defineModule({ name: 'edu', ...moduleDriver(bus, () => ({ name: 'x', owner: null, probe: async () => {} })) }),
+      ),
     );
     expect(k.sanitizer.byKind('warn')).toHaveLength(1);
   });

@@ -86,7 +86,9 @@ describe('loadModule', () => {
     const m = mod as { state: string; textFreed: boolean };
     expect(m.textFreed).toBe(true);
     expect(findModule(k, 'bad')).toBeNull();
-    const states = k.traceLog.filter((e) => e.ev === 'module_state').map((e) => e.detail.split(' ').slice(0, 2).join(' '));
+    const states = k.traceLog
+      .filter((e) => e.ev === 'module_state')
+      .map((e) => e.detail.split(' ').slice(0, 2).join(' '));
     expect(states).toEqual(['bad COMING', 'bad GOING']);
     // loadable again
     expect(await attempt(k, () => loadModule(k, defineModule({ name: 'bad' })))).toBe(0);
@@ -119,7 +121,9 @@ describe('loadModule', () => {
   it('symbols: an importer pins its provider (refcount, used by) until it is unloaded', async () => {
     const k = new Kernel();
     const add = (a: number, b: number) => a + b;
-    const core = await k.exec('insmod', () => loadModule(k, defineModule({ name: 'core', exports: { core_add: add } })));
+    const core = await k.exec('insmod', () =>
+      loadModule(k, defineModule({ name: 'core', exports: { core_add: add } })),
+    );
     let result = 0;
     const user = await k.exec('insmod', () =>
       loadModule(
@@ -146,9 +150,7 @@ describe('loadModule', () => {
 
   it('importing two symbols of one provider pins it once', async () => {
     const k = new Kernel();
-    const core = await k.exec('insmod', () =>
-      loadModule(k, defineModule({ name: 'core', exports: { a: 1, b: 2 } })),
-    );
+    const core = await k.exec('insmod', () => loadModule(k, defineModule({ name: 'core', exports: { a: 1, b: 2 } })));
     await k.exec('insmod', () => loadModule(k, defineModule({ name: 'user', imports: ['a', 'b'] })));
     expect(moduleRefcount(core)).toBe(1);
   });

@@ -67,9 +67,7 @@ describe('try_module_get / module_put', () => {
 
   it('fails for another task while exit sleeps, and after the module is gone', async () => {
     const k = new Kernel();
-    const mod = await k.exec('insmod', () =>
-      loadModule(k, defineModule({ name: 'm', exit: () => msleep(k, 10) })),
-    );
+    const mod = await k.exec('insmod', () => loadModule(k, defineModule({ name: 'm', exit: () => msleep(k, 10) })));
     k.spawn('rmmod', () => deleteModule(k, 'm'));
     let during: boolean | undefined;
     k.spawn('user', async () => {

@@ -1,0 +1,2 @@
+/** @quiesce/explorer: filled by issue 10. */
+export {};

@@ -1,0 +1,202 @@
+/**
+ * `struct pci_dev`: a device on the emulated PCI bus, with its config space,
+ * BAR resources, enable count, interrupt state, and the device model behind
+ * it. Extends the core {@link Device}, so binding, devres and the lifecycle
+ * contract are the core's.
+ */
+import { type BusType, Device, type Kernel, timerEntry } from '@quiesce/core-devres';
+import { systemRam } from '../dma/system-ram.js';
+import type { IrqDesc } from '../irq/irq-desc.js';
+import { irqTable } from '../irq/irq-desc.js';
+import type { IoMem } from '../mmio/io-mem.js';
+import type { DeviceTimer, PciDeviceContext, PciDeviceModel } from '../model/device-model.js';
+import type { ConfigSpace } from './config-space.js';
+import { PCI_COMMAND_INTX_DISABLE, PCI_COMMAND_MASTER, PCI_STATUS, PCI_STATUS_INTERRUPT } from './constants.js';
+
+/** A BAR as the kernel sees it (`pdev->resource[bar]`). */
+export interface PciResource {
+  /** Bus address; 0 for an unused BAR. */
+  readonly start: number;
+  /** Length in bytes; 0 for an unused BAR. */
+  readonly len: number;
+  readonly flags: 'mem' | 'io' | null;
+  /** The BAR's memory (owned by the device model); null for an unused BAR. */
+  readonly buffer: ArrayBuffer | null;
+  /** Name of the region holder (`request_mem_region`), or null. */
+  owner: string | null;
+}
+
+const ONES64 = 0xffff_ffff_ffff_ffffn;
+
+export class PciDev extends Device {
+  /** `enable_cnt`. */
+  enableCnt = 0;
+  /** Enabled with `pcim_enable_device`. */
+  isManaged = false;
+  /** `pcim_pin_device`. */
+  pinned = false;
+  /** `is_busmaster`. */
+  isBusmaster = false;
+  /** False after surprise removal (`pci_dev_is_disconnected`). */
+  present = true;
+  /** `dev->irq`: the INTx IRQ, or the first MSI vector while MSI is on. */
+  irq: number;
+  /** The legacy IRQ number routed to INTA (0 when the device has no pin). */
+  readonly intxIrq: number;
+  /** MSI state: vectors allocated and their first IRQ, 0 when off. */
+  msiIrqBase = 0;
+  msiNvec = 0;
+  /** `INTx` enabled through `pci_alloc_irq_vectors(PCI_IRQ_INTX)`. */
+  intxVectors = false;
+  /** DMA mask (`dma_set_mask`); the kernel's default is 32 bits. */
+  dmaMask = 0xffff_ffff;
+  /** Whole-BAR `pcim_iomap` mappings (the legacy table that warns on a second map). */
+  readonly pcimTable: (IoMem | null)[] = [null, null, null, null, null, null];
+  /** Guest errors the model logged (QEMU `LOG_GUEST_ERROR`). */
+  readonly guestErrors: string[] = [];
+  private intxLevel = false;
+  private readonly timers: { entry: ReturnType<typeof timerEntry> }[] = [];
+
+  constructor(
+    kernel: Kernel,
+    name: string,
+    bus: BusType,
+    /** The device model behind the BARs. */
+    readonly model: PciDeviceModel,
+    readonly config: ConfigSpace,
+    readonly resources: PciResource[],
+    intxIrq: number,
+    /** Devfn-style slot, for names. */
+    readonly slot: number,
+  ) {
+    super(kernel, name, bus);
+    this.intxIrq = intxIrq;
+    this.irq = intxIrq;
+  }
+
+  get vendor(): number {
+    return this.config.read(0, 2);
+  }
+
+  get deviceId(): number {
+    return this.config.read(2, 2);
+  }
+
+  /** `pci_is_enabled()`. */
+  get isEnabled(): boolean {
+    return this.enableCnt > 0;
+  }
+
+  // ------------------------------------------------------------ MMIO routing
+
+  /** @internal An IoMem write landed in the buffer: the model reacts (or, once removed, the write is undone). */
+  mmioWrite(bar: number, off: number, size: number, value: number | bigint): void {
+    if (!this.present) {
+      const buf = this.resources[bar]?.buffer;
+      if (buf) new Uint8Array(buf, off, size).fill(0xff);
+      return;
+    }
+    this.model.onMmioWrite(bar, off, size, value);
+  }
+
+  /** @internal A read routed to the model; all ones once removed. */
+  mmioRead(bar: number, off: number, size: number): number | bigint {
+    if (!this.present || !this.model.onMmioRead) return size === 8 ? ONES64 : 2 ** (8 * size) - 1;
+    return this.model.onMmioRead(bar, off, size);
+  }
+
+  // --------------------------------------------------------------- interrupts
+
+  /** @internal The device drives its INTx pin. */
+  setIntx(level: boolean): void {
+    this.intxLevel = level;
+    const st = this.config.read(PCI_STATUS, 2);
+    this.config.set(PCI_STATUS, 2, level ? st | PCI_STATUS_INTERRUPT : st & ~PCI_STATUS_INTERRUPT);
+    this.updateIntx();
+  }
+
+  /** @internal Re-evaluates the line after the level or the INTx-disable bit changed. */
+  updateIntx(): void {
+    if (this.intxIrq === 0) return;
+    const desc = irqTable(this.kernel).descs.get(this.intxIrq);
+    if (!desc) return;
+    const on = this.present && this.intxLevel && (this.config.command & PCI_COMMAND_INTX_DISABLE) === 0;
+    irqTable(this.kernel).setLevel(desc, this, on);
+  }
+
+  /** @internal The device sends MSI `vector` (a DMA write: needs bus mastering and MSI enabled). */
+  msiNotify(vector: number): void {
+    if (!this.present || !this.config.msiEnabled || (this.config.command & PCI_COMMAND_MASTER) === 0) return;
+    if (this.msiNvec === 0 || vector >= this.msiNvec) return;
+    const t = irqTable(this.kernel);
+    const desc: IrqDesc | undefined = t.descs.get(this.msiIrqBase + vector);
+    if (desc) t.kick(desc);
+  }
+
+  // ---------------------------------------------------------------- the model
+
+  /** @internal The context handed to the model at attach. */
+  makeContext(): PciDeviceContext {
+    const k = this.kernel;
+    const self = this;
+    const busMaster = (): boolean => self.present && (self.config.command & PCI_COMMAND_MASTER) !== 0;
+    return {
+      kernel: k,
+      bar(i) {
+        const b = self.resources[i]?.buffer;
+        if (!b) throw new RangeError(`${self.name}: BAR ${i} is not implemented`);
+        return b;
+      },
+      setIntx: (level) => self.setIntx(level),
+      msiEnabled: () => self.config.msiEnabled,
+      msiNotify: (v) => self.msiNotify(v),
+      dmaRead(addr, dest) {
+        if (!busMaster()) return false;
+        const ram = systemRam(k);
+        if (!ram.checkDeviceAccess(addr, dest.length, `${self.model.name} ${self.name}`, false)) return false;
+        dest.set(ram.view(addr, dest.length));
+        return true;
+      },
+      dmaWrite(addr, src) {
+        if (!busMaster()) return false;
+        const ram = systemRam(k);
+        if (!ram.checkDeviceAccess(addr, src.length, `${self.model.name} ${self.name}`, true)) return false;
+        ram.view(addr, src.length).set(src);
+        return true;
+      },
+      timer(label, fire): DeviceTimer {
+        const entry = timerEntry(`${self.model.name} ${label}`, 0, () =>
+          k.runAtomic('hardirq', 0, `${self.model.name} ${label}`, () => {
+            if (self.present) fire();
+          }),
+        );
+        self.timers.push({ entry });
+        return {
+          modIn: (ns) => {
+            if (self.present) k.armTimer(entry, k.now + ns);
+          },
+          del: () => {
+            k.cancelTimer(entry);
+          },
+          get pending() {
+            return entry.heapIndex >= 0;
+          },
+        };
+      },
+      guestError(msg) {
+        self.guestErrors.push(msg);
+        k.trace('guest_error', `${self.name}: ${msg}`);
+      },
+    };
+  }
+
+  /** @internal The hardware is gone: BARs read all ones, the model stops, the line drops. */
+  disconnect(): void {
+    if (!this.present) return;
+    this.present = false;
+    for (const r of this.resources) if (r.buffer) new Uint8Array(r.buffer).fill(0xff);
+    for (const t of this.timers) this.kernel.cancelTimer(t.entry);
+    this.model.detach?.();
+    this.updateIntx();
+  }
+}
