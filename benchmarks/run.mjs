@@ -1,15 +1,195 @@
-// Placeholder bench runner (the lead replaces it). Runs every
-// benchmarks/suites/*.bench.mjs: each default-exports an async function that
-// receives a tinybench `Bench` constructor and returns a finished Bench.
-import { readdir } from 'node:fs/promises';
-import { Bench } from 'tinybench';
+// The benchmark report (the project's main job).
+//
+// Runs every suite in benchmarks/suites/*.bench.mjs in several fresh Node
+// processes (a JIT warmed by one suite never flatters another), takes the
+// median across processes, and writes benchmarks/results/REPORT.md,
+// report.json and one SVG chart per suite. Ratios are computed inside each
+// process (against the baseline measured in that same run) and then the
+// median ratio across processes is reported.
+//
+//   node benchmarks/run.mjs [--quick] [--procs N] [--only a,b]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { findings } from './lib/findings.mjs';
+import { svgChart } from './lib/svg.mjs';
 
-const dir = new URL('./suites/', import.meta.url);
-const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.bench.mjs')).sort();
-if (files.length === 0) console.log('no benchmark suites yet (benchmarks/suites/*.bench.mjs)');
-for (const file of files) {
-  const { default: suite } = await import(new URL(file, dir).href);
-  const bench = await suite(Bench);
-  console.log(`\n# ${file}`);
-  console.table(bench.table());
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const arg = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
+};
+const procs = Number(arg('--procs', quick ? '1' : '3'));
+const only = arg('--only', '')
+  .split(',')
+  .filter((x) => x);
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const suitesDir = `${here}suites/`;
+// --quick only checks the harness end to end: it never overwrites the real report.
+const outDir = quick ? `${here}results/quick/` : `${here}results/`;
+const files = readdirSync(suitesDir)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+  .sort();
+
+const total = files.length * procs;
+let done = 0;
+const tty = process.stderr.isTTY;
+function progress(label) {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`;
+  if (tty) process.stderr.write(`\r${bar.padEnd(100)}`);
+  else process.stderr.write(`${bar}\n`);
 }
+
+function runOnce(file) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${suitesDir}${file}`, '--json', ...(quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      const line = out
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('{'));
+      if (code !== 0 || line === undefined) reject(new Error(`${file} exited ${code}\n${err.slice(-2000)}`));
+      else resolve(JSON.parse(line));
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const spreadPct = (xs) => (xs.length > 1 ? ((Math.max(...xs) - Math.min(...xs)) / median(xs)) * 100 : 0);
+
+function merge(file, runs) {
+  const first = runs[0];
+  const rows = first.rows.map((r0) => {
+    const all = runs.map((run) => run.rows.find((r) => r.name === r0.name)).filter(Boolean);
+    const ns = all.map((r) => r.nsPerOp);
+    const ratios = all.map((r) => r.ratio);
+    return {
+      name: r0.name,
+      baseline: !!r0.baseline,
+      nsPerOp: median(ns),
+      rmePct: median(all.map((r) => r.rmePct)),
+      procSpreadPct: spreadPct(ns),
+      samples: all.reduce((s, r) => s + (r.samples ?? 0), 0),
+      processes: all.length,
+      ratio: median(ratios),
+      ratioSpreadPct: Math.max(median(all.map((r) => r.ratioSpreadPct ?? 0)), spreadPct(ratios)),
+    };
+  });
+  return {
+    file,
+    title: first.title,
+    baseline: first.baseline,
+    note: first.spreadNote ?? first.note,
+    rows,
+    extra: first.logCheck,
+  };
+}
+
+const env = {
+  node: process.version,
+  v8: process.versions.v8,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  platform: `${os.platform()} ${os.release()}`,
+  commit: (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here }).toString().trim();
+    } catch {
+      return 'unknown';
+    }
+  })(),
+  date: new Date().toISOString(),
+  quick,
+  procs,
+};
+
+const suites = [];
+for (const file of files) {
+  const runs = [];
+  for (let p = 0; p < procs; p++) {
+    progress(`${file} (process ${p + 1}/${procs})`);
+    runs.push(await runOnce(file));
+    done++;
+  }
+  suites.push(merge(file, runs));
+}
+progress('done');
+if (tty) process.stderr.write('\n');
+
+function table(s) {
+  const lines = [
+    `| case | ns/op | ±rme | across processes | samples | ratio to ${s.baseline} | ± |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of s.rows) {
+    lines.push(
+      `| ${r.name} | ${r.nsPerOp.toFixed(2)} | ${r.rmePct.toFixed(1)}% | ${r.procSpreadPct.toFixed(1)}% | ${r.samples} | ${r.ratio.toFixed(3)}× | ${r.ratioSpreadPct.toFixed(1)}% |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+mkdirSync(outDir, { recursive: true });
+const found = findings(suites, quick);
+const md = [
+  '# quiesce benchmark report',
+  '',
+  `Node ${env.node} (V8 ${env.v8}) · ${env.cpu} · ${env.cores} cores · ${env.memGiB} GiB · ${env.platform} · commit ${env.commit} · ${env.date}${quick ? ' · **--quick: harness check only, figures not meaningful**' : ''}`,
+  '',
+  `Method: each suite ran in ${procs} fresh process(es); a figure is the median across processes of the per-process result; ` +
+    '"±rme" is tinybench\'s relative margin of error (95%) inside a process, "across processes" is (max−min)/median, and a ratio ' +
+    'is computed inside each process against the baseline measured in the same run, then the median is taken. ns-scale work is batched ' +
+    'in inner loops (tinybench adds ~40 ns per call), every result is consumed into a sink, inputs vary per op, and hot paths are reached ' +
+    'through driver data of a device in a process that has already bound and unbound devices. See docs/benchmarks.md.',
+  '',
+  '## Findings',
+  '',
+  ...found.map((f) => `- ${f}`),
+  '',
+  ...suites.flatMap((s) => [
+    `## ${s.title}`,
+    '',
+    `Suite \`${s.file}\`.${s.note ? ` ${s.note}.` : ''}`,
+    '',
+    table(s),
+    '',
+    `![${s.title}](${s.file.replace('.bench.mjs', '.svg')})`,
+    '',
+  ]),
+].join('\n');
+writeFileSync(`${outDir}REPORT.md`, md);
+writeFileSync(`${outDir}report.json`, `${JSON.stringify({ env, suites, findings: found }, null, 2)}\n`);
+for (const s of suites) writeFileSync(`${outDir}${s.file.replace('.bench.mjs', '.svg')}`, svgChart(s));
+
+for (const s of suites) {
+  console.log(`\n## ${s.title}`);
+  for (const r of s.rows) {
+    console.log(
+      `  ${r.name.padEnd(46)} ${r.nsPerOp.toFixed(2).padStart(10)} ns/op ±${r.rmePct.toFixed(1).padStart(4)}% (procs ±${r.procSpreadPct.toFixed(1).padStart(5)}%) n=${String(r.samples).padStart(7)}  ${r.ratio.toFixed(3).padStart(7)}× ±${r.ratioSpreadPct.toFixed(1)}%`,
+    );
+  }
+}
+console.log('\nFindings:');
+for (const f of found) console.log(`- ${f}`);
+console.log(`\nwrote ${outDir}REPORT.md, report.json and ${suites.length} SVG chart(s)`);

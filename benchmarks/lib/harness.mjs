@@ -80,6 +80,18 @@ export function printSuite(suite) {
   console.log(lines.join('\n'));
 }
 
+/**
+ * Entry point of a suite file: with `--json` prints the suite result as JSON
+ * on stdout (what benchmarks/run.mjs reads from each fresh process),
+ * otherwise prints the table.
+ */
+export async function main(metaUrl, suiteFn) {
+  if (!isMain(metaUrl)) return;
+  const s = await suiteFn();
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(s)}\n`);
+  else printSuite(s);
+}
+
 /** True when this module is the process entry point (`node suite.mjs`). */
 export function isMain(metaUrl) {
   return process.argv[1] !== undefined && new URL(metaUrl).pathname === process.argv[1];

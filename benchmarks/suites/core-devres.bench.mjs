@@ -11,7 +11,7 @@ import {
   Kernel,
   Revocable,
 } from '@quiesce/core-devres';
-import { isMain, printSuite, runSuite, sink } from '../lib/harness.mjs';
+import { main, runSuite, sink } from '../lib/harness.mjs';
 
 const OPS = 4096;
 const BAR_BYTES = 4096;
@@ -169,8 +169,4 @@ export default async function () {
   return suite();
 }
 
-if (isMain(import.meta.url)) {
-  const s = await suite();
-  printSuite(s);
-  if (sink.n === 0.5) console.log('');
-}
+await main(import.meta.url, suite);

@@ -3,7 +3,7 @@
 // measured side by side. Each candidate has had some of its instances
 // released before measuring; live handles are reached through driver data of
 // a rotating device (never a constant).
-import { isMain, printSuite, runSuite, sink } from '../lib/harness.mjs';
+import { main, runSuite, sink } from '../lib/harness.mjs';
 
 const OPS = 4096;
 const offsets = new Uint32Array(OPS);
@@ -169,4 +169,4 @@ export async function suite() {
 
 export default suite;
 
-if (isMain(import.meta.url)) printSuite(await suite());
+await main(import.meta.url, suite);

@@ -2,7 +2,7 @@
 // arm+cancel per second with 10^3 .. 10^6 timers already armed (the cost
 // must grow like log n: a binary heap, not a sorted array).
 import { Kernel, Rng, timerEntry } from '@quiesce/core-devres';
-import { isMain, printSuite, quick, runSuite, sink } from '../lib/harness.mjs';
+import { isMain, main, printSuite, quick, runSuite, sink } from '../lib/harness.mjs';
 
 const SWITCHES = 2000;
 
@@ -76,7 +76,9 @@ export async function suite() {
 
 export default suite;
 
-if (isMain(import.meta.url)) {
+if (isMain(import.meta.url) && process.argv.includes('--json')) {
+  await main(import.meta.url, suite);
+} else if (isMain(import.meta.url)) {
   const s = await suite();
   printSuite(s);
   for (const r of s.rows)

@@ -1,10 +1,10 @@
 import {
   busRegister,
   Device,
+  type Driver,
   deviceAdd,
   deviceReleaseDriver,
   devresAdd,
-  type Driver,
   driverRegister,
   isKernelError,
   Kernel,

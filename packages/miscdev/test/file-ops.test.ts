@@ -184,7 +184,11 @@ describe('file operations', () => {
     const misc = makeTestMisc(k, makeBar(k), { owner: mod });
     let called = 0;
     const inner = misc.fops.unlockedIoctl?.bind(misc.fops);
-    (misc.fops as { unlockedIoctl: FileOperations['unlockedIoctl'] }).unlockedIoctl = async function testIoctl(f, c, a) {
+    (misc.fops as { unlockedIoctl: FileOperations['unlockedIoctl'] }).unlockedIoctl = async function testIoctl(
+      f,
+      c,
+      a,
+    ) {
       called++;
       return inner?.(f, c, a) ?? 0;
     };
@@ -210,7 +214,11 @@ describe('deregister disciplines with a file still open', () => {
       await miscRegister(k, misc);
       const h = await open(k, '/dev/testdev');
       await miscDeregister(misc);
-      const afterDereg = { reg: await h.ioctl(IOC_READ_REG), refs: mod.refs, reopen: await errnoOf(open(k, '/dev/testdev')) };
+      const afterDereg = {
+        reg: await h.ioctl(IOC_READ_REG),
+        refs: mod.refs,
+        reopen: await errnoOf(open(k, '/dev/testdev')),
+      };
       await h.close();
       return { ...afterDereg, refsAfterClose: mod.refs, releases: misc.releases };
     });

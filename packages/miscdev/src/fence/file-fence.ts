@@ -18,8 +18,9 @@
  * the driver's own code carries no check. A kernel implementation would use
  * a per-CPU SRCU counter so the increment does not bounce a cache line.
  */
-import { KernelError, WaitQueue } from '@quiesce/core-devres';
+
 import type { Kernel } from '@quiesce/core-devres';
+import { KernelError, WaitQueue } from '@quiesce/core-devres';
 import type { File } from '../vfs/file.js';
 import type { FileOperations } from '../vfs/fops.js';
 import { EPOLLERR, EPOLLHUP } from '../vfs/poll.js';

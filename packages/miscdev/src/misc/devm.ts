@@ -2,8 +2,8 @@
  * `devm_misc_register`-style registration under the lifecycle contract.
  */
 import { type Device, devresAdd } from '@quiesce/core-devres';
-import { miscDeregister, registerInternal } from './register.js';
 import { type MiscDevice, miscState, setMiscState } from './misc-device.js';
+import { miscDeregister, registerInternal } from './register.js';
 
 /**
  * Registers `misc` as a device-managed resource of `dev`. `misc.mode`

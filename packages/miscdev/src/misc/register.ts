@@ -1,15 +1,9 @@
 /**
  * `misc_register` / `misc_deregister` (drivers/char/misc.c).
  */
-import {
-  captureStack,
-  currentBindingDevice,
-  type Kernel,
-  KernelError,
-  trackResource,
-} from '@quiesce/core-devres';
-import { FileFence } from '../fence/file-fence.js';
+import { captureStack, currentBindingDevice, type Kernel, KernelError, trackResource } from '@quiesce/core-devres';
 import { fenceOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
+import { FileFence } from '../fence/file-fence.js';
 import { MISC_DYNAMIC_MINOR } from './constants.js';
 import { type MiscDevice, type MiscState, miscState, setMiscState } from './misc-device.js';
 import { miscRegistry } from './registry.js';
@@ -110,7 +104,10 @@ export async function miscDeregister(misc: MiscDevice): Promise<void> {
   if (st === undefined) throw new Error(`misc_deregister: '${misc.name}' was never registered`);
   const k = st.kernel;
   if (!st.registered) {
-    k.warn(`misc ${misc.name}`, `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`);
+    k.warn(
+      `misc ${misc.name}`,
+      `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`,
+    );
     return;
   }
   const reg = miscRegistry(k);

@@ -10,8 +10,8 @@
  * registered again. A name never registered is `-ENOENT`.
  */
 import { type Kernel, Mutex } from '@quiesce/core-devres';
-import type { MiscDevice } from './misc-device.js';
 import { MinorIda } from './minor-ida.js';
+import type { MiscDevice } from './misc-device.js';
 
 const KEY = Symbol('quiesce.miscdev');
 

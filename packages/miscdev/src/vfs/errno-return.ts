@@ -16,7 +16,7 @@ export function throwErrno(r: number, what: string): never {
 }
 
 /** Returns `r` if it is not negative, else throws its `KernelError`. */
-export function checkReturn(r: number | undefined | void, what: string): number {
+export function checkReturn(r: unknown, what: string): number {
   if (typeof r !== 'number') return 0;
   return r < 0 ? throwErrno(r, what) : r;
 }

@@ -16,10 +16,10 @@ export type IoctlArg = number | UserBuffer | null;
 export interface FileOperations {
   /** `.owner = THIS_MODULE`: the module whose text holds these functions; null for built-in. */
   readonly owner: Owner;
-  /** `.open`: runs under the misc mutex; `file.privateData` is the misc device on entry. */
-  open?(file: File): Promise<number | undefined | void>;
+  /** `.open`: runs under the misc mutex; `file.privateData` is the misc device on entry. A negative number returned is an errno. */
+  open?(file: File): Promise<unknown>;
   /** `.release`: the last reference to the open file is gone. */
-  release?(file: File): Promise<number | undefined | void>;
+  release?(file: File): Promise<unknown>;
   /** `.read`: copy up to `count` bytes to `buf` (advance `file.pos`); returns bytes read. */
   read?(file: File, buf: UserBuffer, count: number): Promise<number>;
   /** `.write`: copy up to `count` bytes from `buf`; returns bytes written. */

@@ -1,7 +1,14 @@
 /**
  * `open("/dev/NAME", flags)`: path lookup, then `misc_open`.
  */
-import { callbackRunnable, type Kernel, KernelError, modulePutOwner, Revocable, tryModuleGetOwner } from '@quiesce/core-devres';
+import {
+  callbackRunnable,
+  type Kernel,
+  KernelError,
+  modulePutOwner,
+  Revocable,
+  tryModuleGetOwner,
+} from '@quiesce/core-devres';
 import { miscState } from '../misc/misc-device.js';
 import { miscRegistry } from '../misc/registry.js';
 import { checkReturn } from './errno-return.js';
@@ -31,7 +38,8 @@ export async function open(k: Kernel, path: string, flags: number = O_RDWR): Pro
   try {
     const misc = reg.byMinor.get(minor);
     const st = misc === undefined ? undefined : miscState(misc);
-    if (misc === undefined || st === undefined) throw new KernelError('ENODEV', `${path}: no misc device on minor ${minor}`);
+    if (misc === undefined || st === undefined)
+      throw new KernelError('ENODEV', `${path}: no misc device on minor ${minor}`);
     const fops = misc.fops;
     if (!tryModuleGetOwner(fops.owner)) {
       throw new KernelError('ENODEV', `${path}: try_module_get(${fops.owner?.name ?? 'built-in'}) failed`);

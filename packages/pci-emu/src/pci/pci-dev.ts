@@ -33,6 +33,8 @@ export class PciDev extends Device {
   enableCnt = 0;
   /** Enabled with `pcim_enable_device`. */
   isManaged = false;
+  /** A `pcim_release` devres entry exists. */
+  hasPcimRelease = false;
   /** `pcim_pin_device`. */
   pinned = false;
   /** `is_busmaster`. */

@@ -1,0 +1,151 @@
+/**
+ * Mapping BARs (lib/pci_iomap.c, drivers/pci/devres.c): `pci_iomap` returns
+ * an {@link IoMem} over the BAR's memory, or null; `pcim_*` variants undo
+ * themselves at unbind through the lifecycle contract (no fence: a mapping
+ * runs nothing; release kills the handle).
+ */
+import {
+  captureStack,
+  currentBindingDevice,
+  devresAdd,
+  devresReleaseResource,
+  KernelError,
+  type ManagedResource,
+  trackResource,
+} from '@quiesce/core-devres';
+import { type IoMem, makeIoMem } from '../mmio/io-mem.js';
+import type { PciDev } from './pci-dev.js';
+import { pciBarIndexIsValid, pcimGiveRegion, pcimTakeRegion } from './regions.js';
+
+const managedMaps = new WeakMap<IoMem, ManagedResource>();
+
+function map(dev: PciDev, bar: number, offset: number, maxlen: number, managed: boolean): IoMem | null {
+  if (!pciBarIndexIsValid(bar)) return null;
+  const r = dev.resources[bar];
+  if (r === undefined || r.buffer === null || r.start === 0 || r.len <= offset) return null;
+  let len = r.len - offset;
+  if (maxlen !== 0 && len > maxlen) len = maxlen;
+  const io = makeIoMem(
+    dev.kernel,
+    `${dev.model.name} ${dev.name} BAR${bar}${offset ? `+0x${offset.toString(16)}` : ''}`,
+    new DataView(r.buffer, offset, len),
+    dev,
+    bar,
+    offset,
+  );
+  dev.kernel.trace('iomap', io.name);
+  if (currentBindingDevice(dev.kernel) === dev) {
+    trackResource(dev, {
+      description: `iomap ${io.name}`,
+      busy: () => !io.isReleased,
+      managed,
+      acquiredStack: captureStack(dev.kernel.sanitizer.mode, 3),
+    });
+  }
+  return io;
+}
+
+/**
+ * `pci_iomap_range()`: maps `[offset, offset+maxlen)` of BAR `bar` (maxlen 0
+ * or beyond the BAR: up to its end). Context: may sleep.
+ * Returns: the mapping, or null for an invalid or unused BAR or an offset
+ * at or past its end.
+ */
+export function pciIomapRange(dev: PciDev, bar: number, offset: number, maxlen: number): IoMem | null {
+  return map(dev, bar, offset, maxlen, false);
+}
+
+/**
+ * `pci_iomap()`: maps BAR `bar`, at most `maxlen` bytes (0 or more than the
+ * BAR: the whole BAR). Context: may sleep.
+ * Returns: the mapping, or null for an invalid or unused BAR.
+ */
+export function pciIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
+  return map(dev, bar, 0, maxlen, false);
+}
+
+/**
+ * `pci_iounmap()`: unmaps; the handle is dead afterwards (a stale access is
+ * a use-after-remove). A second unmap is a double-release report.
+ * Context: any.
+ */
+export function pciIounmap(_dev: PciDev, io: IoMem): void {
+  io.release();
+}
+
+/**
+ * `pcim_iomap()`: {@link pciIomap}, unmapped at unbind. Meant once per BAR:
+ * a second mapping of a BAR warns (the kernel's `WARN_ON` on its legacy
+ * table) and is still made. Context: may sleep.
+ * Returns: the mapping, or null (as `pci_iomap`, or `-ENOMEM` from devres).
+ */
+export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
+  const io = map(dev, bar, 0, maxlen, true);
+  if (io === null) return null;
+  if (dev.pcimTable[bar]) dev.kernel.warn(dev.name, `pcim_iomap: BAR ${bar} is already mapped (WARN_ON(legacy_iomap_table[bar]))`);
+  const res: ManagedResource = {
+    name: `pcim_iomap ${io.name}`,
+    release: () => {
+      if (dev.pcimTable[bar] === io) dev.pcimTable[bar] = null;
+      io.release();
+    },
+  };
+  try {
+    devresAdd(dev, res);
+  } catch {
+    io.release();
+    return null;
+  }
+  dev.pcimTable[bar] = io;
+  managedMaps.set(io, res);
+  return io;
+}
+
+/**
+ * `pcim_iounmap()`: unmaps a `pcim_*` mapping now and drops its devres
+ * entry; a handle not from `pcim_*` is ignored, as in the kernel.
+ * Context: may sleep.
+ */
+export async function pcimIounmap(dev: PciDev, io: IoMem): Promise<void> {
+  const res = managedMaps.get(io);
+  if (!res) return;
+  managedMaps.delete(io);
+  await devresReleaseResource(dev, res);
+}
+
+/**
+ * `pcim_iomap_region()`: requests BAR `bar` for `name` and maps all of it;
+ * both undone at unbind. Context: may sleep.
+ * Errors (the kernel's IOMEM_ERR_PTR, thrown): `-EBUSY` when the region is
+ * taken, `-EINVAL` when the BAR is invalid or unused, `-ENOMEM`.
+ */
+export function pcimIomapRegion(dev: PciDev, bar: number, name: string): IoMem {
+  if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pcim_iomap_region: BAR ${bar} is not valid`);
+  pcimTakeRegion(dev, bar, name);
+  const io = map(dev, bar, 0, 0, true);
+  if (io === null) {
+    pcimGiveRegion(dev, bar);
+    throw new KernelError('EINVAL', `pcim_iomap_region: BAR ${bar} of ${dev.name} cannot be mapped`);
+  }
+  const res: ManagedResource = {
+    name: `pcim_iomap_region ${io.name}`,
+    release: () => {
+      io.release();
+      pcimGiveRegion(dev, bar);
+    },
+  };
+  try {
+    devresAdd(dev, res);
+  } catch (e) {
+    io.release();
+    pcimGiveRegion(dev, bar);
+    throw e;
+  }
+  managedMaps.set(io, res);
+  return io;
+}
+
+/** `pcim_iounmap_region()`: unmaps and releases a {@link pcimIomapRegion} now. Context: may sleep. */
+export async function pcimIounmapRegion(dev: PciDev, io: IoMem): Promise<void> {
+  await pcimIounmap(dev, io);
+}
