@@ -153,8 +153,10 @@ function deadPrototypeOf(liveProto: object): object {
     }
     const write = /^(write|set|iowrite|memcpyTo|memset)/.test(name);
     const size = sizeOf(name);
+    // writel(v, off) takes the offset second; DataView's setUint32(off, v) first.
+    const offArg = write && !name.startsWith('set') ? 1 : 0;
     dead[name] = function (this: FencedView, ...args: unknown[]): unknown {
-      const off = typeof args[write ? 1 : 0] === 'number' ? (args[write ? 1 : 0] as number) : 0;
+      const off = typeof args[offArg] === 'number' ? (args[offArg] as number) : 0;
       reportStale(this, 'use-after-remove', name, off, write, size);
       if (write) return undefined;
       return size === 8 ? ONES64 : 2 ** (8 * size) - 1;
