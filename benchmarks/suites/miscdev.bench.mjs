@@ -15,7 +15,7 @@ import { FencedView, Kernel } from '@quiesce/core-devres';
 import { fileRevocable, MISC_DYNAMIC_MINOR, miscDeregister, miscRegister, open } from '@quiesce/miscdev';
 
 const QUICK = process.argv.includes('--quick');
-const INNER = 2000;
+const INNER = 5000;
 const CMD = 0x4004_6501;
 
 let sink = 0;
@@ -83,8 +83,9 @@ export default async function miscdevSuite(Bench) {
   const rawIoctl = plainFops.unlockedIoctl;
   const bench = new Bench({
     name: 'miscdev ioctl round trip',
-    time: QUICK ? 20 : 600,
-    warmupTime: QUICK ? 10 : 150,
+    time: QUICK ? 20 : 1500,
+    warmupTime: QUICK ? 10 : 300,
+    retainSamples: true,
   });
   bench.add('raw driver call (baseline)', async () => {
     await k.exec('bench', async () => {
@@ -108,16 +109,19 @@ export default async function miscdevSuite(Bench) {
   return bench;
 }
 
-/** Rows: ns/op (mean), rme %, p75-p25 ns/op, samples, ratio to the baseline. */
+/** Rows: ns/op (mean and median), rme %, p75-p25 ns/op, samples, ratio of means to the baseline. */
 export function rows(bench) {
   const per = bench.opsPerCall ?? INNER;
   const out = bench.tasks.map((t) => {
     const l = t.result.latency;
+    const sorted = l.samples ?? [];
+    const p25 = sorted[Math.floor(sorted.length * 0.25)] ?? Number.NaN;
     return {
       name: t.name,
       nsPerOp: (l.mean * 1e6) / per,
+      p50NsPerOp: (l.p50 * 1e6) / per,
       rmePct: l.rme,
-      iqrNsPerOp: ((l.p75 - l.p25) * 1e6) / per,
+      iqrNsPerOp: ((l.p75 - p25) * 1e6) / per,
       samples: l.samplesCount,
     };
   });
@@ -133,6 +137,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     rows(bench).map((r) => ({
       task: r.name,
       'ns/op': r.nsPerOp.toFixed(1),
+      'p50 ns/op': r.p50NsPerOp.toFixed(1),
       'rme %': `±${r.rmePct.toFixed(2)}`,
       'p75-p25 ns/op': r.iqrNsPerOp.toFixed(1),
       samples: r.samples,

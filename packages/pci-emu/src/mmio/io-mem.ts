@@ -15,17 +15,16 @@
  * the model reacts (and rewrites what the register reads back). Reads of the
  * sizes the model routes through its read hook go to the model.
  *
- * After `pci_iounmap` or devres release the handle is dead: every access
- * traps through the zero-length view (a `use-after-remove` report with the
- * sanitizer on). The device model is never called through a dead handle.
+ * After `pci_iounmap` or devres release the handle is dead: the core swaps
+ * its prototype, so every accessor (the checked ones too) traps as a
+ * `use-after-remove` report with the sanitizer on. The device model is never
+ * called through a dead handle.
  */
 import { FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
 import type { PciDev } from '../pci/pci-dev.js';
 
 /** An offset validated for an access of `S` bytes (Rust's const-checked offset). */
 export type IoOffset<S extends 1 | 2 | 4 | 8 = 1 | 2 | 4 | 8> = number & { readonly __ioSize?: S };
-
-const ONES64 = 0xffff_ffff_ffff_ffffn;
 
 export class IoMem extends FencedView {
   /** Bit n set: reads of 2^n bytes go to the device model's read hook. */
@@ -71,112 +70,90 @@ export class IoMem extends FencedView {
 
   override readb(off: number): number {
     if ((this.hooked & 1) !== 0) return this.hookRead(off, 1) as number;
-    return super.readb(off);
+    return this.getUint8(off);
   }
 
   override readw(off: number): number {
     if ((this.hooked & 2) !== 0) return this.hookRead(off, 2) as number;
-    return super.readw(off);
+    return this.getUint16(off, true);
   }
 
   override readq(off: number): bigint {
     if ((this.hooked & 8) !== 0) return this.hookRead(off, 8) as bigint;
-    return super.readq(off);
+    return this.getBigUint64(off, true);
   }
 
-  /** A read the model computes: bounds (and liveness) checked by a probe of the view, then the hook. */
+  /** A read the model computes: bounds checked by probing the view (a RangeError as any access), then the hook. */
   protected hookRead(off: number, size: number): number | bigint {
-    try {
-      this.view.getUint8(off + size - 1);
-      if (off < 0) this.view.getUint8(off);
-    } catch (e) {
-      return this.fault(e, off, size, false) as number | bigint;
-    }
+    this.getUint8(off);
+    this.getUint8(off + size - 1);
     return this.pdev.mmioRead(this.bar, this.barOffset + off, size);
   }
 
   // ---------------------------------------------------- writes reach the model
 
   override writeb(v: number, off: number): void {
-    try {
-      this.view.setUint8(off, v);
-    } catch (e) {
-      this.fault(e, off, 1, true);
-      return;
-    }
+    this.setUint8(off, v);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 1, v & 0xff);
   }
 
   override writew(v: number, off: number): void {
-    try {
-      this.view.setUint16(off, v, true);
-    } catch (e) {
-      this.fault(e, off, 2, true);
-      return;
-    }
+    this.setUint16(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 2, v & 0xffff);
   }
 
   override writel(v: number, off: number): void {
-    try {
-      this.view.setUint32(off, v, true);
-    } catch (e) {
-      this.fault(e, off, 4, true);
-      return;
-    }
+    this.setUint32(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 4, v >>> 0);
   }
 
   override writeq(v: bigint, off: number): void {
-    try {
-      this.view.setBigUint64(off, v, true);
-    } catch (e) {
-      this.fault(e, off, 8, true);
-      return;
-    }
+    this.setBigUint64(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 8, BigInt.asUintN(64, v));
   }
 
   // ------------------------------------------------------------ checked forms
+  // Named with a size suffix (Rust's try_read32): the core's dead prototype
+  // derives the access size of a stale call from the method name.
 
   /** `readb` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
-  readbChecked(off: number): number {
-    return this.isReleased ? this.readb(off) : this.readb(this.validate(off, 1));
+  readChecked8(off: number): number {
+    return this.readb(this.validate(off, 1));
   }
 
   /** `readw` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
-  readwChecked(off: number): number {
-    return this.isReleased ? this.readw(off) : this.readw(this.validate(off, 2));
+  readChecked16(off: number): number {
+    return this.readw(this.validate(off, 2));
   }
 
   /** `readl` with a runtime offset check (Rust `try_read32`). Context: any. Errors: `-EINVAL`. */
-  readlChecked(off: number): number {
-    return this.isReleased ? this.readl(off) : this.readl(this.validate(off, 4));
+  readChecked32(off: number): number {
+    return this.readl(this.validate(off, 4));
   }
 
   /** `readq` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
-  readqChecked(off: number): bigint {
-    return this.isReleased ? this.readq(off) : this.readq(this.validate(off, 8));
+  readChecked64(off: number): bigint {
+    return this.readq(this.validate(off, 8));
   }
 
   /** `writeb` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
-  writebChecked(v: number, off: number): void {
-    this.writeb(v, this.isReleased ? off : this.validate(off, 1));
+  writeChecked8(v: number, off: number): void {
+    this.writeb(v, this.validate(off, 1));
   }
 
   /** `writew` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
-  writewChecked(v: number, off: number): void {
-    this.writew(v, this.isReleased ? off : this.validate(off, 2));
+  writeChecked16(v: number, off: number): void {
+    this.writew(v, this.validate(off, 2));
   }
 
   /** `writel` with a runtime offset check (Rust `try_write32`). Context: any. Errors: `-EINVAL`. */
-  writelChecked(v: number, off: number): void {
-    this.writel(v, this.isReleased ? off : this.validate(off, 4));
+  writeChecked32(v: number, off: number): void {
+    this.writel(v, this.validate(off, 4));
   }
 
   /** `writeq` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
-  writeqChecked(v: bigint, off: number): void {
-    this.writeq(v, this.isReleased ? off : this.validate(off, 8));
+  writeChecked64(v: bigint, off: number): void {
+    this.writeq(v, this.validate(off, 8));
   }
 }
 
@@ -202,4 +179,3 @@ function fmt(off: number): string {
   return Number.isInteger(off) && off >= 0 ? `0x${off.toString(16)}` : String(off);
 }
 
-export { ONES64 };
