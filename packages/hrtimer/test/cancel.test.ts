@@ -7,6 +7,8 @@ import {
   hrtimerActive,
   hrtimerCallbackRunning,
   hrtimerCancel,
+  hrtimerForwardNow,
+  hrtimerGetExpires,
   hrtimerIsQueued,
   hrtimerSetup,
   hrtimerStart,
@@ -49,9 +51,18 @@ describe('hrtimer_try_to_cancel', () => {
 
   it('-1 while the callback runs on another CPU; the timer is left alone', async () => {
     const k = kernel();
-    const t = hrtimerSetup(k, new HrTimer(), () => HRTIMER_RESTART, CLOCK_MONOTONIC, HrtimerMode.ABS, null, {
-      callbackSpanNs: 1000,
-    });
+    const t = hrtimerSetup(
+      k,
+      new HrTimer(),
+      (tm) => {
+        hrtimerForwardNow(tm, 10_000);
+        return HRTIMER_RESTART;
+      },
+      CLOCK_MONOTONIC,
+      HrtimerMode.ABS,
+      null,
+      { callbackSpanNs: 1000 },
+    );
     let seen: { ret: number; running: boolean; queued: boolean; t: number } | null = null;
     k.spawn('arm', () => hrtimerStart(t, 100, HrtimerMode.ABS), 1);
     await k.runFor(500); // callback body ran at 100 on CPU 1, running until 1100
@@ -64,12 +75,13 @@ describe('hrtimer_try_to_cancel', () => {
     );
     await k.runFor(100);
     expect(seen).toEqual({ running: true, queued: false, ret: -1, t: 500 });
-    // After the span the RESTART re-queues it (expiry 100 unchanged → due at once); then it can be cancelled.
-    await k.runFor(500); // now 1100: span ended, restarted, fired again at 1100 and is running again
-    expect(hrtimerCallbackRunning(t)).toBe(true);
-    t.callbackSpanNs = 0;
-    await k.runFor(1000); // span of the second run ends at 2100
+    // At the end of the span the RESTART re-queues it at the forwarded expiry 10100.
+    await k.runFor(600); // now 1200
     expect(hrtimerCallbackRunning(t)).toBe(false);
+    expect(hrtimerIsQueued(t)).toBe(true);
+    expect(hrtimerGetExpires(t)).toBe(10_100);
+    expect(hrtimerTryToCancel(t)).toBe(1);
+    expect(t.expiries).toBe(1);
   });
 
   it("-1 from the timer's own callback (it is running)", async () => {
@@ -149,7 +161,7 @@ describe('hrtimer_cancel', () => {
       (tm) => {
         at.push(k.now);
         tm.callbackSpanNs = 200;
-        hrtimerStart(tm, 50, HrtimerMode.REL);
+        hrtimerStart(tm, 500, HrtimerMode.REL);
         return HRTIMER_RESTART;
       },
       CLOCK_MONOTONIC,
@@ -157,13 +169,36 @@ describe('hrtimer_cancel', () => {
       null,
     );
     k.spawn('arm', () => hrtimerStart(t, 100, HrtimerMode.ABS), 1);
-    await k.runFor(150); // first run at 100, occupied until 300, re-armed for 150
+    await k.runFor(150); // first run at 100, occupied until 300, re-armed for 600
     const task = k.spawn('cancel', async () => [await hrtimerCancel(t), k.now], 0);
     await k.run();
     expect(await task.result()).toEqual([1, 300]);
     expect(at).toEqual([100]);
     expect(hrtimerActive(t)).toBe(false);
     expect(k.armedTimers).toBe(0);
+  });
+
+  it('a plain RESTART (forwarded expiry) at the end of the running span during the wait is cancelled: returns 1', async () => {
+    const k = kernel();
+    const t = hrtimerSetup(
+      k,
+      new HrTimer(),
+      (tm) => {
+        hrtimerForwardNow(tm, 1000);
+        return HRTIMER_RESTART;
+      },
+      CLOCK_MONOTONIC,
+      HrtimerMode.ABS,
+      null,
+      { callbackSpanNs: 200 },
+    );
+    k.spawn('arm', () => hrtimerStart(t, 100, HrtimerMode.ABS), 1);
+    await k.runFor(150);
+    expect(hrtimerIsQueued(t)).toBe(false); // the re-enqueue waits for the end of the span
+    const task = k.spawn('cancel', async () => [await hrtimerCancel(t), k.now], 0);
+    await k.run();
+    expect(await task.result()).toEqual([1, 300]);
+    expect(t.expiries).toBe(1);
   });
 
   it('a start by a third task during the wait is cancelled too', async () => {

@@ -17,7 +17,8 @@ export class FakeModule implements ModuleOwner {
 }
 
 export function kernel(opts: KernelOptions = {}): Kernel {
-  return new Kernel({ cpus: 2, ...opts });
+  // A small step budget: a runaway RESTART storm fails fast instead of exhausting memory.
+  return new Kernel({ cpus: 2, maxSteps: 200_000, ...opts });
 }
 
 export function device(k: Kernel, name = 'edu'): Device {

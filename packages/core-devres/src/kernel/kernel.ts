@@ -114,7 +114,8 @@ export class Kernel {
   private nowNs = 0;
   private readonly timers = new TimerQueue();
   private readonly runq: Task[] = [];
-  private readonly tasks: Task[] = [];
+  /** Tasks that have not exited (exited ones are dropped so long runs do not grow). */
+  private readonly tasks = new Set<Task>();
   private nextPid = 1;
   private nextCpu = 0;
   private currentTask: Task | null = null;
@@ -318,7 +319,7 @@ export class Kernel {
     t.resume = () => {
       void this.body(t, fn);
     };
-    this.tasks.push(t as Task);
+    this.tasks.add(t as Task);
     this.runq.push(t as Task);
     this.trace('spawn', `${name}/${t.pid}`);
     return t;
@@ -333,9 +334,9 @@ export class Kernel {
     return p;
   }
 
-  /** All tasks ever spawned. */
+  /** Tasks that have not exited yet. */
   get allTasks(): readonly Task[] {
-    return this.tasks;
+    return [...this.tasks];
   }
 
   private async body<T>(t: Task<T>, fn: () => Promise<T> | T): Promise<void> {
@@ -347,6 +348,7 @@ export class Kernel {
       t.state = 'failed';
       if (this.oops === null) this.oops = { task: t as Task, error: e };
     }
+    this.tasks.delete(t as Task);
     this.trace('exit', `${t.name}/${t.pid} ${t.state}`);
     for (const j of t.joiners.splice(0)) this.wake(j);
     t.finish();
@@ -474,6 +476,7 @@ export class Kernel {
             this.oops = null;
             if (error instanceof Error && !('task' in error)) {
               Object.defineProperty(error, 'task', { value: `${task.name}/${task.pid}`, enumerable: false });
+              Object.defineProperty(error, 'taskCpu', { value: task.cpu, enumerable: false });
             }
             throw error;
           }
@@ -579,7 +582,7 @@ export class Kernel {
   }
 
   private blockedTasks(): BlockedTask[] {
-    return this.tasks
+    return [...this.tasks]
       .filter((t) => t.state === 'blocked' && !t.idle)
       .map((t) => ({ pid: t.pid, name: t.name, waitingOn: t.waitingOn ?? '?' }));
   }

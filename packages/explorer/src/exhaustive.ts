@@ -1,0 +1,106 @@
+/**
+ * Bounded exhaustive search over the decision tree, CHESS-style: every
+ * schedule with at most `bound` preemptions is run exactly once.
+ *
+ * The kernel is deterministic, so a prefix of decisions identifies a node of
+ * the tree. Each run replays a prefix and then takes the non-preempting
+ * choice (the continuing task; else the kernel's fifo choice) at every later
+ * decision, so beyond the prefix it costs no preemptions. After a run, the
+ * search backtracks to the deepest decision that still has an untried
+ * alternative within the bound and runs that prefix next: a stateless
+ * depth-first search (as in CHESS and loom), no state is stored.
+ *
+ * A preemption is a decision that passes over the task that ran last while it
+ * is still runnable (including letting a due timer or IRQ in ahead of it).
+ */
+import type { Finding } from './finding.js';
+import { countPreemptions, type PointInfo, runSchedule, scriptedChooser } from './run.js';
+import type { Scenario } from './scenario.js';
+
+/** One run of the search. */
+export interface TreeRun {
+  /** Index of the run in the search (0-based). */
+  index: number;
+  findings: Finding[];
+  decisions: number[];
+  preemptions: number;
+}
+
+/** Options of {@link searchTree}. */
+export interface TreeOptions {
+  /** Preemption bound k. */
+  bound: number;
+  seed: number;
+  maxSteps?: number;
+  /** Stop when this returns true (schedule or time budget, first finding). */
+  stop: (runs: number, last: TreeRun) => boolean;
+}
+
+/** Order in which the children of a node are tried: the non-preempting choice first, then by index. */
+function childOrder(p: PointInfo): number[] {
+  const first = p.cont >= 0 ? p.cont : p.fifo;
+  const order = [first];
+  for (let i = 0; i < p.width; i++) if (i !== first) order.push(i);
+  return order;
+}
+
+/** Preemptions a choice at `p` costs. */
+function cost(p: PointInfo, c: number): number {
+  return p.cont >= 0 && c !== p.cont ? 1 : 0;
+}
+
+/**
+ * The next prefix to run after a run that logged `log`, or null when the tree
+ * is exhausted within `bound`.
+ */
+export function nextPrefix(log: readonly PointInfo[], bound: number): number[] | null {
+  const before: number[] = [0];
+  for (let i = 0; i < log.length; i++) {
+    const p = log[i] as PointInfo;
+    before.push((before[i] as number) + cost(p, p.pick));
+  }
+  for (let i = log.length - 1; i >= 0; i--) {
+    const p = log[i] as PointInfo;
+    const order = childOrder(p);
+    for (let j = order.indexOf(p.pick) + 1; j < order.length; j++) {
+      const c = order[j] as number;
+      if ((before[i] as number) + cost(p, c) <= bound) {
+        return [...log.slice(0, i).map((q) => q.pick), c];
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Runs the bounded search. Context: outside the simulation. Returns: the
+ * number of runs and whether the tree was exhausted (every schedule within
+ * the bound was run).
+ */
+export async function searchTree(
+  scenario: Scenario,
+  opts: TreeOptions,
+  onRun: (r: TreeRun) => void,
+): Promise<{ runs: number; exhausted: boolean }> {
+  let prefix: number[] | null = [];
+  let runs = 0;
+  while (prefix !== null) {
+    const log: PointInfo[] = [];
+    const out = await runSchedule(scenario, {
+      strategy: 'fifo',
+      seed: opts.seed,
+      chooser: scriptedChooser(prefix, 'continue', log),
+      ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+    });
+    const run: TreeRun = {
+      index: runs++,
+      findings: out.findings,
+      decisions: out.decisions,
+      preemptions: countPreemptions(log),
+    };
+    onRun(run);
+    prefix = nextPrefix(log, opts.bound);
+    if (prefix !== null && opts.stop(runs, run)) return { runs, exhausted: false };
+  }
+  return { runs, exhausted: true };
+}
