@@ -5,11 +5,11 @@ import {
   busRegister,
   currentBindingDevice,
   Device,
+  devGetDrvdata,
   deviceAdd,
   deviceBind,
   deviceDel,
   deviceReleaseDriver,
-  devGetDrvdata,
   devmAddAction,
   devSetDrvdata,
   driverRegister,
@@ -47,7 +47,9 @@ describe('bind', () => {
     expect(boundIsCurrent(b)).toBe(true);
     expect(devGetDrvdata<{ priv: number }>(dev)).toEqual({ priv: 1 });
     expect(bus.devices).toEqual([dev]);
-    expect(k.traceLog.map((e) => e.ev)).toEqual(expect.arrayContaining(['driver_register', 'device_add', 'probe', 'bound']));
+    expect(k.traceLog.map((e) => e.ev)).toEqual(
+      expect.arrayContaining(['driver_register', 'device_add', 'probe', 'bound']),
+    );
   });
 
   it('driverRegister binds already-added matching devices; bus match decides who matches', async () => {
@@ -118,7 +120,7 @@ describe('probe failure', () => {
       'dev0',
       (d) => {
         devSetDrvdata(d, { priv: true });
-        for (const n of ['a', 'b', 'c']) devmAddAction(d, () => log.push(`release ${n}`), null, n);
+        for (const n of ['a', 'b', 'c']) devmAddAction(d, () => void log.push(`release ${n}`), null, n);
         throw new KernelError('EIO', 'device did not answer');
       },
       () => {
@@ -153,7 +155,7 @@ describe('probe failure', () => {
     const log: string[] = [];
     bus.drivers.push(
       driver('dev0', (d) => {
-        devmAddAction(d, () => log.push('undo'), null);
+        devmAddAction(d, () => void log.push('undo'), null);
         throw new TypeError('oops');
       }),
     );
@@ -171,7 +173,8 @@ describe('unbind', () => {
       'dev0',
       (d) => {
         devSetDrvdata(d, 'priv');
-        for (const n of [1, 2, 3]) devmAddAction(d, () => log.push(`devres ${n} drvdata=${String(devGetDrvdata(d))}`), n);
+        for (const n of [1, 2, 3])
+          devmAddAction(d, () => void log.push(`devres ${n} drvdata=${String(devGetDrvdata(d))}`), n);
       },
       (d) => {
         log.push(`remove drvdata=${String(devGetDrvdata(d))} binding=${currentBindingDevice(k) === d}`);
@@ -252,7 +255,7 @@ describe('bindScope', () => {
     const log: string[] = [];
     const drv = driver(
       'dev0',
-      (d) => devmAddAction(d, () => log.push('devres'), null),
+      (d) => devmAddAction(d, () => void log.push('devres'), null),
       () => {
         log.push('remove');
       },

@@ -60,6 +60,24 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ t: 'rebind' as const }) },
 );
 
+/** Group-heavy mix: interleaved (straddling) groups, nesting and null ids come up often. */
+const groupOpArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('acquire' as const), fence: fc.boolean(), sleep: fc.constant(false) }),
+  },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('open' as const), named: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('close' as const), pick: fc.option(fc.nat(4), { nil: null }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('releaseGroup' as const), pick: fc.option(fc.nat(4), { nil: null }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('removeGroup' as const), pick: fc.option(fc.nat(4), { nil: null }) }),
+  },
+);
+
 // ------------------------------------------------------------------ the model
 
 type MRes = { kind: 'res'; label: string; fence: boolean };
@@ -208,7 +226,11 @@ async function check(mode: UnbindMode, ops: readonly Op[]): Promise<void> {
           const n = model.takeLatest(`a${op.key}`);
           if (n === null) model.warns++;
           await teardown(n === null ? null : [n], () =>
-            devmReleaseAction(dev, actionFns[op.key] as (d: { key: number }) => void, actionData[op.key] as { key: number }),
+            devmReleaseAction(
+              dev,
+              actionFns[op.key] as (d: { key: number }) => void,
+              actionData[op.key] as { key: number },
+            ),
           );
           break;
         }
@@ -217,7 +239,11 @@ async function check(mode: UnbindMode, ops: readonly Op[]): Promise<void> {
           if (n === null) model.warns++;
           else actionDrops[op.key] = (actionDrops[op.key] as number) + 1;
           await teardown(null, async () =>
-            devmRemoveAction(dev, actionFns[op.key] as (d: { key: number }) => void, actionData[op.key] as { key: number }),
+            devmRemoveAction(
+              dev,
+              actionFns[op.key] as (d: { key: number }) => void,
+              actionData[op.key] as { key: number },
+            ),
           );
           break;
         }
@@ -308,6 +334,13 @@ describe('devres property', () => {
     it(`${mode}: never leaks, never releases twice, tears down in the kernel's order`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), (ops) => check(mode, ops)),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`${mode}: group-heavy sequences (nested, straddling, null ids) match the kernel's devres list`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(groupOpArb, { maxLength: 30 }), (ops) => check(mode, ops)),
         { numRuns: 150 },
       );
     });

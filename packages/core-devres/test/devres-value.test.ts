@@ -1,11 +1,4 @@
-import {
-  deviceBind,
-  deviceReleaseDriver,
-  Devres,
-  isKernelError,
-  type KernelError,
-  msleep,
-} from '@quiesce/core-devres';
+import { Devres, deviceBind, deviceReleaseDriver, isKernelError, type KernelError, msleep } from '@quiesce/core-devres';
 import { describe, expect, it } from 'vitest';
 import { driver, world } from './helpers.js';
 

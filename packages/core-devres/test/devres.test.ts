@@ -152,10 +152,14 @@ describe('devm actions', () => {
     const w = world();
     const log: string[] = [];
     await bound(w, (dev) => {
-      devmAddAction(dev, async () => {
-        await msleep(w.k, 3);
-        log.push(`slept@${w.k.now}`);
-      }, null);
+      devmAddAction(
+        dev,
+        async () => {
+          await msleep(w.k, 3);
+          log.push(`slept@${w.k.now}`);
+        },
+        null,
+      );
     });
     expect(log).toEqual(['slept@3000000']);
   });
@@ -226,7 +230,12 @@ describe('the lifecycle contract at unbind', () => {
           },
           release: () => undefined,
         });
-        devresAdd(dev, { name: 'iomap BAR0', release: () => void (freed = true) });
+        devresAdd(dev, {
+          name: 'iomap BAR0',
+          release: () => {
+            freed = true;
+          },
+        });
         await msleep(k, 1);
       });
       expect(k.armedTimers).toBe(0);

@@ -15,7 +15,7 @@ describe('tasks', () => {
     }
     const r = await k.run();
     expect(r.reason).toBe('idle');
-    expect(log).toEqual(["A0", "A0'", "B0", "B0'", "A1", "A1'", "B1", "B1'"]);
+    expect(log).toEqual(['A0', "A0'", 'B0', "B0'", 'A1', "A1'", 'B1', "B1'"]);
   });
 
   it('k.current is the running task; null outside the simulation and in atomic context', async () => {
@@ -126,7 +126,11 @@ describe('virtual time', () => {
   it('timers due at the same instant fire in arming order', async () => {
     const k = new Kernel();
     const log: string[] = [];
-    for (const name of ['x', 'y', 'z']) k.armTimer(timerEntry(name, 0, () => log.push(name)), 100);
+    for (const name of ['x', 'y', 'z'])
+      k.armTimer(
+        timerEntry(name, 0, () => log.push(name)),
+        100,
+      );
     await k.run();
     expect(log).toEqual(['x', 'y', 'z']);
   });

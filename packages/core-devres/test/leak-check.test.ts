@@ -57,7 +57,12 @@ describe('leak check at unbind', () => {
         w.dev,
         driver('dev0', (dev) => {
           trackResource(dev, { description: 'iomap BAR0', busy: () => mapped, managed: true });
-          devresAdd(dev, { name: 'iomap BAR0', release: () => void (mapped = false) });
+          devresAdd(dev, {
+            name: 'iomap BAR0',
+            release: () => {
+              mapped = false;
+            },
+          });
         }),
       );
       await deviceReleaseDriver(w.dev);

@@ -81,9 +81,7 @@ describe('synchronizeRcu', () => {
     });
     await k.run();
     expect(rcuReaders(k)).toBe(0);
-    expect(k.reports.map((r) => r.title)).toEqual([
-      'WARNING: rcu_read_lock() held at the end of an atomic callback',
-    ]);
+    expect(k.reports.map((r) => r.title)).toEqual(['WARNING: rcu_read_lock() held at the end of an atomic callback']);
   });
 
   it('readers in atomic callbacks are balanced without warnings', async () => {

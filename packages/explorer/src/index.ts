@@ -1,2 +1,50 @@
-/** @quiesce/explorer: filled by issue 10. */
-export {};
+/**
+ * @quiesce/explorer: run a lifecycle scenario under many schedules (seeded
+ * random, PCT, bounded exhaustive), return its sanitizer reports with the
+ * decisions that reproduce them, shrunk, and a trace around the bad access.
+ */
+export { wallMs } from './clock.js';
+export { nextPrefix, searchTree, type TreeOptions, type TreeRun } from './exhaustive.js';
+export {
+  type ExploreOptions,
+  type ExploreResult,
+  type ExploreStrategy,
+  explore,
+  type FoundBug,
+  mergeHits,
+  type Progress,
+} from './explore.js';
+export { type Finding, type FindingKind, findingKey, formatFinding, fromError, fromReport } from './finding.js';
+export { exploreSeededParallel, type ParallelResult, workerEntry } from './parallel.js';
+export { type ReplayOptions, type ReplayResult, replay } from './replay.js';
+export {
+  readReplayFile,
+  type ReplayFile,
+  replayFile,
+  type ReplayFileResult,
+  replayFileFor,
+  writeReplayFile,
+} from './replay-file.js';
+export {
+  countPreemptions,
+  DEFAULT_MAX_STEPS,
+  DivergedError,
+  type PointInfo,
+  type RunOutcome,
+  runSchedule,
+  type ScheduleSpec,
+  scriptedChooser,
+} from './run.js';
+export {
+  isScenario,
+  loadScenario,
+  moduleUrl,
+  type Scenario,
+  ScenarioLoadError,
+  type ScenarioRef,
+} from './scenario.js';
+export { type Hit, runSeeded, runSlice, type SeededSpec, type SliceResult } from './seeded.js';
+export { type ShrinkOptions, type ShrinkResult, shrinkDecisions } from './shrink.js';
+export { summaryLine } from './summary.js';
+export { dmesgTime, type TraceExcerpt, traceExcerpt } from './trace-excerpt.js';
+export { quiesceVersion } from './version.js';

@@ -1,3 +1,4 @@
+import type { Kernel } from '@quiesce/core-devres';
 import {
   CLOCK_MONOTONIC,
   HRTIMER_NORESTART,
@@ -12,7 +13,6 @@ import {
   hrtimerSetup,
   hrtimerStart,
 } from '@quiesce/hrtimer';
-import type { Kernel } from '@quiesce/core-devres';
 import { describe, expect, it } from 'vitest';
 import { kernel, reportsOf } from './helpers.js';
 

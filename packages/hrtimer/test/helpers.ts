@@ -29,3 +29,13 @@ export function device(k: Kernel, name = 'edu'): Device {
 export function reportsOf(k: Kernel, kind: string): readonly { kind: string; title: string; detail: string }[] {
   return k.reports.filter((r) => r.kind === kind);
 }
+
+/** Spawns `fn` as a task and runs the kernel for `ns` (periodic timers never let `exec` go idle). */
+export async function execFor<T>(k: Kernel, name: string, fn: () => Promise<T> | T, ns = 0): Promise<T> {
+  const t = k.spawn(name, fn);
+  const p = t.result();
+  p.catch(() => undefined);
+  await k.runFor(ns);
+  if (!t.exited) throw new Error(`${name} did not finish within ${ns} ns`);
+  return p;
+}

@@ -2,9 +2,10 @@ import {
   type BoundDevice,
   BusType,
   Device,
-  deviceAdd,
-  deviceReleaseDriver,
   type Driver,
+  deviceAdd,
+  deviceBind,
+  deviceReleaseDriver,
   devresAdd,
   FencedView,
   Revocable,
@@ -24,7 +25,7 @@ import {
   hrtimerStart,
 } from '@quiesce/hrtimer';
 import { describe, expect, it } from 'vitest';
-import { FakeModule, kernel, reportsOf } from './helpers.js';
+import { execFor, FakeModule, kernel, reportsOf } from './helpers.js';
 
 const PERIOD = 1_000_000; // 1 ms
 
@@ -65,8 +66,9 @@ describe('owner check at expiry', () => {
     const t = hrtimerSetup(
       k,
       new HrTimer(),
-      function edu_timer_fn() {
+      function edu_timer_fn(tm) {
         calls++;
+        hrtimerForwardNow(tm, 100);
         return HRTIMER_RESTART;
       },
       CLOCK_MONOTONIC,
@@ -74,9 +76,8 @@ describe('owner check at expiry', () => {
       mod,
     );
     hrtimerStart(t, 100, HrtimerMode.REL);
-    await k.run();
+    await k.runFor(150);
     expect(calls).toBe(1);
-    hrtimerStart(t, 100, HrtimerMode.REL);
     mod.state = 'GOING';
     mod.textFreed = true; // delete_module ran exit; the driver forgot hrtimer_cancel
     await k.run();
@@ -124,11 +125,11 @@ describe('fenced discipline: devmHrtimerSetup', () => {
     const { k, bus, dev } = setupDevice();
     const timers: EduPoll[] = [];
     bus.drivers.push(fencedDriver(timers));
-    await k.exec('probe', () => deviceAdd(dev));
+    await execFor(k, 'probe', () => deviceAdd(dev));
     await k.runFor(5.5 * PERIOD);
     const t = timers[0] as EduPoll;
     expect(t.ticks).toBe(5);
-    await k.exec('unbind', () => deviceReleaseDriver(dev));
+    await execFor(k, 'unbind', () => deviceReleaseDriver(dev));
     expect(hrtimerActive(t)).toBe(false);
     expect(t.isFenced).toBe(true);
     expect(t.bar.isReleased).toBe(true);
@@ -150,7 +151,7 @@ describe('fenced discipline: devmHrtimerSetup', () => {
         });
       },
     });
-    await k.exec('probe', () => deviceAdd(dev));
+    await execFor(k, 'probe', () => deviceAdd(dev));
     const timer = t as unknown as EduPoll;
     k.spawn('arm', () => hrtimerStart(timer, PERIOD, HrtimerMode.REL), 1);
     await k.runFor(PERIOD + 100_000); // callback ran at 1 ms on CPU 1, running until 1.3 ms
@@ -168,8 +169,8 @@ describe('fenced discipline: devmHrtimerSetup', () => {
     const { k, bus, dev } = setupDevice();
     const timers: EduPoll[] = [];
     bus.drivers.push(fencedDriver(timers));
-    await k.exec('probe', () => deviceAdd(dev));
-    await k.exec('unbind', () => deviceReleaseDriver(dev));
+    await execFor(k, 'probe', () => deviceAdd(dev));
+    await execFor(k, 'unbind', () => deviceReleaseDriver(dev));
     const t = timers[0] as EduPoll;
     hrtimerStart(t, 10, HrtimerMode.REL);
     expect(hrtimerIsQueued(t)).toBe(false);
@@ -185,13 +186,12 @@ describe('fenced discipline: devmHrtimerSetup', () => {
     const timers: EduPoll[] = [];
     const drv = fencedDriver(timers);
     bus.drivers.push(drv);
-    await k.exec('probe', () => deviceAdd(dev));
-    await k.exec('unbind', () => deviceReleaseDriver(dev));
-    const { deviceBind } = await import('@quiesce/core-devres');
-    await k.exec('rebind', () => deviceBind(dev, drv));
+    await execFor(k, 'probe', () => deviceAdd(dev));
+    await execFor(k, 'unbind', () => deviceReleaseDriver(dev));
+    await execFor(k, 'rebind', () => deviceBind(dev, drv));
     await k.runFor(2.5 * PERIOD);
     expect(timers[1]?.ticks).toBe(2);
-    await k.exec('unbind', () => deviceReleaseDriver(dev));
+    await execFor(k, 'unbind', () => deviceReleaseDriver(dev));
     expect(k.reports).toHaveLength(0);
   });
 });
@@ -217,8 +217,8 @@ describe('leak at unbind', () => {
         hrtimerStart(t, 100 * PERIOD, HrtimerMode.REL);
       },
     });
-    await k.exec('probe', () => deviceAdd(dev));
-    await k.exec('unbind', () => deviceReleaseDriver(dev));
+    await execFor(k, 'probe', () => deviceAdd(dev));
+    await execFor(k, 'unbind', () => deviceReleaseDriver(dev));
     const leaks = reportsOf(k, 'leak-at-unbind');
     expect(leaks).toHaveLength(1);
     expect(leaks[0]?.title).toContain('hrtimer edu_watchdog');
@@ -239,8 +239,8 @@ describe('leak at unbind', () => {
         expect(await hrtimerCancel(t as unknown as HrTimer)).toBe(1);
       },
     });
-    await k.exec('probe', () => deviceAdd(dev));
-    await k.exec('unbind', () => deviceReleaseDriver(dev));
+    await execFor(k, 'probe', () => deviceAdd(dev));
+    await execFor(k, 'unbind', () => deviceReleaseDriver(dev));
     expect(k.reports).toHaveLength(0);
   });
 });
@@ -272,7 +272,7 @@ describe('revocable discipline', () => {
     );
     hrtimerStart(t, PERIOD, HrtimerMode.REL);
     await k.runFor(3.5 * PERIOD);
-    await k.exec('unbind', () => rev.revoke());
+    await execFor(k, 'unbind', () => rev.revoke(), 2 * PERIOD); // revoke waits a grace period
     await k.runFor(10 * PERIOD);
     expect(reads.length).toBeGreaterThanOrEqual(3);
     expect(reads.every((r) => r === 0x010000ed)).toBe(true);

@@ -75,9 +75,9 @@ export {
   pciDisableDevice,
   pciEnableDevice,
   pciIntx,
-  pciSetMaster,
   pcimEnableDevice,
   pcimPinDevice,
+  pciSetMaster,
 } from './pci/enable.js';
 export {
   pciIomap,
@@ -91,6 +91,8 @@ export {
 export { PciDev, type PciResource } from './pci/pci-dev.js';
 export {
   pciBarIndexIsValid,
+  pcimReleaseRegion,
+  pcimRequestRegion,
   pciReleaseRegion,
   pciReleaseRegions,
   pciReleaseSelectedRegions,
@@ -99,7 +101,5 @@ export {
   pciRequestSelectedRegions,
   pciResourceLen,
   pciResourceStart,
-  pcimReleaseRegion,
-  pcimRequestRegion,
 } from './pci/regions.js';
 export { pciSurpriseRemove } from './pci/surprise.js';

@@ -2,7 +2,9 @@ import { deviceReleaseDriver, isKernelError, KernelError } from '@quiesce/core-d
 import {
   EDU_REG_ID,
   EDU_REG_LIVENESS,
+  EduDevice,
   type IoMem,
+  PCI_ANY_ID,
   PCI_COMMAND,
   PCI_COMMAND_INTX_DISABLE,
   PCI_COMMAND_MASTER,
@@ -29,8 +31,6 @@ import {
   pciRequestRegions,
   pciSetMaster,
   pciUnregisterDriver,
-  PCI_ANY_ID,
-  EduDevice,
 } from '@quiesce/pci-emu';
 import { describe, expect, it } from 'vitest';
 import { driver, inTask, kernel, plugEdu } from './helpers.js';
@@ -200,7 +200,12 @@ describe('regions', () => {
 
   it('pcim_request_region is released at unbind', async () => {
     const k = kernel();
-    await inTask(k, () => pciRegisterDriver(k, driver('r', async (p) => pcimRequestRegion(p, 0, 'r'))));
+    await inTask(k, () =>
+      pciRegisterDriver(
+        k,
+        driver('r', async (p) => pcimRequestRegion(p, 0, 'r')),
+      ),
+    );
     const { pdev } = await plugEdu(k);
     expect(pdev.resources[0]?.owner).toBe('r');
     await inTask(k, () => deviceReleaseDriver(pdev));
@@ -210,7 +215,12 @@ describe('regions', () => {
 
   it('a region requested in probe and not released is a leak at unbind', async () => {
     const k = kernel();
-    await inTask(k, () => pciRegisterDriver(k, driver('leaky', async (p) => pciRequestRegion(p, 0, 'leaky'))));
+    await inTask(k, () =>
+      pciRegisterDriver(
+        k,
+        driver('leaky', async (p) => pciRequestRegion(p, 0, 'leaky')),
+      ),
+    );
     const { pdev } = await plugEdu(k);
     await inTask(k, () => deviceReleaseDriver(pdev));
     expect(k.reports.map((r) => r.kind)).toEqual(['leak-at-unbind']);
@@ -261,7 +271,12 @@ describe('pci_iomap', () => {
 
   it('a pci_iomap left mapped at unbind is a leak', async () => {
     const k = kernel();
-    await inTask(k, () => pciRegisterDriver(k, driver('leaky', async (p) => void pciIomap(p, 0, 0))));
+    await inTask(k, () =>
+      pciRegisterDriver(
+        k,
+        driver('leaky', async (p) => void pciIomap(p, 0, 0)),
+      ),
+    );
     const { pdev } = await plugEdu(k);
     await inTask(k, () => deviceReleaseDriver(pdev));
     expect(k.reports.map((r) => r.kind)).toEqual(['leak-at-unbind']);

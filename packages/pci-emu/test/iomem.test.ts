@@ -1,5 +1,12 @@
 import { isKernelError, Kernel } from '@quiesce/core-devres';
-import { EDU_REG_ID, EDU_REG_LIVENESS, type IoMem, pciAddDevice, pciIomap, type PciDeviceModel } from '@quiesce/pci-emu';
+import {
+  EDU_REG_ID,
+  EDU_REG_LIVENESS,
+  type IoMem,
+  type PciDeviceModel,
+  pciAddDevice,
+  pciIomap,
+} from '@quiesce/pci-emu';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inTask, kernel, plugEdu } from './helpers.js';

@@ -133,10 +133,12 @@ function accessorNames(proto: object): string[] {
   return [...names];
 }
 
+/** Access size from an accessor name: `readb`/`writeb`/`getUint8` → 1 … (suffixes like `Checked` ignored). */
 function sizeOf(method: string): number {
-  if (/8$|b$/.test(method)) return 1;
-  if (/16$|w$/.test(method)) return 2;
-  if (/64$|q$/.test(method)) return 8;
+  const base = method.replace(/(Checked|Relaxed|Unchecked)$/, '');
+  if (/^(read|write|ioread|iowrite)b$|8$/.test(base)) return 1;
+  if (/^(read|write|ioread|iowrite)w$|16$/.test(base)) return 2;
+  if (/^(read|write|ioread|iowrite)q$|64$/.test(base)) return 8;
   return 4;
 }
 

@@ -9,7 +9,6 @@
  * vectors are freed at unbind (`pcim_setup_msi_release`).
  */
 import { devresAdd, KernelError } from '@quiesce/core-devres';
-import { pciIntx } from '../pci/enable.js';
 import {
   PCI_IRQ_INTX,
   PCI_IRQ_MSI,
@@ -21,6 +20,7 @@ import {
   PCI_MSI_FLAGS_QMASK,
   PCI_MSI_FLAGS_QSIZE,
 } from '../pci/constants.js';
+import { pciIntx } from '../pci/enable.js';
 import type { PciDev } from '../pci/pci-dev.js';
 import { irqTable } from './irq-desc.js';
 
@@ -87,7 +87,10 @@ export function pciAllocIrqVectors(dev: PciDev, min: number, max: number, flags:
     dev.intxVectors = true;
     return 1;
   }
-  throw new KernelError(nvecs === -22 ? 'EINVAL' : nvecs === -34 ? 'ERANGE' : 'ENOSPC', `pci_alloc_irq_vectors(${dev.name}, ${min}, ${max}, 0x${flags.toString(16)})`);
+  throw new KernelError(
+    nvecs === -22 ? 'EINVAL' : nvecs === -34 ? 'ERANGE' : 'ENOSPC',
+    `pci_alloc_irq_vectors(${dev.name}, ${min}, ${max}, 0x${flags.toString(16)})`,
+  );
 }
 
 /**

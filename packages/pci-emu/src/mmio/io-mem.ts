@@ -178,4 +178,3 @@ export function makeIoMem(k: Kernel, name: string, view: DataView, pdev: PciDev,
 function fmt(off: number): string {
   return Number.isInteger(off) && off >= 0 ? `0x${off.toString(16)}` : String(off);
 }
-

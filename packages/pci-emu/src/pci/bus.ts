@@ -106,7 +106,12 @@ export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void
       const pdev = dev as PciDev;
       return drv.probe(pdev, pciMatchId(drv.idTable, pdev) as PciDeviceId, bound);
     },
-    ...(drv.remove ? { remove: (dev: Device, bound: BoundDevice) => (drv.remove as NonNullable<PciDriver['remove']>)(dev as PciDev, bound) } : {}),
+    ...(drv.remove
+      ? {
+          remove: (dev: Device, bound: BoundDevice) =>
+            (drv.remove as NonNullable<PciDriver['remove']>)(dev as PciDev, bound),
+        }
+      : {}),
   };
   await driverRegister(s.bus, adapter);
   s.adapters.set(drv, adapter);
@@ -159,7 +164,13 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
     if (io) s.nextIo = start + spec.size;
     else s.nextMem = start + spec.size;
     addrs.push(start);
-    resources.push({ start, len: spec.size, flags: io ? 'io' : 'mem', buffer: new ArrayBuffer(spec.size), owner: null });
+    resources.push({
+      start,
+      len: spec.size,
+      flags: io ? 'io' : 'mem',
+      buffer: new ArrayBuffer(spec.size),
+      owner: null,
+    });
     if (spec.kind === 'mem64') {
       i++;
       addrs.push(0);

@@ -9,6 +9,8 @@
  *
  * Use {@link pcibiosErrToErrno} to turn a code into a negative errno.
  */
+
+import { PCI_CFG_SPACE_EXP_SIZE } from './config-space.js';
 import {
   PCIBIOS_BAD_REGISTER_NUMBER,
   PCIBIOS_BAD_VENDOR_ID,
@@ -18,7 +20,6 @@ import {
   PCIBIOS_SET_FAILED,
   PCIBIOS_SUCCESSFUL,
 } from './constants.js';
-import { PCI_CFG_SPACE_EXP_SIZE } from './config-space.js';
 import type { PciDev } from './pci-dev.js';
 
 /** The out-parameter of a config read. */

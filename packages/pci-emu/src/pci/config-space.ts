@@ -113,7 +113,12 @@ export function buildConfigSpace(model: PciDeviceModel, barAddrs: readonly numbe
   c.setWmask(
     PCI_COMMAND,
     2,
-    PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_PARITY | PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE,
+    PCI_COMMAND_IO |
+      PCI_COMMAND_MEMORY |
+      PCI_COMMAND_MASTER |
+      PCI_COMMAND_PARITY |
+      PCI_COMMAND_SERR |
+      PCI_COMMAND_INTX_DISABLE,
   );
   c.w1cmask[PCI_STATUS] = PCI_STATUS_W1C & 0xff;
   c.w1cmask[PCI_STATUS + 1] = PCI_STATUS_W1C >> 8;
@@ -126,7 +131,8 @@ export function buildConfigSpace(model: PciDeviceModel, barAddrs: readonly numbe
     const io = spec.kind === 'io';
     const type = io
       ? PCI_BASE_ADDRESS_SPACE_IO
-      : (spec.kind === 'mem64' ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) | (spec.prefetchable ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
+      : (spec.kind === 'mem64' ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) |
+        (spec.prefetchable ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
     const low = io ? 0x3 : 0xf;
     // Sizing: only address bits at or above the size are writable; the type bits are read-only.
     const mask = (~(spec.size - 1) >>> 0) & ~low;

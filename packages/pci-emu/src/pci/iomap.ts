@@ -82,7 +82,8 @@ export function pciIounmap(_dev: PciDev, io: IoMem): void {
 export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
   const io = map(dev, bar, 0, maxlen, true);
   if (io === null) return null;
-  if (dev.pcimTable[bar]) dev.kernel.warn(dev.name, `pcim_iomap: BAR ${bar} is already mapped (WARN_ON(legacy_iomap_table[bar]))`);
+  if (dev.pcimTable[bar])
+    dev.kernel.warn(dev.name, `pcim_iomap: BAR ${bar} is already mapped (WARN_ON(legacy_iomap_table[bar]))`);
   const res: ManagedResource = {
     name: `pcim_iomap ${io.name}`,
     release: () => {

@@ -37,7 +37,10 @@ function take(dev: PciDev, bar: number, name: string, managed: boolean): void {
   if (r === undefined || r.len === 0) return;
   if (r.owner !== null) {
     dev.kernel.trace('pci_region_busy', `${dev.name} BAR ${bar}: can't reserve (held by ${r.owner})`);
-    throw new KernelError('EBUSY', `${dev.name}: BAR ${bar}: can't reserve [0x${r.start.toString(16)}], held by ${r.owner}`);
+    throw new KernelError(
+      'EBUSY',
+      `${dev.name}: BAR ${bar}: can't reserve [0x${r.start.toString(16)}], held by ${r.owner}`,
+    );
   }
   r.owner = name;
   const binding = currentBindingDevice(dev.kernel);
@@ -133,7 +136,10 @@ export function pcimRequestRegion(dev: PciDev, bar: number, name: string): void 
     throw e;
   }
   let m = pcimRegions.get(dev);
-  if (!m) pcimRegions.set(dev, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    pcimRegions.set(dev, m);
+  }
   m.set(bar, res);
 }
 

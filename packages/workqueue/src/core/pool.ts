@@ -184,6 +184,9 @@ async function workerThread(w: Worker): Promise<void> {
       }
     }
     await processOneWork(w, item);
+    // cond_resched() after each item, as process_one_work() does: a work
+    // that requeues itself without sleeping must not starve everyone else.
+    await k.yield();
   }
 }
 

@@ -1,0 +1,44 @@
+/** The CLI's summary table: one block for the run, one row per distinct finding. */
+import type { ExploreResult } from '../explore.js';
+
+function pad(cells: string[][]): string {
+  const widths: number[] = [];
+  for (const row of cells) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+/** Formats the summary table of an exploration. Context: any (pure). */
+export function summaryTable(r: ExploreResult, source: string): string {
+  const s = r.elapsedMs / 1000;
+  const strategy =
+    r.strategy === 'pct'
+      ? `pct, depth ${r.depth}, ${r.pctSteps} steps estimate, seeds from ${r.seed}`
+      : r.strategy === 'exhaustive'
+        ? `exhaustive, preemption bound ${r.bound}`
+        : `random, seeds from ${r.seed}`;
+  const head = pad([
+    ['scenario', `${r.scenario} (${source})`],
+    ['strategy', `${strategy}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}`],
+    [
+      'explored',
+      `${r.schedules} schedules${r.executed !== r.schedules ? ` (${r.executed} run)` : ''} in ${s.toFixed(2)} s (${s > 0 ? Math.round(r.executed / s) : 0} schedules/s)`,
+    ],
+    ['result', r.summary],
+  ]);
+  if (r.findings.length === 0) return head;
+  const rows = [['#', 'kind', 'resource', 'schedule', 'seed', 'hits', 'decisions', 'shrunk', 'preemptions']];
+  r.findings.forEach((b, i) => {
+    rows.push([
+      String(i + 1),
+      b.finding.kind,
+      b.finding.resource,
+      String(b.schedule),
+      String(b.seed),
+      String(b.occurrences),
+      String(b.decisions.length),
+      String(b.shrunk.length),
+      `${b.preemptions} -> ${b.shrunkPreemptions}`,
+    ]);
+  });
+  return `${head}\n\n${pad(rows)}`;
+}

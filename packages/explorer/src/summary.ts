@@ -1,0 +1,30 @@
+/** The one-line verdict of an exploration: what was covered and what that shows. */
+import type { ExploreResult } from './explore.js';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `explored all N schedules within bound k: clean` when an exhaustive search
+ * finished; otherwise what was run, why it stopped and what it found.
+ * Context: any (pure).
+ */
+export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
+  const found =
+    r.findings.length === 0
+      ? 'clean'
+      : r.findings.length === 1
+        ? `found ${(r.findings[0] as ExploreResult['findings'][number]).finding.kind} on ${(r.findings[0] as ExploreResult['findings'][number]).finding.resource}`
+        : `${plural(r.findings.length, 'distinct finding')}`;
+  if (r.strategy === 'exhaustive') {
+    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')} within bound ${r.bound}: ${found}`;
+    const why = r.stoppedBy === 'finding' ? 'stopped at the first finding' : `${r.stoppedBy} budget spent`;
+    return `explored ${plural(r.schedules, 'schedule')} within bound ${r.bound}, not exhausted (${why}): ${found}`;
+  }
+  const what = r.strategy === 'pct' ? `PCT (depth ${r.depth}) schedules` : 'random schedules';
+  const seeds = r.schedules > 0 ? `seeds ${r.seed}..${r.seed + r.schedules - 1}` : 'no seeds';
+  const where = r.findings.length > 0 ? ` at schedule ${(r.findings[0] as ExploreResult['findings'][number]).schedule}` : '';
+  const why = r.stoppedBy === 'time' ? ', time budget spent' : '';
+  return `explored ${r.schedules} ${what} (${seeds}${why}): ${found}${where}`;
+}
