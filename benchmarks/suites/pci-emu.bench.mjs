@@ -6,7 +6,7 @@
 // (readl with a per-op offset the caller validated at map time), the handle
 // after IoMem.validate (a constant register offset validated once), the core
 // FencedView base class, and raw DataView.getUint32.
-import { deviceReleaseDriver, Kernel } from '@quiesce/core-devres';
+import { deviceReleaseDriver, FencedView, Kernel } from '@quiesce/core-devres';
 import {
   EduDevice,
   pciAddDevice,
@@ -17,7 +17,6 @@ import {
   pciRegisterDriver,
   pciUnregisterDriver,
 } from '@quiesce/pci-emu';
-import { FencedView } from '@quiesce/core-devres';
 import { main, runSuite, sink } from '../lib/harness.mjs';
 
 const OPS = 4096;

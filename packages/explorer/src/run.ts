@@ -92,6 +92,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     findings.push(fromError(k, failure));
     traceMarks.push(k.traceLog.length);
   }
+  for (const f of findings) trimStacks(f);
   return {
     findings,
     traceMarks,
@@ -100,6 +101,22 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     result,
     kernel: k,
   };
+}
+
+/**
+ * Cuts the explorer's own frames (runSchedule and its callers) off a
+ * finding's stacks: they say how the run was started, not what the kernel
+ * did, and they would make a report depend on who asked for the run.
+ */
+function trimStacks(f: Finding): void {
+  const s = f.stacks;
+  for (const key of ['access', 'acquired', 'released'] as const) {
+    const v = s[key];
+    if (v === undefined) continue;
+    const lines = v.split('\n');
+    const cut = lines.findIndex((l) => /\brunSchedule\b/.test(l));
+    if (cut >= 0) s[key] = lines.slice(0, cut).join('\n');
+  }
 }
 
 /** What a scripted run saw at one decision. */
