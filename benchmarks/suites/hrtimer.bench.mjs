@@ -87,7 +87,7 @@ async function runGroup(group, tasks, { iterations = 16, timeMs = 300 } = {}) {
     await bench.run();
     for (const task of bench.tasks) {
       const res = task.result;
-      if (!res || res.state !== 'completed') throw new Error(`${group}: ${task.name} ${res?.state}: ${res?.error ?? ''}`);
+      if (res?.state !== 'completed') throw new Error(`${group}: ${task.name} ${res?.state}: ${res?.error ?? ''}`);
       const t = tasks.find((x) => x.name === task.name);
       per.get(task.name).push({
         nsPerOp: (res.latency.mean * 1e6) / t.ops,

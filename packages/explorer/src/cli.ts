@@ -15,8 +15,8 @@ import { progressBar } from './cli/progress.js';
 import { summaryTable } from './cli/table.js';
 import { type ExploreStrategy, explore } from './explore.js';
 import { formatFinding } from './finding.js';
-import { writeReplayFile } from './replay-file.js';
-import { replayFile } from './replay-file.js';
+import { replayFile, writeReplayFile } from './replay-file.js';
+import { DivergedError } from './run.js';
 import { loadScenario, ScenarioLoadError } from './scenario.js';
 
 const USAGE = `usage: quiesce-explore <scenario module> [options]
@@ -87,13 +87,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       try {
         r = await replayFile(values.replay);
       } catch (e) {
-        if (e instanceof ScenarioLoadError || (e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError)
+        if (
+          e instanceof ScenarioLoadError ||
+          (e as NodeJS.ErrnoException).code === 'ENOENT' ||
+          e instanceof SyntaxError
+        )
           throw new UsageError((e as Error).message);
         if (e instanceof Error && e.message.includes('not a quiesce replay file')) throw new UsageError(e.message);
+        if (e instanceof DivergedError)
+          throw new UsageError(`${e.message} (the scenario changed since the file was written?)`);
         throw e;
       }
       const f = r.file;
-      out(`replay ${values.replay}: scenario ${f.scenario.name} (${f.scenario.module}#${f.scenario.export}), seed ${f.seed}, ${f.decisions.length} decisions, written by quiesce ${f.quiesce}`);
+      out(
+        `replay ${values.replay}: scenario ${f.scenario.name} (${f.scenario.module}#${f.scenario.export}), seed ${f.seed}, ${f.decisions.length} decisions, written by quiesce ${f.quiesce}`,
+      );
       for (const x of r.replay.findings) out(formatFinding(x));
       if (r.replay.trace !== null) out(`\n${r.replay.trace.text}`);
       out(
@@ -152,7 +160,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return r.findings.length > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    ) {
       err(`quiesce-explore: ${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }

@@ -147,7 +147,15 @@ export function mergeHits(hits: readonly Hit[], stopAtFirst: boolean): RawBug[] 
       seen.add(key);
       const b = bugs.get(key);
       if (b !== undefined) b.occurrences++;
-      else bugs.set(key, { finding: f, index: h.index, seed: h.seed, decisions: h.decisions, occurrences: 1, preemptions: -1 });
+      else
+        bugs.set(key, {
+          finding: f,
+          index: h.index,
+          seed: h.seed,
+          decisions: h.decisions,
+          occurrences: 1,
+          preemptions: -1,
+        });
     }
     if (stopAtFirst && bugs.size > 0) break;
   }

@@ -2,7 +2,13 @@
  * A finding is one thing that went wrong in one schedule: a sanitizer report,
  * an uncaught task error (an oops) or a run that never went idle (a hang).
  */
-import { type ContextInfo, formatReport, type Kernel, type ReportKind, type SanitizerReport } from '@quiesce/core-devres';
+import {
+  type ContextInfo,
+  formatReport,
+  type Kernel,
+  type ReportKind,
+  type SanitizerReport,
+} from '@quiesce/core-devres';
 
 /** Sanitizer kinds, plus `oops` (an uncaught task error) and `hang` (maxSteps without going idle). */
 export type FindingKind = ReportKind | 'oops' | 'hang';

@@ -18,10 +18,10 @@ export { type Finding, type FindingKind, findingKey, formatFinding, fromError, f
 export { exploreSeededParallel, type ParallelResult, workerEntry } from './parallel.js';
 export { type ReplayOptions, type ReplayResult, replay } from './replay.js';
 export {
-  readReplayFile,
   type ReplayFile,
-  replayFile,
   type ReplayFileResult,
+  readReplayFile,
+  replayFile,
   replayFileFor,
   writeReplayFile,
 } from './replay-file.js';

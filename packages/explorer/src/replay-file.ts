@@ -64,7 +64,9 @@ export function replayFileFor(
   // a repository's replay files keep working in another checkout.
   const rel0 = relative(dir, abs);
   const ups = rel0.split(sep).filter((x) => x === '..').length;
-  const depth = resolve(dir).split(sep).filter((x) => x !== '').length;
+  const depth = resolve(dir)
+    .split(sep)
+    .filter((x) => x !== '').length;
   const rel = isAbsolute(rel0) || ups >= depth ? abs : rel0.split(sep).join('/');
   return {
     format: REPLAY_FORMAT,

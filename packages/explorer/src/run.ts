@@ -144,9 +144,11 @@ export function scriptedChooser(
 ): (p: ChoicePoint) => number {
   return (p) => {
     const n = p.candidates.length;
-    const cont = p.continuing === null ? -1 : p.candidates.findIndex((c) => c.kind === 'task' && c.pid === p.continuing);
+    const cont =
+      p.continuing === null ? -1 : p.candidates.findIndex((c) => c.kind === 'task' && c.pid === p.continuing);
     const fifo = p.candidates[n - 1]?.kind === 'atomic' ? n - 1 : 0;
-    const pick = p.index < prefix.length ? (prefix[p.index] as number) : beyond === 'continue' && cont >= 0 ? cont : fifo;
+    const pick =
+      p.index < prefix.length ? (prefix[p.index] as number) : beyond === 'continue' && cont >= 0 ? cont : fifo;
     if (!(Number.isInteger(pick) && pick >= 0 && pick < n)) {
       throw new DivergedError(`replay diverged at decision ${p.index}: choice ${pick} of ${n} candidates`);
     }

@@ -24,7 +24,8 @@ export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
   }
   const what = r.strategy === 'pct' ? `PCT (depth ${r.depth}) schedules` : 'random schedules';
   const seeds = r.schedules > 0 ? `seeds ${r.seed}..${r.seed + r.schedules - 1}` : 'no seeds';
-  const where = r.findings.length > 0 ? ` at schedule ${(r.findings[0] as ExploreResult['findings'][number]).schedule}` : '';
+  const where =
+    r.findings.length > 0 ? ` at schedule ${(r.findings[0] as ExploreResult['findings'][number]).schedule}` : '';
   const why = r.stoppedBy === 'time' ? ', time budget spent' : '';
   return `explored ${r.schedules} ${what} (${seeds}${why}): ${found}${where}`;
 }

@@ -1,4 +1,4 @@
-import { explore, findingKey, nextPrefix, replay, type ExploreResult } from '@quiesce/explorer';
+import { type ExploreResult, explore, findingKey, nextPrefix, replay } from '@quiesce/explorer';
 import { describe, expect, it } from 'vitest';
 import { buggy, fenced, misordered, toyScenario } from '../scenarios/toy.mjs';
 import { abba, nullDeref, spinner, twoBars, twoYielders } from './scenarios.js';

@@ -128,7 +128,7 @@ export class IrqTable {
         if (!desc.actions.includes(a)) continue; // freed by an earlier handler of this pass
         if (!callbackRunnable(k, a.owner, a.handler.name || a.name, 'irq', a.stack)) continue;
         k.trace('irq_handler', `${desc.irq} ${a.name}`);
-        if (a.handler(desc.irq, a.devId) === IRQ_HANDLED) handled = true;
+        if ((a.handler(desc.irq, a.devId) & IRQ_HANDLED) !== 0) handled = true;
       }
     } finally {
       const span = this.spanNs;

@@ -81,4 +81,5 @@ export const PCI_IRQ_ALL_TYPES = PCI_IRQ_INTX | PCI_IRQ_MSI | PCI_IRQ_MSIX;
 export const IRQF_SHARED = 0x80;
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
-export type IrqReturn = typeof IRQ_NONE | typeof IRQ_HANDLED;
+/** `irqreturn_t`: IRQ_NONE or IRQ_HANDLED (a plain number, so handlers need no annotation). */
+export type IrqReturn = number;

@@ -1,0 +1,137 @@
+// Issue 10: schedules explored per second by @quiesce/explorer on the toy
+// BAR/timer race (packages/explorer/scenarios/toy.mjs, fenced variant, so no
+// run stops early), serial and over 2 worker threads. One op = one schedule;
+// the baseline is a bare runSchedule (one kernel, setup, run, collect) with
+// no exploration machinery around it. The edu scenarios are added by the lead.
+import { fileURLToPath } from 'node:url';
+import { explore, runSchedule } from '@quiesce/explorer';
+import { Bench } from 'tinybench';
+import { isMain, printSuite, quick, sink } from '../lib/harness.mjs';
+
+const toyPath = fileURLToPath(new URL('../../packages/explorer/scenarios/toy.mjs', import.meta.url));
+const { fenced } = await import(toyPath);
+
+const BARE = 64;
+const SERIAL = 256;
+const PARALLEL = quick ? 256 : 4096;
+
+export async function suite() {
+  const exhaustiveN = (await explore(fenced, { strategy: 'exhaustive', preemptions: 2, shrink: false })).schedules;
+  let seed = 1;
+  const tasks = [
+    {
+      name: 'bare runSchedule (random)',
+      baseline: true,
+      ops: BARE,
+      fn: async () => {
+        for (let i = 0; i < BARE; i++) {
+          const o = await runSchedule(fenced, { strategy: 'random', seed: seed++ });
+          sink.n += o.decisions.length;
+        }
+      },
+    },
+    {
+      name: `explore random, serial (${SERIAL}/call)`,
+      ops: SERIAL,
+      fn: async () => {
+        const r = await explore(fenced, { strategy: 'random', schedules: SERIAL, seed: seed++ });
+        sink.n += r.schedules;
+      },
+    },
+    {
+      name: `explore pct d=3, serial (${SERIAL}/call)`,
+      ops: SERIAL,
+      fn: async () => {
+        const r = await explore(fenced, { strategy: 'pct', schedules: SERIAL, seed: seed++ });
+        sink.n += r.schedules;
+      },
+    },
+    {
+      name: `explore exhaustive k=2 (${exhaustiveN}/call)`,
+      ops: exhaustiveN,
+      fn: async () => {
+        const r = await explore(fenced, { strategy: 'exhaustive', preemptions: 2 });
+        sink.n += r.schedules;
+      },
+    },
+    {
+      name: `explore random, jobs 2 (${PARALLEL}/call)`,
+      ops: PARALLEL,
+      fn: async () => {
+        const r = await explore(
+          { module: toyPath, export: 'fenced' },
+          { strategy: 'random', schedules: PARALLEL, seed: seed++, jobs: 2 },
+        );
+        sink.n += r.schedules;
+      },
+    },
+  ];
+  return runCoarseSuite('Explorer: schedules per second, toy race (fenced)', tasks);
+}
+
+/**
+ * The harness's runSuite, for ops that take tens to hundreds of ms: tinybench
+ * would otherwise insist on 64 iterations per task (a parallel exploration
+ * call starts two worker threads). Same row shape, so benchmarks/run.mjs
+ * reads it like any suite: per-round mean per op, median of rounds, rme,
+ * spread across rounds, samples and the ratio against the baseline.
+ */
+async function runCoarseSuite(title, tasks) {
+  const rounds = quick ? 1 : 3;
+  const per = new Map(tasks.map((t) => [t.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({
+      name: title,
+      time: quick ? 20 : 1000,
+      warmupTime: quick ? 0 : 100,
+      iterations: quick ? 1 : 5,
+      warmupIterations: quick ? 0 : 1,
+    });
+    for (const t of tasks) bench.add(t.name, t.fn);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const res = task.result;
+      if (!res || res.state !== 'completed') throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
+      const t = tasks.find((x) => x.name === task.name);
+      per.get(task.name).push({
+        nsPerOp: (res.latency.mean * 1e6) / t.ops,
+        rme: Number.isFinite(res.latency.rme) ? res.latency.rme : 0,
+        samples: res.latency.samplesCount,
+      });
+    }
+  }
+  const rows = tasks.map((t) => {
+    const runs = per.get(t.name).slice().sort((a, b) => a.nsPerOp - b.nsPerOp);
+    const mid = runs[Math.floor(runs.length / 2)];
+    return {
+      name: t.name,
+      ops: t.ops,
+      nsPerOp: mid.nsPerOp,
+      rmePct: mid.rme,
+      roundSpreadPct: runs.length > 1 ? ((runs.at(-1).nsPerOp - runs[0].nsPerOp) / mid.nsPerOp) * 100 : 0,
+      samples: runs.reduce((s, x) => s + x.samples, 0),
+      rounds: runs.length,
+      baseline: !!t.baseline,
+    };
+  });
+  const base = rows.find((r) => r.baseline) ?? rows[0];
+  for (const r of rows) {
+    r.ratio = r.nsPerOp / base.nsPerOp;
+    r.ratioSpreadPct = Math.hypot(r.rmePct, base.rmePct);
+  }
+  return { title, baseline: base.name, rows };
+}
+
+export default async function () {
+  return suite();
+}
+
+if (isMain(import.meta.url)) {
+  const s = await suite();
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(s)}\n`);
+  else {
+    printSuite(s);
+    console.log('\nschedules/s (1e9 / ns per schedule):');
+    for (const r of s.rows) console.log(`  ${r.name.padEnd(44)} ${Math.round(1e9 / r.nsPerOp).toString().padStart(8)}`);
+  }
+}
