@@ -91,7 +91,8 @@ async function runCoarseSuite(title, tasks) {
     await bench.run();
     for (const task of bench.tasks) {
       const res = task.result;
-      if (!res || res.state !== 'completed') throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
+      if (res?.state !== 'completed')
+        throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
       const t = tasks.find((x) => x.name === task.name);
       per.get(task.name).push({
         nsPerOp: (res.latency.mean * 1e6) / t.ops,
@@ -101,7 +102,10 @@ async function runCoarseSuite(title, tasks) {
     }
   }
   const rows = tasks.map((t) => {
-    const runs = per.get(t.name).slice().sort((a, b) => a.nsPerOp - b.nsPerOp);
+    const runs = per
+      .get(t.name)
+      .slice()
+      .sort((a, b) => a.nsPerOp - b.nsPerOp);
     const mid = runs[Math.floor(runs.length / 2)];
     return {
       name: t.name,
@@ -132,6 +136,11 @@ if (isMain(import.meta.url)) {
   else {
     printSuite(s);
     console.log('\nschedules/s (1e9 / ns per schedule):');
-    for (const r of s.rows) console.log(`  ${r.name.padEnd(44)} ${Math.round(1e9 / r.nsPerOp).toString().padStart(8)}`);
+    for (const r of s.rows)
+      console.log(
+        `  ${r.name.padEnd(44)} ${Math.round(1e9 / r.nsPerOp)
+          .toString()
+          .padStart(8)}`,
+      );
   }
 }
