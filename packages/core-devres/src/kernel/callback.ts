@@ -18,10 +18,36 @@ export function callbackRunnable(
   fnName: string,
   kind: string,
   registeredStack: string | undefined,
+  fn?: object,
 ): boolean {
-  if (owner === null || !owner.textFreed) return true;
-  reportExecuteAfterFree(k, owner, fnName, kind, registeredStack);
+  // A registration that names no owner (a missing `.owner = THIS_MODULE`)
+  // still runs code that lives in some module: look the text up.
+  const o = owner ?? (fn === undefined ? null : textOwnerOf(k, fn));
+  if (o === null || !o.textFreed) return true;
+  reportExecuteAfterFree(k, o, fnName, kind, registeredStack);
   return false;
+}
+
+const TEXT = Symbol('module text');
+
+function textMap(k: Kernel): WeakMap<object, NonNullable<Owner>> {
+  return k.subsystem(TEXT, () => new WeakMap<object, NonNullable<Owner>>());
+}
+
+/**
+ * Records that `fns` are text of module `owner` (what `__module_address()`
+ * answers in the kernel from a function's address). Lets the dispatchers
+ * catch an execute-after-free even through a registration that forgot its
+ * `.owner`. Context: any.
+ */
+export function registerModuleText(k: Kernel, owner: NonNullable<Owner>, ...fns: object[]): void {
+  const m = textMap(k);
+  for (const f of fns) m.set(f, owner);
+}
+
+/** The module whose text holds `fn`, or null for built-in code (`__module_address`). */
+export function textOwnerOf(k: Kernel, fn: object): Owner {
+  return textMap(k).get(fn) ?? null;
 }
 
 function reportExecuteAfterFree(

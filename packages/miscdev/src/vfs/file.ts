@@ -85,7 +85,7 @@ function notRunnable(f: File, what: string): KernelError {
 /** @internal Calls the driver's release (return value ignored, as `__fput` does). */
 export async function callRelease(k: Kernel, f: File, fops: FileOperations): Promise<void> {
   const op = fops.release;
-  if (op !== undefined && callbackRunnable(k, fops.owner, op.name, 'release', f.registeredStack)) {
+  if (op !== undefined && callbackRunnable(k, fops.owner, op.name, 'release', f.registeredStack, op)) {
     await op.call(fops, f);
   }
 }
@@ -154,7 +154,7 @@ export class FileHandle {
       const fops = f.fops;
       const op = fops.unlockedIoctl;
       if (op === undefined) throw new KernelError('ENOTTY', `${f.misc.name}: no unlocked_ioctl`);
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'ioctl', f.registeredStack)) throw notRunnable(f, 'ioctl');
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'ioctl', f.registeredStack, op)) throw notRunnable(f, 'ioctl');
       r = await op.call(fops, f, cmd, arg);
     } finally {
       if (fence !== null) fence.exit();
@@ -180,7 +180,7 @@ export class FileHandle {
       const fops = f.fops;
       const op = fops.read;
       if (op === undefined) throw new KernelError('EINVAL', `${f.misc.name}: no read`);
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'read', f.registeredStack)) throw notRunnable(f, 'read');
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'read', f.registeredStack, op)) throw notRunnable(f, 'read');
       r = await op.call(fops, f, buf, count);
     } finally {
       if (fence !== null) fence.exit();
@@ -215,7 +215,7 @@ export class FileHandle {
       const fops = f.fops;
       const op = fops.write;
       if (op === undefined) throw new KernelError('EINVAL', `${f.misc.name}: no write`);
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'write', f.registeredStack)) throw notRunnable(f, 'write');
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'write', f.registeredStack, op)) throw notRunnable(f, 'write');
       r = await op.call(fops, f, buf, n);
     } finally {
       if (fence !== null) fence.exit();
@@ -238,7 +238,7 @@ export class FileHandle {
       const fops = f.fops;
       const op = fops.poll;
       if (op === undefined) return DEFAULT_POLLMASK;
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'poll', f.registeredStack)) throw notRunnable(f, 'poll');
+      if (!callbackRunnable(this.k, fops.owner, op.name, 'poll', f.registeredStack, op)) throw notRunnable(f, 'poll');
       return checkReturn(await op.call(fops, f), 'poll');
     } finally {
       if (fence !== null) fence.exit();

@@ -49,7 +49,7 @@ export async function open(k: Kernel, path: string, flags: number = O_RDWR): Pro
     try {
       const op = fops.open;
       if (op !== undefined) {
-        if (!callbackRunnable(k, fops.owner, op.name, 'open', st.registeredStack)) {
+        if (!callbackRunnable(k, fops.owner, op.name, 'open', st.registeredStack, op)) {
           throw new KernelError('ENODEV', `${path}: open not called, module text freed`);
         }
         checkReturn(await op.call(fops, f), 'open');

@@ -126,7 +126,7 @@ export class IrqTable {
     try {
       for (const a of [...desc.actions]) {
         if (!desc.actions.includes(a)) continue; // freed by an earlier handler of this pass
-        if (!callbackRunnable(k, a.owner, a.handler.name || a.name, 'irq', a.stack)) continue;
+        if (!callbackRunnable(k, a.owner, a.handler.name || a.name, 'irq', a.stack, a.handler)) continue;
         k.trace('irq_handler', `${desc.irq} ${a.name}`);
         if ((a.handler(desc.irq, a.devId) & IRQ_HANDLED) !== 0) handled = true;
       }
