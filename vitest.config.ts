@@ -11,10 +11,14 @@ const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url
  * TypeScript sources with no build step. Exact-match regexes, so a deep import
  * such as `@quiesce/core-devres/foo` is not silently rewritten.
  */
-const alias = packages.map((name) => ({
-  find: new RegExp(`^@quiesce/${name}$`),
-  replacement: fromRoot(`./packages/${name}/src/index.ts`),
-}));
+const alias = [
+  ...packages.map((name) => ({
+    find: new RegExp(`^@quiesce/${name}$`),
+    replacement: fromRoot(`./packages/${name}/src/index.ts`),
+  })),
+  { find: /^@quiesce\/edu-driver$/, replacement: fromRoot('./examples/edu-driver/src/index.ts') },
+  { find: /^@quiesce\/edu-buggy$/, replacement: fromRoot('./examples/buggy/src/index.ts') },
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -131,7 +131,7 @@ export class Kernel {
   private readonly rng: Rng;
   private readonly replay: readonly number[];
   private readonly chooser: ((p: ChoicePoint) => number) | undefined;
-  private readonly tracing: boolean;
+  private readonly tracingOn: boolean;
   private readonly maxSteps: number;
   private readonly pctDepth: number;
   private readonly pctChangePoints: Map<number, number> = new Map();
@@ -147,7 +147,7 @@ export class Kernel {
     this.rng = new Rng(this.seed);
     this.replay = opts.replay ?? [];
     this.chooser = opts.chooser;
-    this.tracing = opts.trace ?? true;
+    this.tracingOn = opts.trace ?? true;
     this.maxSteps = opts.maxSteps ?? 10_000_000;
     this.rcuGracePeriodNs = opts.rcuGracePeriodNs ?? 1_000_000;
     this.busyUntil = new Array<number>(this.cpus).fill(0);
@@ -178,6 +178,11 @@ export class Kernel {
   /** Disarms `entry`. Returns true if it was armed. O(log n). Context: any. */
   cancelTimer(entry: TimerEntry): boolean {
     return this.timers.remove(entry);
+  }
+
+  /** True when trace events are recorded (subsystems skip building trace strings otherwise). */
+  get tracing(): boolean {
+    return this.tracingOn;
   }
 
   /** Scheduler steps taken since the kernel was made (task steps and atomic events). */
@@ -511,7 +516,7 @@ export class Kernel {
     this.currentTask = t;
     this.lastRan = t;
     this.stepCount++;
-    if (this.tracing) this.trace('run', '');
+    if (this.tracingOn) this.trace('run', '');
     const done = new Promise<void>((res) => {
       this.stepDone = res;
     });
@@ -529,7 +534,7 @@ export class Kernel {
       return;
     }
     this.stepCount++;
-    if (this.tracing) this.trace('fire', e.label, e.cpu);
+    if (this.tracingOn) this.trace('fire', e.label, e.cpu);
     e.fire();
   }
 
@@ -670,7 +675,7 @@ export class Kernel {
 
   /** Appends a lifecycle event to the trace (no-op when tracing is off). */
   trace(ev: string, detail: string, cpu?: number): void {
-    if (!this.tracing) return;
+    if (!this.tracingOn) return;
     const c = this.contextInfo();
     const who = c.kind === 'task' ? `task ${c.name}/${c.pid}` : c.kind === 'none' ? 'kernel' : `${c.kind} ${c.name}`;
     this.traceLog.push({ t: this.nowNs, cpu: cpu ?? c.cpu, ctx: who, ev, detail });

@@ -1,0 +1,111 @@
+/**
+ * The fenced discipline: every resource is devm-managed under the
+ * two-phase contract (all fences, then all releases), so the hot paths touch
+ * BAR0 with no check at all: when unbind frees the mapping, nothing that
+ * could touch it is running, queued or armed.
+ */
+import type { BoundDevice } from '@quiesce/core-devres';
+import { CLOCK_MONOTONIC, devmHrtimerSetup, HRTIMER_MODE_REL, HrTimer, hrtimerStart } from '@quiesce/hrtimer';
+import { devmMiscRegister } from '@quiesce/miscdev';
+import type { Module } from '@quiesce/module-loader';
+import {
+  dmaBitMask,
+  dmamAllocCoherent,
+  dmaSetMaskAndCoherent,
+  devmRequestIrq,
+  type IoMem,
+  PCI_IRQ_INTX,
+  PCI_IRQ_MSI,
+  type PciDev,
+  type PciDriver,
+  pciAllocIrqVectors,
+  pciIrqVector,
+  pciSetMaster,
+  pcimEnableDevice,
+  pcimIomapRegion,
+} from '@quiesce/pci-emu';
+import { allocDelayedWork, devmDelayedWorkInit, systemWq } from '@quiesce/workqueue';
+import { claimText, direct, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
+import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
+import { FENCED_ORDER, type EduOptions } from './options.js';
+import type { EduPriv } from './priv.js';
+
+export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
+  const name = opts.name ?? 'edu';
+  return {
+    name,
+    owner: mod,
+    idTable: EDU_ID_TABLE,
+    async probe(pdev: PciDev, _id, _bound: BoundDevice): Promise<void> {
+      const k = pdev.kernel;
+      if (opts.unbindMode !== undefined) pdev.unbindMode = opts.unbindMode;
+      pcimEnableDevice(pdev);
+      pciSetMaster(pdev);
+      const priv = newPriv(k, pdev, mod, 'fenced', opts);
+      pdev.driverData = priv;
+      let io: IoMem | null = null;
+      for (const step of opts.fencedOrder ?? FENCED_ORDER) {
+        switch (step) {
+          case 'iomap':
+            io = pcimIomapRegion(pdev, 0, name);
+            priv.io = io;
+            // No check on the hot path: the fence guarantees the mapping outlives every user.
+            priv.enter = direct(io);
+            break;
+          case 'dma':
+            dmaSetMaskAndCoherent(pdev, dmaBitMask(28));
+            priv.dma = dmamAllocCoherent(pdev, 4096);
+            break;
+          case 'work':
+            priv.wq = systemWq(k);
+            priv.work = devmDelayedWorkInit(pdev, allocDelayedWork(k), fencedWork(priv), mod);
+            break;
+          case 'timer':
+            priv.timer = devmHrtimerSetup(pdev, new HrTimer(), fencedPoll(priv), CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod, {
+              callbackSpanNs: opts.callbackSpanNs ?? 0,
+            });
+            break;
+          case 'irq': {
+            if (pciAllocIrqVectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX) < 1) throw new Error('edu: no IRQ vector');
+            priv.irq = pciIrqVector(pdev, 0);
+            const handler = fencedIrq(priv);
+            claimText(priv, handler);
+            await devmRequestIrq(pdev, priv.irq, handler, 0, name, priv, mod);
+            break;
+          }
+          case 'misc':
+            priv.misc = eduMisc(priv, opts, 'fenced', (cmd, arg) => eduIoctlWith(priv, priv.enter, cmd, arg));
+            await devmMiscRegister(pdev, priv.misc);
+            break;
+        }
+      }
+      if (io === null) throw new Error('edu: fencedOrder without iomap');
+      if (priv.timer !== null) hrtimerStart(priv.timer, priv.pollPeriodNs, HRTIMER_MODE_REL);
+    },
+  };
+}
+
+function fencedPoll(priv: EduPriv) {
+  const eduPoll = (t: HrTimer) => eduPollWith(priv, priv.enter() as IoMem, t);
+  claimText(priv, eduPoll);
+  return eduPoll;
+}
+
+function fencedIrq(priv: EduPriv) {
+  return function eduIrq(): number {
+    return eduIrqWith(priv, priv.enter() as IoMem);
+  };
+}
+
+function fencedWork(priv: EduPriv) {
+  const eduWork = async (): Promise<void> => {
+    await priv.lock.lock();
+    try {
+      await eduWorkWith(priv, priv.enter() as IoMem);
+    } finally {
+      priv.lock.unlock();
+    }
+  };
+  claimText(priv, eduWork);
+  return eduWork;
+}

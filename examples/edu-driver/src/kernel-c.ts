@@ -1,0 +1,176 @@
+/**
+ * The kernel-C discipline: nothing devm-managed; a hand-written remove() in
+ * the order a careful C driver uses. The hot paths touch BAR0 with no check,
+ * which is only safe because remove() stops every user before `iounmap`:
+ * drop or reorder one step and the bug catalogue of DESIGN.md §6 appears.
+ */
+import { type BoundDevice, KernelError, msleep } from '@quiesce/core-devres';
+import { CLOCK_MONOTONIC, HRTIMER_MODE_REL, HrTimer, hrtimerCancel, hrtimerSetup, hrtimerStart } from '@quiesce/hrtimer';
+import { miscDeregister, miscRegister } from '@quiesce/miscdev';
+import type { Module } from '@quiesce/module-loader';
+import {
+  dmaAllocCoherent,
+  dmaBitMask,
+  dmaFreeCoherent,
+  dmaSetMaskAndCoherent,
+  EDU_REG_STATUS,
+  freeIrq,
+  type IoMem,
+  PCI_IRQ_INTX,
+  PCI_IRQ_MSI,
+  type PciDev,
+  type PciDriver,
+  pciAllocIrqVectors,
+  pciDisableDevice,
+  pciEnableDevice,
+  pciFreeIrqVectors,
+  pciIomap,
+  pciIounmap,
+  pciIrqVector,
+  pciReleaseRegions,
+  pciRequestRegions,
+  pciSetMaster,
+  requestIrq,
+} from '@quiesce/pci-emu';
+import { allocDelayedWork, cancelDelayedWork, cancelDelayedWorkSync, initDelayedWork, systemWq } from '@quiesce/workqueue';
+import { claimText, direct, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
+import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
+import { CAREFUL_REMOVE, type EduOptions, type RemoveStep } from './options.js';
+import type { EduPriv } from './priv.js';
+
+export function kernelCDriver(mod: Module, opts: EduOptions = {}): PciDriver {
+  const name = opts.name ?? 'edu';
+  return {
+    name,
+    owner: mod,
+    idTable: EDU_ID_TABLE,
+    async probe(pdev: PciDev, _id, _bound: BoundDevice): Promise<void> {
+      const k = pdev.kernel;
+      if (opts.unbindMode !== undefined) pdev.unbindMode = opts.unbindMode;
+      pciEnableDevice(pdev);
+      const priv = newPriv(k, pdev, mod, 'kernel', opts);
+      try {
+        pciRequestRegions(pdev, name);
+      } catch (e) {
+        pciDisableDevice(pdev);
+        throw e;
+      }
+      const io = pciIomap(pdev, 0, 0);
+      if (io === null) {
+        pciReleaseRegions(pdev);
+        pciDisableDevice(pdev);
+        throw new KernelError('ENOMEM', 'edu: pci_iomap failed');
+      }
+      priv.io = io;
+      priv.enter = direct(io);
+      pciSetMaster(pdev);
+      dmaSetMaskAndCoherent(pdev, dmaBitMask(28));
+      priv.dma = dmaAllocCoherent(pdev, 4096);
+      pdev.driverData = priv;
+
+      priv.wq = systemWq(k);
+      priv.work = initDelayedWork(allocDelayedWork(k), kernelWork(priv), mod);
+      priv.timer = hrtimerSetup(k, new HrTimer(), kernelPoll(priv), CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod, {
+        callbackSpanNs: opts.callbackSpanNs ?? 0,
+      });
+      if (pciAllocIrqVectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX) < 1) throw new Error('edu: no IRQ vector');
+      priv.irq = pciIrqVector(pdev, 0);
+      const handler = kernelIrq(priv);
+      claimText(priv, handler);
+      await requestIrq(k, priv.irq, handler, 0, name, priv, mod);
+      priv.misc = eduMisc(priv, opts, 'kernel', (cmd, arg) => kernelIoctl(priv, cmd, arg));
+      await miscRegister(k, priv.misc);
+      hrtimerStart(priv.timer, priv.pollPeriodNs, HRTIMER_MODE_REL);
+    },
+    async remove(pdev: PciDev): Promise<void> {
+      const priv = pdev.driverData as EduPriv;
+      for (const step of opts.removeSteps ?? CAREFUL_REMOVE) await removeStep(priv, step);
+    },
+  };
+}
+
+/** One step of remove(); the order is the driver's (and the bug's). */
+async function removeStep(priv: EduPriv, step: RemoveStep): Promise<void> {
+  const { k, pdev } = priv;
+  switch (step) {
+    case 'misc_deregister':
+      if (priv.misc !== null) await miscDeregister(priv.misc);
+      return;
+    case 'fence_ioctls':
+      // Every ioctl holds ioctlLock: taking it waits for the one in flight, and
+      // `removed` makes the ones after it fail (open files outlive deregister).
+      await priv.ioctlLock.lock();
+      priv.removed = true;
+      priv.ioctlLock.unlock();
+      return;
+    case 'quiesce':
+      // Mask the factorial interrupt and let in-flight device work settle.
+      (priv.io as IoMem).writel(0, EDU_REG_STATUS);
+      await msleep(k, 1);
+      return;
+    case 'hrtimer_cancel':
+      if (priv.timer !== null) await hrtimerCancel(priv.timer);
+      return;
+    case 'free_irq':
+      await freeIrq(k, priv.irq, priv);
+      return;
+    case 'cancel_work_sync':
+      if (priv.work !== null) await cancelDelayedWorkSync(priv.work);
+      return;
+    case 'cancel_work':
+      if (priv.work !== null) cancelDelayedWork(priv.work);
+      return;
+    case 'dma_free':
+      if (priv.dma !== null) dmaFreeCoherent(pdev, priv.dma);
+      priv.dma = null;
+      return;
+    case 'iounmap':
+      if (priv.io !== null) pciIounmap(pdev, priv.io);
+      return;
+    case 'release_regions':
+      pciReleaseRegions(pdev);
+      return;
+    case 'free_irq_vectors':
+      pciFreeIrqVectors(pdev);
+      return;
+    case 'disable_device':
+      pciDisableDevice(pdev);
+      return;
+  }
+}
+
+/** The C idiom: serialise against remove() and refuse once it has run. */
+async function kernelIoctl(priv: EduPriv, cmd: number, arg: number): Promise<number> {
+  await priv.ioctlLock.lock();
+  try {
+    if (priv.removed) throw new KernelError('ENODEV', 'edu: removed');
+    return await eduIoctlWith(priv, priv.enter, cmd, arg);
+  } finally {
+    priv.ioctlLock.unlock();
+  }
+}
+
+function kernelPoll(priv: EduPriv) {
+  const eduPoll = (t: HrTimer) => eduPollWith(priv, priv.enter() as IoMem, t);
+  claimText(priv, eduPoll);
+  return eduPoll;
+}
+
+function kernelIrq(priv: EduPriv) {
+  return function eduIrq(): number {
+    return eduIrqWith(priv, priv.enter() as IoMem);
+  };
+}
+
+function kernelWork(priv: EduPriv) {
+  const eduWork = async (): Promise<void> => {
+    await priv.lock.lock();
+    try {
+      await eduWorkWith(priv, priv.enter() as IoMem);
+    } finally {
+      priv.lock.unlock();
+    }
+  };
+  claimText(priv, eduWork);
+  return eduWork;
+}
