@@ -101,7 +101,7 @@ function fencedWork(priv: EduPriv) {
   const eduWork = async (): Promise<void> => {
     await priv.lock.lock();
     try {
-      await eduWorkWith(priv, priv.enter() as IoMem);
+      await eduWorkWith(priv, priv.enter);
     } finally {
       priv.lock.unlock();
     }

@@ -108,6 +108,10 @@ async function removeStep(priv: EduPriv, step: RemoveStep): Promise<void> {
       (priv.io as IoMem).writel(0, EDU_REG_STATUS);
       await msleep(k, 1);
       return;
+    case 'settle':
+      // Give the device a moment to go idle (touches nothing).
+      await msleep(k, 1);
+      return;
     case 'hrtimer_cancel':
       if (priv.timer !== null) await hrtimerCancel(priv.timer);
       return;
@@ -166,7 +170,7 @@ function kernelWork(priv: EduPriv) {
   const eduWork = async (): Promise<void> => {
     await priv.lock.lock();
     try {
-      await eduWorkWith(priv, priv.enter() as IoMem);
+      await eduWorkWith(priv, priv.enter);
     } finally {
       priv.lock.unlock();
     }

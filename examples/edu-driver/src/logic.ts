@@ -4,7 +4,7 @@
  * of them checks whether the device is still bound: that is the discipline's
  * job, and the point of the comparison.
  */
-import { KernelError, msleep } from '@quiesce/core-devres';
+import { KernelError, msleep, usleepRange } from '@quiesce/core-devres';
 import { HRTIMER_RESTART, type HrTimer, type HrtimerRestart, hrtimerForwardNow } from '@quiesce/hrtimer';
 import {
   EDU_DMA_IRQ_ON_DONE,
@@ -78,13 +78,10 @@ export function eduPollWith(priv: EduPriv, bar: IoMem, timer: HrTimer): HrtimerR
   return HRTIMER_RESTART;
 }
 
-/**
- * The completion work: collect a finished factorial or DMA; requeue itself
- * while one is still running. Context: process (kworker), may sleep.
- */
-export async function eduWorkWith(priv: EduPriv, bar: IoMem): Promise<void> {
+/** Collects a finished factorial or DMA. Returns true while one is still running. */
+function collect(priv: EduPriv, bar: IoMem): boolean {
   const status = bar.readl(EDU_REG_STATUS);
-  if (deviceGone(priv, status)) return;
+  if (deviceGone(priv, status)) return false;
   if (priv.factPending && (status & EDU_STATUS_COMPUTING) === 0) {
     priv.factResult = bar.readl(EDU_REG_FACT);
     priv.factPending = false;
@@ -95,9 +92,23 @@ export async function eduWorkWith(priv: EduPriv, bar: IoMem): Promise<void> {
     priv.dmaPending = false;
     priv.dmaDone++;
   }
-  if ((priv.factPending || priv.dmaPending) && priv.work !== null && priv.wq !== null) {
-    queueDelayedWork(priv.wq, priv.work, priv.pollPeriodNs / 2);
-  }
+  return priv.factPending || priv.dmaPending;
+}
+
+/**
+ * The completion work: collect a finished factorial or DMA; if one is still
+ * running, look again after a short sleep, then requeue itself. `getBar` is
+ * called again after the sleep (a revocable mapping must be re-checked after
+ * every sleep). Context: process (kworker), may sleep.
+ */
+export async function eduWorkWith(priv: EduPriv, getBar: () => IoMem | null): Promise<void> {
+  const bar = getBar();
+  if (bar === null || !collect(priv, bar)) return;
+  // The device is often done within tens of µs: a second look saves a requeue.
+  await usleepRange(priv.k, 20, 50);
+  const again = getBar();
+  if (again === null || !collect(priv, again)) return;
+  if (priv.work !== null && priv.wq !== null) queueDelayedWork(priv.wq, priv.work, priv.pollPeriodNs / 2);
 }
 
 /** The part of FACT_RESULT that sleeps: wait for the work to collect the result. Context: may sleep. */

@@ -10,6 +10,7 @@ export type RemoveStep =
   | 'misc_deregister'
   | 'fence_ioctls'
   | 'quiesce'
+  | 'settle'
   | 'hrtimer_cancel'
   | 'free_irq'
   | 'cancel_work_sync'

@@ -29,7 +29,6 @@ import {
   dmaSetMaskAndCoherent,
   devmRequestIrq,
   IRQ_NONE,
-  type IoMem,
   PCI_IRQ_INTX,
   PCI_IRQ_MSI,
   type PciDev,
@@ -130,8 +129,7 @@ function revocableWork(priv: EduPriv) {
   const eduWork = async (): Promise<void> => {
     await priv.lock.lock();
     try {
-      const bar: IoMem | null = priv.enter();
-      if (bar !== null) await eduWorkWith(priv, bar);
+      await eduWorkWith(priv, priv.enter);
     } finally {
       priv.lock.unlock();
     }

@@ -22,6 +22,8 @@ export interface EduScenarioOptions {
   users?: number;
   /** ioctl rounds per user (default 4). */
   rounds?: number;
+  /** Users keep their file open and retry after ENODEV (a daemon holding its fd), instead of closing. */
+  persistentUsers?: boolean;
   /** Teardown steps the admin task runs, in order (default ['unbind']). */
   teardown?: readonly Teardown[];
   /** When the admin task starts tearing down (default 2 ms). */
@@ -54,7 +56,7 @@ function note(world: EduWorld, e: unknown): string {
   return e.code;
 }
 
-async function userLoop(k: Kernel, world: EduWorld, who: number, rounds: number): Promise<void> {
+async function userLoop(k: Kernel, world: EduWorld, who: number, rounds: number, persistent: boolean): Promise<void> {
   let file = null;
   for (let tries = 0; file === null && tries < 10; tries++) {
     try {
@@ -79,7 +81,7 @@ async function userLoop(k: Kernel, world: EduWorld, who: number, rounds: number)
           world.ioctls++;
         } catch (e) {
           const code = note(world, e);
-          if (code === 'ENODEV' || code === 'EIO' || code === 'EBADF') return;
+          if (!persistent && (code === 'ENODEV' || code === 'EIO' || code === 'EBADF')) return;
         }
       }
       await msleep(k, 1);
@@ -160,7 +162,7 @@ export function setupEduWorld(k: Kernel, o: EduScenarioOptions): EduWorld {
     world.pdev = await pciAddDevice(k, new EduDevice());
     world.priv = world.pdev.driverData as EduPriv;
   });
-  for (let i = 0; i < (o.users ?? 2); i++) k.spawn(`user${i}`, () => userLoop(k, world, i, o.rounds ?? 4));
+  for (let i = 0; i < (o.users ?? 2); i++) k.spawn(`user${i}`, () => userLoop(k, world, i, o.rounds ?? 4, o.persistentUsers ?? false));
   k.spawn('admin', () => admin(k, world, o, def));
   return world;
 }
