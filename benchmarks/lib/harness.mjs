@@ -28,7 +28,7 @@ export async function runSuite(title, tasks, opts = {}) {
     await bench.run();
     for (const task of bench.tasks) {
       const res = task.result;
-      if (!res || res.state !== 'completed')
+      if (res?.state !== 'completed')
         throw new Error(`${title}: ${task.name} did not complete (${res?.state}): ${res?.error ?? ''}`);
       const t = tasks.find((x) => x.name === task.name);
       perTask.get(task.name).push({
@@ -72,9 +72,11 @@ export function printSuite(suite) {
   lines.push(
     `${'case'.padEnd(44)} ${'ns/op'.padStart(9)} ${'±rme'.padStart(7)} ${'rounds±'.padStart(8)} ${'samples'.padStart(8)} ${'ratio'.padStart(7)} ${'±'.padStart(6)}`,
   );
+  const virtual = suite.rows.some((r) => r.virtualNs !== undefined);
+  if (virtual) lines[1] += ` ${'virtual ns'.padStart(14)}`;
   for (const r of suite.rows) {
     lines.push(
-      `${r.name.padEnd(44)} ${r.nsPerOp.toFixed(2).padStart(9)} ${`${r.rmePct.toFixed(1)}%`.padStart(7)} ${`${r.roundSpreadPct.toFixed(1)}%`.padStart(8)} ${String(r.samples).padStart(8)} ${`${r.ratio.toFixed(3)}x`.padStart(7)} ${`${r.ratioSpreadPct.toFixed(1)}%`.padStart(6)}`,
+      `${r.name.padEnd(44)} ${r.nsPerOp.toFixed(2).padStart(9)} ${`${r.rmePct.toFixed(1)}%`.padStart(7)} ${`${r.roundSpreadPct.toFixed(1)}%`.padStart(8)} ${String(r.samples).padStart(8)} ${`${r.ratio.toFixed(3)}x`.padStart(7)} ${`${r.ratioSpreadPct.toFixed(1)}%`.padStart(6)}${virtual ? ` ${String(r.virtualNs ?? '').padStart(14)}` : ''}`,
     );
   }
   console.log(lines.join('\n'));

@@ -2,6 +2,16 @@
 // with a whisker for its spread and a line at 1.0×.
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** ns in a readable unit (teardown rows reach seconds). */
+const ns = (x) =>
+  x >= 1e9
+    ? `${(x / 1e9).toFixed(2)} s`
+    : x >= 1e6
+      ? `${(x / 1e6).toFixed(2)} ms`
+      : x >= 1e4
+        ? `${(x / 1e3).toFixed(1)} µs`
+        : `${x.toFixed(1)} ns`;
+
 export function svgChart(suite) {
   const rows = suite.rows;
   const labelW = 330;
@@ -9,7 +19,7 @@ export function svgChart(suite) {
   const rowH = 26;
   const top = 44;
   const h = top + rows.length * rowH + 30;
-  const w = labelW + barW + 130;
+  const w = labelW + barW + 230;
   const max = Math.max(1, ...rows.map((r) => r.ratio * (1 + r.ratioSpreadPct / 100)));
   const log = max > 8;
   const scale = (x) => (log ? (Math.log10(Math.max(x, 0.1)) + 1) / (Math.log10(max) + 1) : x / max) * barW;
@@ -29,7 +39,7 @@ export function svgChart(suite) {
       `<text x="${labelW - 6}" y="${y + 16}" text-anchor="end">${esc(r.name)}</text>`,
       `<rect x="${labelW}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 10}" fill="${color}"/>`,
       `<line x1="${labelW + lo}" x2="${labelW + hi}" y1="${y + rowH / 2}" y2="${y + rowH / 2}" stroke="black"/>`,
-      `<text x="${labelW + Math.max(bw, hi) + 6}" y="${y + 16}">${r.ratio.toFixed(2)}× · ${r.nsPerOp.toFixed(1)} ns</text>`,
+      `<text x="${labelW + Math.max(bw, hi) + 6}" y="${y + 16}">${r.ratio.toFixed(2)}× · ${ns(r.nsPerOp)}${r.virtualNs !== undefined ? ` (virtual ${ns(r.virtualNs)})` : ''}</text>`,
     );
   });
   const one = labelW + scale(1);

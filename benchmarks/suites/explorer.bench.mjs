@@ -91,8 +91,7 @@ async function runCoarseSuite(title, tasks) {
     await bench.run();
     for (const task of bench.tasks) {
       const res = task.result;
-      if (res?.state !== 'completed')
-        throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
+      if (res?.state !== 'completed') throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
       const t = tasks.find((x) => x.name === task.name);
       per.get(task.name).push({
         nsPerOp: (res.latency.mean * 1e6) / t.ops,

@@ -17,3 +17,6 @@ export { type BuggyVariant, variantScenario } from './variant.js';
 export { bug01, bug02, bug03, bug04, bug05, bug06, bug07, bug08, bug09, bug10 };
 
 export const BUGGY: readonly BuggyVariant[] = [bug01, bug02, bug03, bug04, bug05, bug06, bug07, bug08, bug09, bug10];
+
+/** The edu worlds as named explorer scenarios (`scenarios.bug04`, `scenarios.fenced`, …); built: dist/scenarios.js. */
+export * as scenarios from './scenarios.js';

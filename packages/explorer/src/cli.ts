@@ -4,7 +4,7 @@
  *
  *   quiesce-explore <scenario module> [--export name] [--strategy random|pct|exhaustive]
  *     [--schedules N] [--time ms] [--seed S] [--depth d] [--preemptions k]
- *     [--jobs J] [--all] [--no-shrink] [--out replay.json]
+ *     [--jobs J] [--kind K] [--all] [--no-shrink] [--out replay.json]
  *   quiesce-explore --replay replay.json
  *
  * Exit codes (for CI): 0 clean, 1 finding (or a replay that reproduces one),
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { progressBar } from './cli/progress.js';
 import { summaryTable } from './cli/table.js';
 import { type ExploreStrategy, explore } from './explore.js';
-import { formatFinding } from './finding.js';
+import { FINDING_KINDS, type FindingKind, formatFinding } from './finding.js';
 import { replayFile, writeReplayFile } from './replay-file.js';
 import { DivergedError } from './run.js';
 import { loadScenario, ScenarioLoadError } from './scenario.js';
@@ -30,6 +30,7 @@ const USAGE = `usage: quiesce-explore <scenario module> [options]
   --depth D            PCT depth (default 3)
   --preemptions K      exhaustive preemption bound (default 2)
   --jobs J             worker threads for random/pct (default 1; 0 = all cores)
+  --kind K[,K]         only findings of these kinds count (repeatable; default all)
   --all                collect every distinct finding (default: stop at the first)
   --no-shrink          keep the decision list as found
   --out FILE           write a replay file for the first finding
@@ -69,6 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         depth: { type: 'string' },
         preemptions: { type: 'string' },
         jobs: { type: 'string' },
+        kind: { type: 'string', multiple: true },
         all: { type: 'boolean' },
         'no-shrink': { type: 'boolean' },
         out: { type: 'string' },
@@ -123,6 +125,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     const depth = int('depth', values.depth, 1);
     const preemptions = int('preemptions', values.preemptions, 0);
     const jobs = int('jobs', values.jobs, 0);
+    let kinds: FindingKind[] | undefined;
+    if (values.kind !== undefined) {
+      kinds = values.kind.flatMap((v) => v.split(',')).filter((v) => v !== '') as FindingKind[];
+      const bad = kinds.find((x) => !FINDING_KINDS.includes(x));
+      if (bad !== undefined || kinds.length === 0)
+        throw new UsageError(`--kind must be one of ${FINDING_KINDS.join(', ')} (got ${bad ?? 'nothing'})`);
+    }
     let loaded: Awaited<ReturnType<typeof loadScenario>>;
     try {
       loaded = await loadScenario({ module, ...(values.export !== undefined ? { export: values.export } : {}) });
@@ -143,6 +152,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(depth !== undefined ? { depth } : {}),
       ...(preemptions !== undefined ? { preemptions } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      ...(kinds !== undefined ? { kinds } : {}),
       ...(bar !== null ? { onProgress: (p) => bar.update(p) } : {}),
     });
     bar?.done();

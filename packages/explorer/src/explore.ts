@@ -11,12 +11,12 @@
 import { availableParallelism } from 'node:os';
 import { wallMs } from './clock.js';
 import { searchTree } from './exhaustive.js';
-import { type Finding, findingKey } from './finding.js';
+import { type Finding, type FindingKind, findingKey } from './finding.js';
 import { exploreSeededParallel } from './parallel.js';
 import { replay } from './replay.js';
 import { DEFAULT_MAX_STEPS, runSchedule } from './run.js';
 import { isScenario, loadScenario, type Scenario, type ScenarioRef } from './scenario.js';
-import { type Hit, runSlice, type SeededSpec } from './seeded.js';
+import { countedFindings, type Hit, runSlice, type SeededSpec } from './seeded.js';
 import { shrinkDecisions } from './shrink.js';
 import { summaryLine } from './summary.js';
 import type { TraceExcerpt } from './trace-excerpt.js';
@@ -49,6 +49,13 @@ export interface ExploreOptions {
   pctSteps?: number;
   /** Exhaustive preemption bound k (default 2). */
   preemptions?: number;
+  /**
+   * Only findings of these kinds count (default: every kind); the others are
+   * ignored, as if the schedule were clean. For a variant that a cheaper check
+   * also catches (a leak at unbind filed before the use-after-remove), this
+   * makes the explorer hunt for the report the bug is known for.
+   */
+  kinds?: readonly FindingKind[];
   /** Stop at the first finding (default true); false collects every distinct finding. */
   stopAtFirst?: boolean;
   /** Shrink each finding's decision list (default true). */
@@ -102,6 +109,8 @@ export interface ExploreResult {
   pctSteps?: number;
   /** Preemption bound (exhaustive only). */
   bound?: number;
+  /** The kinds that counted, when the exploration was restricted to some. */
+  kinds?: FindingKind[];
   /**
    * Schedules explored. With stopAtFirst and a finding this is the index of
    * the finding's schedule + 1, whatever the number of jobs (parallel workers
@@ -187,6 +196,8 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
   }
   const seed = options.seed ?? 1;
   const stopAtFirst = options.stopAtFirst ?? true;
+  const kinds = options.kinds !== undefined ? [...options.kinds] : undefined;
+  if (kinds !== undefined && kinds.length === 0) throw new RangeError('explore: kinds must name at least one kind');
   const budget = options.schedules ?? (strategy === 'exhaustive' ? Number.POSITIVE_INFINITY : 1000);
   if (!(budget >= 1)) throw new RangeError('explore: schedules must be ≥ 1');
   const maxSteps = options.maxSteps ?? sc.kernel?.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -208,6 +219,7 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
   let exhausted = false;
   let stoppedBy: ExploreResult['stoppedBy'];
   const extra: Partial<ExploreResult> = {};
+  if (kinds !== undefined) extra.kinds = kinds;
 
   if (strategy === 'exhaustive') {
     const bound = options.preemptions ?? 2;
@@ -223,13 +235,14 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
         maxSteps,
         stop: (runs, last) => {
           if (runs % 16 === 0) progress(runs, bugs.size);
-          if (stopAtFirst && last.findings.length > 0) return true;
+          if (stopAtFirst && countedFindings(last.findings, kinds).length > 0) return true;
           if (overTime()) timedOut = true;
           return timedOut || runs >= budget;
         },
       },
       (run) => {
-        const fs = stopAtFirst ? run.findings.slice(0, 1) : run.findings;
+        const counted = countedFindings(run.findings, kinds);
+        const fs = stopAtFirst ? counted.slice(0, 1) : counted;
         for (const f of fs) {
           const key = findingKey(f);
           const b = bugs.get(key);
@@ -268,7 +281,15 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
       extra.depth = depth;
       extra.pctSteps = pctSteps;
     }
-    const spec: SeededSpec = { strategy, seedBase: seed, pctDepth: depth, pctSteps, maxSteps, stopAtFirst };
+    const spec: SeededSpec = {
+      strategy,
+      seedBase: seed,
+      pctDepth: depth,
+      pctSteps,
+      maxSteps,
+      stopAtFirst,
+      ...(kinds !== undefined ? { kinds } : {}),
+    };
     if (!Number.isFinite(budget)) throw new RangeError('explore: random/pct need a finite schedule budget');
     let hits: Hit[];
     let timedOut = false;

@@ -13,6 +13,20 @@ import {
 /** Sanitizer kinds, plus `oops` (an uncaught task error) and `hang` (maxSteps without going idle). */
 export type FindingKind = ReportKind | 'oops' | 'hang';
 
+/** Every finding kind, for validating user input (`--kind`). */
+export const FINDING_KINDS: readonly FindingKind[] = [
+  'use-after-remove',
+  'execute-after-free',
+  'sleep-in-atomic',
+  'double-release',
+  'leak-at-unbind',
+  'callback-after-fence',
+  'warn',
+  'deadlock',
+  'oops',
+  'hang',
+];
+
 /** A sanitizer report, or an oops/hang shaped like one (plain JSON data). */
 export interface Finding extends Omit<SanitizerReport, 'kind'> {
   kind: FindingKind;

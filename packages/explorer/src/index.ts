@@ -14,7 +14,15 @@ export {
   mergeHits,
   type Progress,
 } from './explore.js';
-export { type Finding, type FindingKind, findingKey, formatFinding, fromError, fromReport } from './finding.js';
+export {
+  FINDING_KINDS,
+  type Finding,
+  type FindingKind,
+  findingKey,
+  formatFinding,
+  fromError,
+  fromReport,
+} from './finding.js';
 export { exploreSeededParallel, type ParallelResult, workerEntry } from './parallel.js';
 export { type ReplayOptions, type ReplayResult, replay } from './replay.js';
 export {
@@ -43,7 +51,7 @@ export {
   ScenarioLoadError,
   type ScenarioRef,
 } from './scenario.js';
-export { type Hit, runSeeded, runSlice, type SeededSpec, type SliceResult } from './seeded.js';
+export { countedFindings, type Hit, runSeeded, runSlice, type SeededSpec, type SliceResult } from './seeded.js';
 export { type ShrinkOptions, type ShrinkResult, shrinkDecisions } from './shrink.js';
 export { summaryLine } from './summary.js';
 export { dmesgTime, type TraceExcerpt, traceExcerpt } from './trace-excerpt.js';

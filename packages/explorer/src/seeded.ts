@@ -17,6 +17,13 @@ export interface SeededSpec {
   maxSteps?: number;
   /** Stop a slice at its first schedule with a finding. */
   stopAtFirst: boolean;
+  /** Only findings of these kinds count (default: every kind). */
+  kinds?: readonly string[];
+}
+
+/** The findings of `fs` that an exploration looking for `kinds` counts (all of them when `kinds` is undefined). */
+export function countedFindings<F extends { kind: string }>(fs: F[], kinds: readonly string[] | undefined): F[] {
+  return kinds === undefined ? fs : fs.filter((f) => kinds.includes(f.kind));
 }
 
 /** A schedule that found something. */
@@ -24,7 +31,7 @@ export interface Hit {
   /** Schedule index in the exploration (seed = seedBase + index). */
   index: number;
   seed: number;
-  /** Every finding of the run, in filing order. */
+  /** Every (counted) finding of the run, in filing order. */
   findings: Finding[];
   /** The run's decision list. */
   decisions: number[];
@@ -48,8 +55,9 @@ export async function runSeeded(scenario: Scenario, spec: SeededSpec, index: num
     pctSteps: spec.pctSteps,
     ...(spec.maxSteps !== undefined ? { maxSteps: spec.maxSteps } : {}),
   });
-  if (out.findings.length === 0) return null;
-  return { index, seed, findings: out.findings, decisions: out.decisions };
+  const findings = countedFindings(out.findings, spec.kinds);
+  if (findings.length === 0) return null;
+  return { index, seed, findings, decisions: out.decisions };
 }
 
 /** Runs schedules [start, end) in order; with `stopAtFirst`, stops after the first hit. */

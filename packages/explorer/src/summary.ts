@@ -13,7 +13,9 @@ function plural(n: number, word: string): string {
 export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
   const found =
     r.findings.length === 0
-      ? 'clean'
+      ? r.kinds !== undefined
+        ? `clean of ${r.kinds.join(', ')}`
+        : 'clean'
       : r.findings.length === 1
         ? `found ${(r.findings[0] as ExploreResult['findings'][number]).finding.kind} on ${(r.findings[0] as ExploreResult['findings'][number]).finding.resource}`
         : `${plural(r.findings.length, 'distinct finding')}`;

@@ -86,11 +86,30 @@ describe('quiesce-explore CLI', () => {
     expect(again.stdout).toContain('reproduced: BUG: KASAN: use-after-remove in readl');
   });
 
+  it('--kind: only that kind counts (exit 0 when no schedule files it)', () => {
+    const other = run('scenarios/toy.mjs', '--export', 'buggy', '--kind', 'double-release', '--schedules', '50', '-q');
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain('clean of double-release');
+    const uar = run(
+      'scenarios/toy.mjs',
+      '--export',
+      'buggy',
+      '--kind',
+      'warn,use-after-remove',
+      '--schedules',
+      '50',
+      '-q',
+    );
+    expect(uar.code).toBe(1);
+    expect(uar.stdout).toContain('use-after-remove');
+  });
+
   it('exit 2 on usage errors', () => {
     expect(run().code).toBe(2);
     expect(run('scenarios/toy.mjs', '--bogus').code).toBe(2);
     expect(run('scenarios/toy.mjs', '--strategy', 'dfs').code).toBe(2);
     expect(run('scenarios/toy.mjs', '--schedules', 'many').code).toBe(2);
+    expect(run('scenarios/toy.mjs', '--kind', 'use-after-free').code).toBe(2);
     expect(run('scenarios/nope.mjs').code).toBe(2);
     const noExport = run('scenarios/toy.mjs', '--export', 'nothing');
     expect(noExport.code).toBe(2);

@@ -54,14 +54,18 @@ describe('queue_work', () => {
       active--;
     });
     const seen: number[] = [];
-    k.spawn('user', async () => {
-      expect(queueWork(wq, w)).toBe(true);
-      while (workBusy(w) !== WORK_BUSY_RUNNING) await k.yield();
-      seen.push(workBusy(w));
-      // Running, not pending: it can be queued again, from the other CPU too.
-      expect(queueWorkOn(1 - (k.current?.cpu ?? 0), wq, w)).toBe(true);
-      seen.push(workBusy(w));
-    }, 0);
+    k.spawn(
+      'user',
+      async () => {
+        expect(queueWork(wq, w)).toBe(true);
+        while (workBusy(w) !== WORK_BUSY_RUNNING) await k.yield();
+        seen.push(workBusy(w));
+        // Running, not pending: it can be queued again, from the other CPU too.
+        expect(queueWorkOn(1 - (k.current?.cpu ?? 0), wq, w)).toBe(true);
+        seen.push(workBusy(w));
+      },
+      0,
+    );
     await k.run();
     expect(seen).toEqual([WORK_BUSY_RUNNING, WORK_BUSY_RUNNING | WORK_BUSY_PENDING]);
     expect(runs).toBe(2);
@@ -266,13 +270,21 @@ describe('ordered workqueue', () => {
         active--;
       }),
     );
-    k.spawn('a', () => {
-      for (const w of works.slice(0, 3)) queueWork(wq, w);
-    }, 0);
+    k.spawn(
+      'a',
+      () => {
+        for (const w of works.slice(0, 3)) queueWork(wq, w);
+      },
+      0,
+    );
     await k.run();
-    k.spawn('b', () => {
-      for (const w of works.slice(3)) queueWorkOn(1, wq, w);
-    }, 1);
+    k.spawn(
+      'b',
+      () => {
+        for (const w of works.slice(3)) queueWorkOn(1, wq, w);
+      },
+      1,
+    );
     await k.run();
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
     expect(peak).toBe(1);

@@ -58,6 +58,8 @@ export interface KernelOptions {
   chooser?: (p: ChoicePoint) => number;
   /** Record the event trace (default true; benchmarks turn it off). */
   trace?: boolean;
+  /** Trace events kept (default 10^6): older ones are dropped so a livelock cannot exhaust memory. */
+  traceLimit?: number;
   /** Scheduler steps one `run()`/`runFor()` may take before it gives up (default 10^7). */
   maxSteps?: number;
   /** Virtual duration of an RCU grace period in ns (default 1 ms). */
@@ -108,6 +110,9 @@ export class Kernel {
   /** Number of candidates at each recorded decision (for exhaustive search). */
   readonly decisionWidths: number[] = [];
   readonly traceLog: TraceEvent[] = [];
+  /** Trace events dropped from the front of `traceLog` (see `traceLimit`). */
+  traceDropped = 0;
+  private readonly traceLimit: number;
   /** The kernel is tainted (forced module unload, as TAINT_FORCED_RMMOD). */
   tainted = false;
 
@@ -148,6 +153,7 @@ export class Kernel {
     this.replay = opts.replay ?? [];
     this.chooser = opts.chooser;
     this.tracingOn = opts.trace ?? true;
+    this.traceLimit = opts.traceLimit ?? 1_000_000;
     this.maxSteps = opts.maxSteps ?? 10_000_000;
     this.rcuGracePeriodNs = opts.rcuGracePeriodNs ?? 1_000_000;
     this.busyUntil = new Array<number>(this.cpus).fill(0);
@@ -679,6 +685,12 @@ export class Kernel {
     const c = this.contextInfo();
     const who = c.kind === 'task' ? `task ${c.name}/${c.pid}` : c.kind === 'none' ? 'kernel' : `${c.kind} ${c.name}`;
     this.traceLog.push({ t: this.nowNs, cpu: cpu ?? c.cpu, ctx: who, ev, detail });
+    if (this.traceLog.length > 2 * this.traceLimit) {
+      // Drop in bulk so the cost stays amortised O(1) per event.
+      const drop = this.traceLog.length - this.traceLimit;
+      this.traceLog.splice(0, drop);
+      this.traceDropped += drop;
+    }
   }
 
   /** The sanitizer's reports so far. */

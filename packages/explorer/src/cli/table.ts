@@ -25,12 +25,15 @@ export function summaryTable(r: ExploreResult, source: string): string {
       : r.strategy === 'exhaustive'
         ? `exhaustive, preemption bound ${r.bound}`
         : `random, seeds from ${r.seed}`;
+  // A handful of schedules then a long shrink would round to "0 schedules/s".
+  const rate = (n: number, secs: number): string =>
+    secs <= 0 ? '-' : n / secs >= 10 ? String(Math.round(n / secs)) : (n / secs).toFixed(1);
   const head = pad([
     ['scenario', `${r.scenario} (${source})`],
     ['strategy', `${strategy}, ${r.jobs} job${r.jobs === 1 ? '' : 's'}`],
     [
       'explored',
-      `${r.schedules} schedules${r.executed !== r.schedules ? ` (${r.executed} run)` : ''} in ${s.toFixed(2)} s (${s > 0 ? Math.round(r.executed / s) : 0} schedules/s)`,
+      `${r.schedules} schedules${r.executed !== r.schedules ? ` (${r.executed} run)` : ''} in ${s.toFixed(2)} s (${rate(r.executed, s)} schedules/s${r.findings.length > 0 ? ', shrinking included' : ''})`,
     ],
     ['result', r.summary],
   ]);

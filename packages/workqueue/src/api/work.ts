@@ -4,13 +4,7 @@
  */
 import { captureStack, currentBindingDevice, type Kernel, type Owner, trackResource } from '@quiesce/core-devres';
 import { WORK_BUSY_PENDING, WORK_BUSY_RUNNING, WORK_CPU_UNBOUND } from '../core/flags.js';
-import {
-  cancelInternal,
-  cancelSyncInternal,
-  enableInternal,
-  flushInternal,
-  queueWorkInternal,
-} from '../core/queue.js';
+import { cancelInternal, cancelSyncInternal, enableInternal, flushInternal, queueWorkInternal } from '../core/queue.js';
 import { IDLE, type WorkFn, WorkStruct } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
 

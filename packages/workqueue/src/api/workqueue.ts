@@ -32,7 +32,10 @@ export function allocWorkqueue(k: Kernel, name: string, flags = 0, maxActive = 0
     active = Math.min(Math.max(active, 1), WQ_MAX_ACTIVE);
   }
   const wq = new Workqueue(k, name, flags, active);
-  k.trace('alloc_workqueue', `${name} max_active=${active}${wq.unbound ? ' unbound' : ''}${wq.ordered ? ' ordered' : ''}`);
+  k.trace(
+    'alloc_workqueue',
+    `${name} max_active=${active}${wq.unbound ? ' unbound' : ''}${wq.ordered ? ' ordered' : ''}`,
+  );
   return wq;
 }
 

@@ -73,6 +73,14 @@ export class WorkerPool {
       this.kernel.wake(w.task);
       return;
     }
+    // No idle worker. A worker of this pool queueing (chained work) will come
+    // back to the worklist after its item: no new worker (as the kernel's
+    // manager creates workers only when none is idle at the start of an item).
+    const me = currentWorker(this.kernel);
+    if (me !== null && me.pool === this) {
+      this.nrWaking--;
+      return;
+    }
     this.createWorker().waking = true;
   }
 

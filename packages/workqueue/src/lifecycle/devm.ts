@@ -12,12 +12,12 @@
  *   destroys, which drains).
  */
 import { type Device, devresAdd, type Owner } from '@quiesce/core-devres';
-import { cancelSyncInternal } from '../core/queue.js';
-import type { DelayedWork, WorkFn, WorkStruct } from '../core/work.js';
-import type { Workqueue } from '../core/workqueue.js';
 import { initDelayedWork } from '../api/delayed.js';
 import { initWork } from '../api/work.js';
 import { allocWorkqueue, destroyWorkqueue, drainWorkqueue } from '../api/workqueue.js';
+import { cancelSyncInternal } from '../core/queue.js';
+import type { DelayedWork, WorkFn, WorkStruct } from '../core/work.js';
+import type { Workqueue } from '../core/workqueue.js';
 
 async function fenceWork(work: WorkStruct): Promise<void> {
   // Refuse queueing first, then wait: a requeue during the wait is refused and counted.

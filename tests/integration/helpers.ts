@@ -1,0 +1,31 @@
+// Shared helpers of the integration tests: run a world under a seeded
+// schedule and describe a failure with everything needed to replay it.
+import { formatReport, Kernel, type Strategy } from '@quiesce/core-devres';
+import type { EduScenario } from '@quiesce/edu-driver';
+
+export interface Run {
+  k: Kernel;
+  seed: number;
+  strategy: Strategy;
+}
+
+/** Runs `s` on a fresh kernel under (seed, strategy), or replays `decisions`. */
+export async function runScenario(s: EduScenario, seed: number, strategy: Strategy, replay?: number[]): Promise<Run> {
+  const k = new Kernel({ seed, strategy, cpus: 2, ...(replay ? { replay } : {}) });
+  s.setup(k);
+  await k.runFor(s.runFor);
+  return { k, seed, strategy };
+}
+
+/** A failure message that names the seed, the strategy and how to replay. */
+export function explain(r: Run, what: string): string {
+  return [
+    `${what} (seed ${r.seed}, strategy ${r.strategy}, ${r.k.decisions.length} decisions; replay with new Kernel({ replay: decisions }))`,
+    ...r.k.reports.map(formatReport),
+  ].join('\n');
+}
+
+/** Seeds alternate strategies: odd seeds random, even seeds PCT. */
+export function strategyOf(seed: number): Strategy {
+  return seed % 2 === 1 ? 'random' : 'pct';
+}
