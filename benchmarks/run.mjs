@@ -88,7 +88,10 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const spreadPct = (xs) => (xs.length > 1 ? ((Math.max(...xs) - Math.min(...xs)) / median(xs)) * 100 : 0);
+const spreadPct = (xs) => {
+  const m = median(xs);
+  return xs.length > 1 && m !== 0 ? ((Math.max(...xs) - Math.min(...xs)) / m) * 100 : 0;
+};
 
 function merge(file, runs) {
   const first = runs[0];

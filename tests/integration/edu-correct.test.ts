@@ -10,7 +10,7 @@ import { findModule } from '@quiesce/module-loader';
 import { EDU_ID } from '@quiesce/pci-emu';
 import { delayedWorkPending, workBusy } from '@quiesce/workqueue';
 import { describe, expect, it } from 'vitest';
-import { explain, runScenario, strategyOf } from './helpers.js';
+import { execFor, explain, runScenario, strategyOf } from './helpers.js';
 
 const DISCIPLINES: readonly Discipline[] = ['fenced', 'revocable', 'kernel'];
 const TEARDOWNS: readonly (readonly Teardown[])[] = [
@@ -60,7 +60,7 @@ describe('correct edu drivers survive teardown under random and PCT schedules', 
           }
           if (rebound) {
             // The device works again: a fresh open reads the edu identification register.
-            const id = await r.k.exec('check', async () => {
+            const id = await execFor(r.k, 'check', async () => {
               const f = await open(r.k, '/dev/edu');
               try {
                 return await f.ioctl(EDU_IOC_READ_ID, 0);
@@ -72,7 +72,7 @@ describe('correct edu drivers survive teardown under random and PCT schedules', 
           }
           if (teardown.includes('surprise')) {
             // The device is gone: /dev/edu no longer opens.
-            const err = await r.k.exec('check', async () => open(r.k, '/dev/edu').then(() => null, (e: unknown) => e));
+            const err = await execFor(r.k, 'check', async () => open(r.k, '/dev/edu').then(() => null, (e: unknown) => e));
             expect(isKernelError(err, 'ENOENT') || isKernelError(err, 'ENODEV'), explain(r, 'open after surprise')).toBe(true);
           }
         }

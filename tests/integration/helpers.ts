@@ -25,6 +25,20 @@ export function explain(r: Run, what: string): string {
   ].join('\n');
 }
 
+/**
+ * Runs `fn` in a task for up to `ns` of virtual time and returns its result
+ * (`k.exec` would run until idle, which never comes while periodic timers are
+ * armed).
+ */
+export async function execFor<T>(k: Kernel, name: string, fn: () => Promise<T>, ns = 50_000_000): Promise<T> {
+  const t = k.spawn(name, fn);
+  const p = t.result();
+  p.catch(() => undefined);
+  await k.runFor(ns);
+  if (!t.exited) throw new Error(`${name} did not finish within ${ns} ns of virtual time`);
+  return p;
+}
+
 /** Seeds alternate strategies: odd seeds random, even seeds PCT. */
 export function strategyOf(seed: number): Strategy {
   return seed % 2 === 1 ? 'random' : 'pct';

@@ -105,7 +105,7 @@ export async function eduWorkWith(priv: EduPriv, getBar: () => IoMem | null): Pr
   const bar = getBar();
   if (bar === null || !collect(priv, bar)) return;
   // The device is often done within tens of µs: a second look saves a requeue.
-  await usleepRange(priv.k, 20, 50);
+  await usleepRange(priv.k, 100, 200);
   const again = getBar();
   if (again === null || !collect(priv, again)) return;
   if (priv.work !== null && priv.wq !== null) queueDelayedWork(priv.wq, priv.work, priv.pollPeriodNs / 2);

@@ -40,6 +40,7 @@ export class WaitQueue {
 
   /** `wake_up_all()`: every sleeper re-checks its condition. Context: any. */
   wakeUp(): void {
+    if (this.sleepers.size === 0) return;
     // A woken task leaves the queue at once (as autoremove_wake_function
     // does), so a later wakeOne() reaches a sleeper that is still asleep.
     for (const t of this.sleepers) this.kernel.wake(t);
