@@ -73,15 +73,16 @@ async function churn() {
 }
 
 /** Runs one group of tasks (interleaved rounds, median of per-round means); ratios against the group's baseline. */
-async function runGroup(group, tasks, { iterations = 16, timeMs = 300 } = {}) {
-  const rounds = quick ? 1 : 3;
+async function runGroup(group, tasks, opts = {}) {
+  const { iterations = 16, timeMs = 300 } = opts;
+  const rounds = quick ? 1 : (opts.rounds ?? 3);
   const per = new Map(tasks.map((t) => [t.name, []]));
   for (let r = 0; r < rounds; r++) {
     const bench = new Bench({
       time: quick ? 20 : timeMs,
-      warmupTime: quick ? 5 : 50,
+      warmupTime: quick ? 5 : (opts.warmupMs ?? 50),
       iterations: quick ? Math.min(iterations, 4) : iterations,
-      warmupIterations: 2,
+      warmupIterations: opts.warmupMs === 0 ? 0 : 2,
     });
     for (const t of tasks) bench.add(t.name, t.fn);
     await bench.run();
@@ -140,7 +141,11 @@ async function throughput(n) {
       null,
     ),
   );
-  const opts = { iterations: n >= 1e6 ? 3 : n >= 1e5 ? 5 : 16, timeMs: n >= 1e5 ? 100 : 300 };
+  // 10^6 timers take seconds per iteration: one round, one sample, no warm-up there.
+  const opts =
+    n >= 1e6
+      ? { iterations: 1, timeMs: 1, rounds: 1, warmupMs: 0 }
+      : { iterations: n >= 1e5 ? 5 : 16, timeMs: n >= 1e5 ? 100 : 300 };
   const nLabel = `10^${Math.round(Math.log10(n))}`;
   const arm = await runGroup(
     `arm+cancel ${nLabel}`,
