@@ -3,7 +3,7 @@
 // timers and IRQs fire, over many seeds, with zero sanitizer reports and
 // every resource released.
 import { isKernelError } from '@quiesce/core-devres';
-import { type Discipline, EDU_IOC_READ_ID, eduScenario, type EduWorld, type Teardown } from '@quiesce/edu-driver';
+import { type Discipline, EDU_IOC_READ_ID, type EduWorld, eduScenario, type Teardown } from '@quiesce/edu-driver';
 import { hrtimerActive } from '@quiesce/hrtimer';
 import { miscRegistered, open } from '@quiesce/miscdev';
 import { findModule } from '@quiesce/module-loader';
@@ -56,7 +56,8 @@ describe('correct edu drivers survive teardown under random and PCT schedules', 
           if (!rebound) assertReleased(w, `seed ${seed}`);
           if (teardown.includes('rmmod')) {
             expect(findModule(r.k, 'edu'), `seed ${seed}: module still loaded`).toBeNull();
-            expect(hrtimerActive(w.state.stats!), `seed ${seed}: stats timer still armed`).toBe(false);
+            const stats = w.state.stats;
+            expect(stats !== null && hrtimerActive(stats), `seed ${seed}: stats timer still armed`).toBe(false);
           }
           if (rebound) {
             // The device works again: a fresh open reads the edu identification register.
@@ -72,8 +73,16 @@ describe('correct edu drivers survive teardown under random and PCT schedules', 
           }
           if (teardown.includes('surprise')) {
             // The device is gone: /dev/edu no longer opens.
-            const err = await execFor(r.k, 'check', async () => open(r.k, '/dev/edu').then(() => null, (e: unknown) => e));
-            expect(isKernelError(err, 'ENOENT') || isKernelError(err, 'ENODEV'), explain(r, 'open after surprise')).toBe(true);
+            const err = await execFor(r.k, 'check', async () =>
+              open(r.k, '/dev/edu').then(
+                () => null,
+                (e: unknown) => e,
+              ),
+            );
+            expect(
+              isKernelError(err, 'ENOENT') || isKernelError(err, 'ENODEV'),
+              explain(r, 'open after surprise'),
+            ).toBe(true);
           }
         }
         // The users did real work before the teardown hit them.

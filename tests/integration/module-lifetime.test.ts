@@ -18,7 +18,15 @@ import {
   hrtimerStart,
 } from '@quiesce/hrtimer';
 import { MISC_DYNAMIC_MINOR, type MiscDevice, miscDeregister, miscRegister, open } from '@quiesce/miscdev';
-import { defineModule, deleteModule, loadModule, type Module, moduleDriver, O_NONBLOCK, O_TRUNC } from '@quiesce/module-loader';
+import {
+  defineModule,
+  deleteModule,
+  loadModule,
+  type Module,
+  moduleDriver,
+  O_NONBLOCK,
+  O_TRUNC,
+} from '@quiesce/module-loader';
 import { describe, expect, it } from 'vitest';
 
 const MS = 1_000_000;
@@ -38,7 +46,11 @@ describe('a timer outliving its module', () => {
     const def = defineModule({
       name: 'leaky',
       init(mod: Module) {
-        hrtimerStart(hrtimerSetup(k, new HrTimer(), ticker(ticks), CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod), MS, HRTIMER_MODE_REL);
+        hrtimerStart(
+          hrtimerSetup(k, new HrTimer(), ticker(ticks), CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod),
+          MS,
+          HRTIMER_MODE_REL,
+        );
       },
       exit() {},
     });

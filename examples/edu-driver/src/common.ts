@@ -3,7 +3,13 @@
  * file operations, the PCI ID table.
  */
 import { type Kernel, Mutex, registerModuleText, WaitQueue } from '@quiesce/core-devres';
-import { type FileOperations, type IoctlArg, MISC_DYNAMIC_MINOR, type MiscDevice, type MiscMode } from '@quiesce/miscdev';
+import {
+  type FileOperations,
+  type IoctlArg,
+  MISC_DYNAMIC_MINOR,
+  type MiscDevice,
+  type MiscMode,
+} from '@quiesce/miscdev';
 import type { Module } from '@quiesce/module-loader';
 import { EDU_DEVICE_ID, EDU_VENDOR_ID, type IoMem, type PciDev, type PciDeviceId } from '@quiesce/pci-emu';
 import type { EduOptions } from './options.js';

@@ -9,10 +9,10 @@ import { CLOCK_MONOTONIC, devmHrtimerSetup, HRTIMER_MODE_REL, HrTimer, hrtimerSt
 import { devmMiscRegister } from '@quiesce/miscdev';
 import type { Module } from '@quiesce/module-loader';
 import {
+  devmRequestIrq,
   dmaBitMask,
   dmamAllocCoherent,
   dmaSetMaskAndCoherent,
-  devmRequestIrq,
   type IoMem,
   PCI_IRQ_INTX,
   PCI_IRQ_MSI,
@@ -20,14 +20,14 @@ import {
   type PciDriver,
   pciAllocIrqVectors,
   pciIrqVector,
-  pciSetMaster,
   pcimEnableDevice,
   pcimIomapRegion,
+  pciSetMaster,
 } from '@quiesce/pci-emu';
 import { allocDelayedWork, devmDelayedWorkInit, systemWq } from '@quiesce/workqueue';
 import { claimText, direct, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
 import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
-import { FENCED_ORDER, type EduOptions } from './options.js';
+import { type EduOptions, FENCED_ORDER } from './options.js';
 import type { EduPriv } from './priv.js';
 
 export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
@@ -61,9 +61,17 @@ export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
             priv.work = devmDelayedWorkInit(pdev, allocDelayedWork(k), fencedWork(priv), mod);
             break;
           case 'timer':
-            priv.timer = devmHrtimerSetup(pdev, new HrTimer(), fencedPoll(priv), CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod, {
-              callbackSpanNs: opts.callbackSpanNs ?? 0,
-            });
+            priv.timer = devmHrtimerSetup(
+              pdev,
+              new HrTimer(),
+              fencedPoll(priv),
+              CLOCK_MONOTONIC,
+              HRTIMER_MODE_REL,
+              mod,
+              {
+                callbackSpanNs: opts.callbackSpanNs ?? 0,
+              },
+            );
             break;
           case 'irq': {
             if (pciAllocIrqVectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX) < 1) throw new Error('edu: no IRQ vector');

@@ -5,7 +5,14 @@
  * drop or reorder one step and the bug catalogue of DESIGN.md §6 appears.
  */
 import { type BoundDevice, KernelError, msleep } from '@quiesce/core-devres';
-import { CLOCK_MONOTONIC, HRTIMER_MODE_REL, HrTimer, hrtimerCancel, hrtimerSetup, hrtimerStart } from '@quiesce/hrtimer';
+import {
+  CLOCK_MONOTONIC,
+  HRTIMER_MODE_REL,
+  HrTimer,
+  hrtimerCancel,
+  hrtimerSetup,
+  hrtimerStart,
+} from '@quiesce/hrtimer';
 import { miscDeregister, miscRegister } from '@quiesce/miscdev';
 import type { Module } from '@quiesce/module-loader';
 import {
@@ -32,7 +39,13 @@ import {
   pciSetMaster,
   requestIrq,
 } from '@quiesce/pci-emu';
-import { allocDelayedWork, cancelDelayedWork, cancelDelayedWorkSync, initDelayedWork, systemWq } from '@quiesce/workqueue';
+import {
+  allocDelayedWork,
+  cancelDelayedWork,
+  cancelDelayedWorkSync,
+  initDelayedWork,
+  systemWq,
+} from '@quiesce/workqueue';
 import { claimText, direct, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
 import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
 import { CAREFUL_REMOVE, type EduOptions, type RemoveStep } from './options.js';

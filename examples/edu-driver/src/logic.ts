@@ -24,9 +24,9 @@ import {
   EDU_REG_STATUS,
   EDU_STATUS_COMPUTING,
   EDU_STATUS_IRQFACT,
+  type IoMem,
   IRQ_HANDLED,
   IRQ_NONE,
-  type IoMem,
 } from '@quiesce/pci-emu';
 import { queueDelayedWork } from '@quiesce/workqueue';
 import type { EduPriv } from './priv.js';
@@ -71,7 +71,7 @@ export function eduPollWith(priv: EduPriv, bar: IoMem, timer: HrTimer): HrtimerR
   const v = (Math.imul(priv.polls + 1, 0x9e3779b1) >>> 0) & 0x7fff_ffff;
   bar.writel(v, EDU_REG_LIVENESS);
   const back = bar.readl(EDU_REG_LIVENESS);
-  if (!deviceGone(priv, back) && back !== (~v >>> 0)) priv.livenessErrors++;
+  if (!deviceGone(priv, back) && back !== ~v >>> 0) priv.livenessErrors++;
   priv.polls++;
   if (priv.factPending || priv.dmaPending) kickWork(priv);
   hrtimerForwardNow(timer, priv.pollPeriodNs);

@@ -3,7 +3,16 @@
  * discipline and arms the module's own statistics timer; `module_exit`
  * cancels that timer and unregisters the driver (which unbinds every device).
  */
-import { CLOCK_MONOTONIC, HRTIMER_MODE_REL, HRTIMER_RESTART, HrTimer, hrtimerCancel, hrtimerForwardNow, hrtimerSetup, hrtimerStart } from '@quiesce/hrtimer';
+import {
+  CLOCK_MONOTONIC,
+  HRTIMER_MODE_REL,
+  HRTIMER_RESTART,
+  HrTimer,
+  hrtimerCancel,
+  hrtimerForwardNow,
+  hrtimerSetup,
+  hrtimerStart,
+} from '@quiesce/hrtimer';
 import { defineModule, type Module, type ModuleDefinition } from '@quiesce/module-loader';
 import { type PciDriver, pciRegisterDriver, pciUnregisterDriver } from '@quiesce/pci-emu';
 import { fencedDriver } from './fenced.js';
@@ -22,10 +31,17 @@ export interface EduModuleState {
 }
 
 /** Builds the module definition of the edu driver in `discipline`. */
-export function eduModule(discipline: Discipline, opts: EduOptions = {}): { def: ModuleDefinition; state: EduModuleState } {
+export function eduModule(
+  discipline: Discipline,
+  opts: EduOptions = {},
+): { def: ModuleDefinition; state: EduModuleState } {
   const state: EduModuleState = { driver: null, stats: null, statsTicks: 0 };
   const makeDriver = (mod: Module): PciDriver =>
-    discipline === 'fenced' ? fencedDriver(mod, opts) : discipline === 'revocable' ? revocableDriver(mod, opts) : kernelCDriver(mod, opts);
+    discipline === 'fenced'
+      ? fencedDriver(mod, opts)
+      : discipline === 'revocable'
+        ? revocableDriver(mod, opts)
+        : kernelCDriver(mod, opts);
   const def = defineModule({
     name: opts.name ?? 'edu',
     async init(mod: Module) {

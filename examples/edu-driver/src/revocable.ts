@@ -24,10 +24,10 @@ import {
 import { devmMiscRegister } from '@quiesce/miscdev';
 import type { Module } from '@quiesce/module-loader';
 import {
+  devmRequestIrq,
   dmaBitMask,
   dmamAllocCoherent,
   dmaSetMaskAndCoherent,
-  devmRequestIrq,
   IRQ_NONE,
   PCI_IRQ_INTX,
   PCI_IRQ_MSI,
@@ -35,9 +35,9 @@ import {
   type PciDriver,
   pciAllocIrqVectors,
   pciIrqVector,
-  pciSetMaster,
   pcimEnableDevice,
   pcimIomapRegion,
+  pciSetMaster,
 } from '@quiesce/pci-emu';
 import { allocDelayedWork, cancelDelayedWorkSync, initDelayedWork, systemWq } from '@quiesce/workqueue';
 import { claimText, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';

@@ -4,7 +4,15 @@
  * polls and interrupts fire, and tear down (unbind, rebind, unload, reload,
  * surprise removal) in the middle of it.
  */
-import { type Driver, deviceBind, deviceReleaseDriver, isKernelError, type Kernel, type KernelOptions, msleep } from '@quiesce/core-devres';
+import {
+  type Driver,
+  deviceBind,
+  deviceReleaseDriver,
+  isKernelError,
+  type Kernel,
+  type KernelOptions,
+  msleep,
+} from '@quiesce/core-devres';
 import { O_RDWR, open } from '@quiesce/miscdev';
 import { deleteModule, loadModule, type Module, O_NONBLOCK, O_TRUNC } from '@quiesce/module-loader';
 import { EduDevice, type PciDev, pciAddDevice, pciSurpriseRemove } from '@quiesce/pci-emu';
@@ -108,7 +116,12 @@ async function rmmod(k: Kernel, name: string, force: boolean): Promise<void> {
   }
 }
 
-async function admin(k: Kernel, world: EduWorld, o: EduScenarioOptions, def: ReturnType<typeof eduModule>['def']): Promise<void> {
+async function admin(
+  k: Kernel,
+  world: EduWorld,
+  o: EduScenarioOptions,
+  def: ReturnType<typeof eduModule>['def'],
+): Promise<void> {
   await msleep(k, (o.teardownAtNs ?? 2_000_000) / 1_000_000);
   const name = def.name;
   for (const step of o.teardown ?? ['unbind']) {
@@ -162,7 +175,8 @@ export function setupEduWorld(k: Kernel, o: EduScenarioOptions): EduWorld {
     world.pdev = await pciAddDevice(k, new EduDevice());
     world.priv = world.pdev.driverData as EduPriv;
   });
-  for (let i = 0; i < (o.users ?? 2); i++) k.spawn(`user${i}`, () => userLoop(k, world, i, o.rounds ?? 4, o.persistentUsers ?? false));
+  for (let i = 0; i < (o.users ?? 2); i++)
+    k.spawn(`user${i}`, () => userLoop(k, world, i, o.rounds ?? 4, o.persistentUsers ?? false));
   k.spawn('admin', () => admin(k, world, o, def));
   return world;
 }
