@@ -20,28 +20,29 @@ const S = await import(modulePath);
 
 const BARE = quick ? 4 : 16;
 const SERIAL = quick ? 8 : 64;
-const PARALLEL = quick ? 32 : 512;
+// Each parallel call starts 2 worker threads that import the scenario
+// module cold (a few hundred ms): a short exploration does not pay for
+// them, a long one does. Both sizes are measured.
+const PARALLEL_SHORT = quick ? 16 : 256;
+const PARALLEL = quick ? 32 : 2048;
 const TINY_BOUND = quick ? 0 : 1;
 
 export async function suite() {
   const tinyN = (await explore(S.fencedTiny, { strategy: 'exhaustive', preemptions: TINY_BOUND })).schedules;
   let seed = 1;
   const serial = (exp, strategy) => ({
-    name: `explore ${strategy}, serial, ${S[exp].name}`,
+    name: `explore ${strategy}, serial, ${S[exp].name} (${SERIAL}/call)`,
     ops: SERIAL,
     fn: async () => {
       const r = await explore(S[exp], { strategy, schedules: SERIAL, seed: seed++ });
       sink.n += r.schedules;
     },
   });
-  const parallel = (exp, strategy) => ({
-    name: `explore ${strategy}, jobs 2, ${S[exp].name}`,
-    ops: PARALLEL,
+  const parallel = (exp, strategy, n) => ({
+    name: `explore ${strategy}, jobs 2, ${S[exp].name} (${n}/call)`,
+    ops: n,
     fn: async () => {
-      const r = await explore(
-        { module: modulePath, export: exp },
-        { strategy, schedules: PARALLEL, seed: seed++, jobs: 2 },
-      );
+      const r = await explore({ module: modulePath, export: exp }, { strategy, schedules: n, seed: seed++, jobs: 2 });
       sink.n += r.schedules;
     },
   });
@@ -62,8 +63,9 @@ export async function suite() {
     serial('revocable', 'random'),
     serial('kernel', 'random'),
     serial('fencedMix', 'random'),
-    parallel('fenced', 'random'),
-    parallel('fenced', 'pct'),
+    parallel('fenced', 'random', PARALLEL),
+    parallel('fenced', 'pct', PARALLEL),
+    parallel('fenced', 'random', PARALLEL_SHORT),
     {
       name: `explore exhaustive k=${TINY_BOUND}, ${S.fencedTiny.name} (${tinyN}/call)`,
       ops: tinyN,
@@ -79,7 +81,7 @@ export async function suite() {
 /**
  * The harness's runSuite for ops of hundreds of ms (tinybench would insist
  * on 64 iterations per task, and a parallel call starts two worker threads):
- * a few iterations per round, 3 rounds, median of the per-round means. Same
+ * 2 iterations (after 1 warm-up) per round, 3 rounds, median of the per-round means. Same
  * row shape as runSuite, so benchmarks/run.mjs reads it like any suite.
  */
 async function runCoarseSuite(title, tasks) {
@@ -90,7 +92,7 @@ async function runCoarseSuite(title, tasks) {
       name: title,
       time: quick ? 1 : 500,
       warmupTime: 0,
-      iterations: quick ? 1 : 3,
+      iterations: quick ? 1 : 2,
       warmupIterations: quick ? 0 : 1,
     });
     for (const t of tasks) bench.add(t.name, t.fn);

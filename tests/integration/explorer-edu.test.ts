@@ -12,7 +12,7 @@ import { explore, findingKey, replay, type Scenario } from '@quiesce/explorer';
 import { describe, expect, it } from 'vitest';
 
 /** The edu scenario as the explorer types it (`expect` is a plain string on the edu side). */
-const asScenario = (s: EduScenario): Scenario => s as Scenario;
+const asScenario = (s: EduScenario): Scenario => s;
 
 const exportName = (v: BuggyVariant): string => `bug${String(v.bug).padStart(2, '0')}`;
 

@@ -3,6 +3,7 @@
  * file operations, the PCI ID table.
  */
 import { type Kernel, Mutex, registerModuleText, WaitQueue } from '@quiesce/core-devres';
+import type { HrTimer, HrtimerRestart } from '@quiesce/hrtimer';
 import {
   type FileOperations,
   type IoctlArg,
@@ -12,6 +13,7 @@ import {
 } from '@quiesce/miscdev';
 import type { Module } from '@quiesce/module-loader';
 import { EDU_DEVICE_ID, EDU_VENDOR_ID, type IoMem, type PciDev, type PciDeviceId } from '@quiesce/pci-emu';
+import { eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
 import type { EduOptions } from './options.js';
 import type { Discipline, EduPriv } from './priv.js';
 
@@ -81,4 +83,32 @@ export function claimText(priv: EduPriv, ...fns: object[]): void {
 /** The enter() of fenced and kernel-C drivers: the mapping itself, no check. */
 export function direct(io: IoMem): () => IoMem {
   return () => io;
+}
+
+/** The callbacks of a discipline whose hot paths need no check (fenced, kernel-C). */
+export interface DirectCallbacks {
+  eduPoll(t: HrTimer): HrtimerRestart;
+  eduIrq(): number;
+  eduWork(): Promise<void>;
+}
+
+/**
+ * Builds the poll, IRQ and work callbacks that reach BAR0 through
+ * `priv.enter()` with no check, and records them as the module's text.
+ */
+export function directCallbacks(priv: EduPriv): DirectCallbacks {
+  const eduPoll = (t: HrTimer): HrtimerRestart => eduPollWith(priv, priv.enter() as IoMem, t);
+  const eduIrq = function eduIrq(): number {
+    return eduIrqWith(priv, priv.enter() as IoMem);
+  };
+  const eduWork = async (): Promise<void> => {
+    await priv.lock.lock();
+    try {
+      await eduWorkWith(priv, priv.enter);
+    } finally {
+      priv.lock.unlock();
+    }
+  };
+  claimText(priv, eduPoll, eduIrq, eduWork);
+  return { eduPoll, eduIrq, eduWork };
 }

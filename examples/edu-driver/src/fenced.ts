@@ -25,7 +25,7 @@ import {
   pciSetMaster,
 } from '@quiesce/pci-emu';
 import { allocDelayedWork, devmDelayedWorkInit, systemWq } from '@quiesce/workqueue';
-import { claimText, direct, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
+import { direct, directCallbacks, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
 import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
 import { type EduOptions, FENCED_ORDER } from './options.js';
 import type { EduPriv } from './priv.js';
@@ -44,6 +44,7 @@ export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
       const priv = newPriv(k, pdev, mod, 'fenced', opts);
       pdev.driverData = priv;
       let io: IoMem | null = null;
+      const cb = directCallbacks(priv);
       for (const step of opts.fencedOrder ?? FENCED_ORDER) {
         switch (step) {
           case 'iomap':
@@ -58,27 +59,17 @@ export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
             break;
           case 'work':
             priv.wq = systemWq(k);
-            priv.work = devmDelayedWorkInit(pdev, allocDelayedWork(k), fencedWork(priv), mod);
+            priv.work = devmDelayedWorkInit(pdev, allocDelayedWork(k), cb.eduWork, mod);
             break;
           case 'timer':
-            priv.timer = devmHrtimerSetup(
-              pdev,
-              new HrTimer(),
-              fencedPoll(priv),
-              CLOCK_MONOTONIC,
-              HRTIMER_MODE_REL,
-              mod,
-              {
-                callbackSpanNs: opts.callbackSpanNs ?? 0,
-              },
-            );
+            priv.timer = devmHrtimerSetup(pdev, new HrTimer(), cb.eduPoll, CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod, {
+              callbackSpanNs: opts.callbackSpanNs ?? 0,
+            });
             break;
           case 'irq': {
             if (pciAllocIrqVectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX) < 1) throw new Error('edu: no IRQ vector');
             priv.irq = pciIrqVector(pdev, 0);
-            const handler = fencedIrq(priv);
-            claimText(priv, handler);
-            await devmRequestIrq(pdev, priv.irq, handler, 0, name, priv, mod);
+            await devmRequestIrq(pdev, priv.irq, cb.eduIrq, 0, name, priv, mod);
             break;
           }
           case 'misc':
@@ -91,29 +82,4 @@ export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
       if (priv.timer !== null) hrtimerStart(priv.timer, priv.pollPeriodNs, HRTIMER_MODE_REL);
     },
   };
-}
-
-function fencedPoll(priv: EduPriv) {
-  const eduPoll = (t: HrTimer) => eduPollWith(priv, priv.enter() as IoMem, t);
-  claimText(priv, eduPoll);
-  return eduPoll;
-}
-
-function fencedIrq(priv: EduPriv) {
-  return function eduIrq(): number {
-    return eduIrqWith(priv, priv.enter() as IoMem);
-  };
-}
-
-function fencedWork(priv: EduPriv) {
-  const eduWork = async (): Promise<void> => {
-    await priv.lock.lock();
-    try {
-      await eduWorkWith(priv, priv.enter);
-    } finally {
-      priv.lock.unlock();
-    }
-  };
-  claimText(priv, eduWork);
-  return eduWork;
 }

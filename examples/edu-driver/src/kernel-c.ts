@@ -46,7 +46,7 @@ import {
   initDelayedWork,
   systemWq,
 } from '@quiesce/workqueue';
-import { claimText, direct, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
+import { direct, directCallbacks, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
 import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
 import { CAREFUL_REMOVE, type EduOptions, type RemoveStep } from './options.js';
 import type { EduPriv } from './priv.js';
@@ -82,15 +82,14 @@ export function kernelCDriver(mod: Module, opts: EduOptions = {}): PciDriver {
       pdev.driverData = priv;
 
       priv.wq = systemWq(k);
-      priv.work = initDelayedWork(allocDelayedWork(k), kernelWork(priv), mod);
-      priv.timer = hrtimerSetup(k, new HrTimer(), kernelPoll(priv), CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod, {
+      const cb = directCallbacks(priv);
+      priv.work = initDelayedWork(allocDelayedWork(k), cb.eduWork, mod);
+      priv.timer = hrtimerSetup(k, new HrTimer(), cb.eduPoll, CLOCK_MONOTONIC, HRTIMER_MODE_REL, mod, {
         callbackSpanNs: opts.callbackSpanNs ?? 0,
       });
       if (pciAllocIrqVectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX) < 1) throw new Error('edu: no IRQ vector');
       priv.irq = pciIrqVector(pdev, 0);
-      const handler = kernelIrq(priv);
-      claimText(priv, handler);
-      await requestIrq(k, priv.irq, handler, 0, name, priv, mod);
+      await requestIrq(k, priv.irq, cb.eduIrq, 0, name, priv, mod);
       priv.misc = eduMisc(priv, opts, 'kernel', (cmd, arg) => kernelIoctl(priv, cmd, arg));
       await miscRegister(k, priv.misc);
       hrtimerStart(priv.timer, priv.pollPeriodNs, HRTIMER_MODE_REL);
@@ -165,29 +164,4 @@ async function kernelIoctl(priv: EduPriv, cmd: number, arg: number): Promise<num
   } finally {
     priv.ioctlLock.unlock();
   }
-}
-
-function kernelPoll(priv: EduPriv) {
-  const eduPoll = (t: HrTimer) => eduPollWith(priv, priv.enter() as IoMem, t);
-  claimText(priv, eduPoll);
-  return eduPoll;
-}
-
-function kernelIrq(priv: EduPriv) {
-  return function eduIrq(): number {
-    return eduIrqWith(priv, priv.enter() as IoMem);
-  };
-}
-
-function kernelWork(priv: EduPriv) {
-  const eduWork = async (): Promise<void> => {
-    await priv.lock.lock();
-    try {
-      await eduWorkWith(priv, priv.enter);
-    } finally {
-      priv.lock.unlock();
-    }
-  };
-  claimText(priv, eduWork);
-  return eduWork;
 }

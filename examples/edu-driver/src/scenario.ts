@@ -12,6 +12,7 @@ import {
   type Kernel,
   type KernelOptions,
   msleep,
+  type ReportKind,
 } from '@quiesce/core-devres';
 import { O_RDWR, open } from '@quiesce/miscdev';
 import { deleteModule, loadModule, type Module, O_NONBLOCK, O_TRUNC } from '@quiesce/module-loader';
@@ -186,13 +187,13 @@ export interface EduScenario {
   name: string;
   runFor: number;
   kernel: Partial<KernelOptions>;
-  expect?: string;
+  expect?: 'clean' | ReportKind;
   setup(k: Kernel): void;
   /** The world of the last setup (for tests). */
   world: EduWorld | null;
 }
 
-export function eduScenario(name: string, o: EduScenarioOptions, expect?: string): EduScenario {
+export function eduScenario(name: string, o: EduScenarioOptions, expect?: 'clean' | ReportKind): EduScenario {
   const s: EduScenario = {
     name,
     runFor: o.runForNs ?? 40_000_000,

@@ -145,21 +145,12 @@ export class FileHandle {
    * whatever the driver returns. Context: may sleep.
    */
   async ioctl(cmd: number, arg: IoctlArg = 0): Promise<number> {
-    const f = this.live();
-    f.refs++;
-    const fence = f.fence;
-    if (fence !== null) fence.active++;
-    let r: number;
-    try {
-      const fops = f.fops;
-      const op = fops.unlockedIoctl;
-      if (op === undefined) throw new KernelError('ENOTTY', `${f.misc.name}: no unlocked_ioctl`);
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'ioctl', f.registeredStack, op)) throw notRunnable(f, 'ioctl');
-      r = await op.call(fops, f, cmd, arg);
-    } finally {
-      if (fence !== null) fence.exit();
-      if (--f.refs === 0) await finalPut(this.k, f);
-    }
+    const r = await this.callOp(
+      'ioctl',
+      (o) => o.unlockedIoctl,
+      (f) => new KernelError('ENOTTY', `${f.misc.name}: no unlocked_ioctl`),
+      (op, fops, f) => op.call(fops, f, cmd, arg),
+    );
     return r < 0 ? throwErrno(r, 'ioctl') : r;
   }
 
@@ -170,22 +161,13 @@ export class FileHandle {
    * as for ioctl. Context: may sleep.
    */
   async readInto(buf: UserBuffer, count: number = buf.length): Promise<number> {
-    const f = this.live();
-    if ((f.flags & O_ACCMODE) === O_WRONLY) throw new KernelError('EBADF', 'file not open for reading');
-    f.refs++;
-    const fence = f.fence;
-    if (fence !== null) fence.active++;
-    let r: number;
-    try {
-      const fops = f.fops;
-      const op = fops.read;
-      if (op === undefined) throw new KernelError('EINVAL', `${f.misc.name}: no read`);
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'read', f.registeredStack, op)) throw notRunnable(f, 'read');
-      r = await op.call(fops, f, buf, count);
-    } finally {
-      if (fence !== null) fence.exit();
-      if (--f.refs === 0) await finalPut(this.k, f);
-    }
+    if ((this.live().flags & O_ACCMODE) === O_WRONLY) throw new KernelError('EBADF', 'file not open for reading');
+    const r = await this.callOp(
+      'read',
+      (o) => o.read,
+      (f) => new KernelError('EINVAL', `${f.misc.name}: no read`),
+      (op, fops, f) => op.call(fops, f, buf, count),
+    );
     return r < 0 ? throwErrno(r, 'read') : r;
   }
 
@@ -203,24 +185,15 @@ export class FileHandle {
    * `-ENODEV` as for ioctl. Context: may sleep.
    */
   async write(data: Uint8Array | UserBuffer, count?: number): Promise<number> {
-    const f = this.live();
-    if ((f.flags & O_ACCMODE) === O_RDONLY) throw new KernelError('EBADF', 'file not open for writing');
+    if ((this.live().flags & O_ACCMODE) === O_RDONLY) throw new KernelError('EBADF', 'file not open for writing');
     const buf = data instanceof UserBuffer ? data : new UserBuffer(data);
     const n = count ?? buf.length;
-    f.refs++;
-    const fence = f.fence;
-    if (fence !== null) fence.active++;
-    let r: number;
-    try {
-      const fops = f.fops;
-      const op = fops.write;
-      if (op === undefined) throw new KernelError('EINVAL', `${f.misc.name}: no write`);
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'write', f.registeredStack, op)) throw notRunnable(f, 'write');
-      r = await op.call(fops, f, buf, n);
-    } finally {
-      if (fence !== null) fence.exit();
-      if (--f.refs === 0) await finalPut(this.k, f);
-    }
+    const r = await this.callOp(
+      'write',
+      (o) => o.write,
+      (f) => new KernelError('EINVAL', `${f.misc.name}: no write`),
+      (op, fops, f) => op.call(fops, f, buf, n),
+    );
     return r < 0 ? throwErrno(r, 'write') : r;
   }
 
@@ -230,16 +203,40 @@ export class FileHandle {
    * Errors: `-EBADF`, `-ENODEV` (module text gone). Context: may sleep.
    */
   async poll(): Promise<number> {
+    return this.callOp(
+      'poll',
+      (o) => o.poll,
+      () => DEFAULT_POLLMASK,
+      async (op, fops, f) => checkReturn(await op.call(fops, f), 'poll'),
+    );
+  }
+
+  /**
+   * One file operation as the VFS makes it: a reference on the file for its
+   * duration, in-flight accounting for a fence, the owner check, and the
+   * final put if the file was closed meanwhile. `missing` answers when the
+   * driver has no such operation: an error to throw, or a value to return.
+   */
+  private async callOp<F extends (this: FileOperations, ...args: never[]) => Promise<number>>(
+    what: string,
+    pick: (fops: FileOperations) => F | undefined,
+    missing: (f: File) => KernelError | number,
+    invoke: (op: F, fops: FileOperations, f: File) => Promise<number>,
+  ): Promise<number> {
     const f = this.live();
     f.refs++;
     const fence = f.fence;
     if (fence !== null) fence.active++;
     try {
       const fops = f.fops;
-      const op = fops.poll;
-      if (op === undefined) return DEFAULT_POLLMASK;
-      if (!callbackRunnable(this.k, fops.owner, op.name, 'poll', f.registeredStack, op)) throw notRunnable(f, 'poll');
-      return checkReturn(await op.call(fops, f), 'poll');
+      const op = pick(fops);
+      if (op === undefined) {
+        const m = missing(f);
+        if (typeof m === 'number') return m;
+        throw m;
+      }
+      if (!callbackRunnable(this.k, fops.owner, op.name, what, f.registeredStack, op)) throw notRunnable(f, what);
+      return await invoke(op, fops, f);
     } finally {
       if (fence !== null) fence.exit();
       if (--f.refs === 0) await finalPut(this.k, f);
