@@ -40,7 +40,7 @@ const files = readdirSync(suitesDir)
  * the explorer's exhaustive runs) get one process in a full run, so the whole
  * report stays within its 10-minute budget on 2 cores; the report says so.
  */
-const ONE_PROCESS = new Set(['hrtimer.bench.mjs', 'explorer.bench.mjs']);
+const ONE_PROCESS = new Set(['hrtimer.bench.mjs', 'explorer.bench.mjs', 'explorer-edu.bench.mjs']);
 const procsFor = (file) => (ONE_PROCESS.has(file) && !args.includes('--procs') ? 1 : procs);
 const total = files.reduce((n, f) => n + procsFor(f), 0);
 let done = 0;

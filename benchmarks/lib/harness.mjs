@@ -18,8 +18,8 @@ export const sink = { n: 0, b: 0n };
  * a task's figure is the median of its per-round means.
  */
 export async function runSuite(title, tasks, opts = {}) {
-  const timeMs = quick ? 20 : (opts.timeMs ?? 300);
-  const warmupMs = quick ? 5 : (opts.warmupMs ?? 100);
+  const timeMs = quick ? 20 : (opts.timeMs ?? 200);
+  const warmupMs = quick ? 5 : (opts.warmupMs ?? 60);
   const rounds = quick ? 1 : (opts.rounds ?? 3);
   const perTask = new Map(tasks.map((t) => [t.name, []]));
   for (let r = 0; r < rounds; r++) {

@@ -162,7 +162,7 @@ export async function suite() {
       },
     },
   ];
-  return runSuite('MMIO readl per discipline (core-devres)', tasks, { rounds: 5 });
+  return runSuite('MMIO readl per discipline (core-devres)', tasks, { rounds: 3 });
 }
 
 export default async function () {

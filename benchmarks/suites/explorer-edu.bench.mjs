@@ -19,12 +19,12 @@ const modulePath = fileURLToPath(new URL('../../examples/buggy/dist/scenarios.js
 const S = await import(modulePath);
 
 const BARE = quick ? 4 : 16;
-const SERIAL = quick ? 8 : 64;
+const SERIAL = quick ? 8 : 32;
 // Each parallel call starts 2 worker threads that import the scenario
 // module cold (a few hundred ms): a short exploration does not pay for
 // them, a long one does. Both sizes are measured.
 const PARALLEL_SHORT = quick ? 16 : 256;
-const PARALLEL = quick ? 32 : 2048;
+const PARALLEL = quick ? 32 : 1024;
 const TINY_BOUND = quick ? 0 : 1;
 
 export async function suite() {
@@ -85,7 +85,7 @@ export async function suite() {
  * row shape as runSuite, so benchmarks/run.mjs reads it like any suite.
  */
 async function runCoarseSuite(title, tasks) {
-  const rounds = quick ? 1 : 3;
+  const rounds = quick ? 1 : 2;
   const per = new Map(tasks.map((t) => [t.name, []]));
   for (let r = 0; r < rounds; r++) {
     const bench = new Bench({

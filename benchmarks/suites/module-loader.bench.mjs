@@ -86,7 +86,7 @@ export async function suite() {
       },
     },
   ];
-  return runSuite('module-loader: owner check at callback dispatch (sanitizer off)', tasks, { rounds: 5 });
+  return runSuite('module-loader: owner check at callback dispatch (sanitizer off)', tasks, { rounds: 3 });
 }
 
 export default suite;

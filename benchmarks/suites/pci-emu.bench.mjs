@@ -135,7 +135,7 @@ export async function suite() {
       },
     },
   ];
-  return runSuite('MMIO readl through pci-emu IoMem', tasks, { rounds: 5 });
+  return runSuite('MMIO readl through pci-emu IoMem', tasks, { rounds: 3 });
 }
 
 export default async function () {
