@@ -13,17 +13,24 @@ export const sink = { n: 0, b: 0n };
 /**
  * @param {string} title
  * @param {{name: string, ops: number, fn: () => void, baseline?: boolean}[]} tasks
- * @param {{timeMs?: number, warmupMs?: number, rounds?: number}} [opts]
+ * @param {{timeMs?: number, warmupMs?: number, rounds?: number, iterations?: number,
+ *   warmupIterations?: number, prefix?: string}} [opts]
  * Each round runs every task once (interleaved, so drift hits all alike);
- * a task's figure is the median of its per-round means.
+ * a task's figure is the median of its per-round means. `iterations` and
+ * `warmupIterations` bound slow tasks (a call of seconds, e.g. 10^6 timers
+ * or a batch of explored schedules); `prefix` names a group of rows whose
+ * ratios are against the group's own baseline.
  */
 export async function runSuite(title, tasks, opts = {}) {
-  const timeMs = quick ? 20 : (opts.timeMs ?? 200);
-  const warmupMs = quick ? 5 : (opts.warmupMs ?? 60);
+  const timeMs = quick ? Math.min(20, opts.timeMs ?? 20) : (opts.timeMs ?? 200);
+  const warmupMs = quick ? Math.min(5, opts.warmupMs ?? 5) : (opts.warmupMs ?? 60);
   const rounds = quick ? 1 : (opts.rounds ?? 3);
+  const counts = {};
+  if (opts.iterations !== undefined) counts.iterations = quick ? Math.min(opts.iterations, 2) : opts.iterations;
+  if (opts.warmupIterations !== undefined) counts.warmupIterations = quick ? 0 : opts.warmupIterations;
   const perTask = new Map(tasks.map((t) => [t.name, []]));
   for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ time: timeMs, warmupTime: warmupMs, name: title });
+    const bench = new Bench({ time: timeMs, warmupTime: warmupMs, name: title, ...counts });
     for (const t of tasks) bench.add(t.name, t.fn);
     await bench.run();
     for (const task of bench.tasks) {
@@ -33,7 +40,7 @@ export async function runSuite(title, tasks, opts = {}) {
       const t = tasks.find((x) => x.name === task.name);
       perTask.get(task.name).push({
         nsPerOp: (res.latency.mean * 1e6) / t.ops,
-        rme: res.latency.rme,
+        rme: Number.isFinite(res.latency.rme) ? res.latency.rme : 0,
         samples: res.latency.samplesCount,
         p50: (res.latency.p50 * 1e6) / t.ops,
         p75: (res.latency.p75 * 1e6) / t.ops,
@@ -48,7 +55,7 @@ export async function runSuite(title, tasks, opts = {}) {
     const mid = runs[Math.floor(runs.length / 2)];
     const roundSpread = runs.length > 1 ? ((runs.at(-1).nsPerOp - runs[0].nsPerOp) / mid.nsPerOp) * 100 : 0;
     return {
-      name: t.name,
+      name: opts.prefix === undefined ? t.name : `${opts.prefix}: ${t.name}`,
       ops: t.ops,
       nsPerOp: mid.nsPerOp,
       rmePct: mid.rme,

@@ -12,8 +12,7 @@
 // import the built scenario module.
 import { fileURLToPath } from 'node:url';
 import { explore, runSchedule } from '@quiesce/explorer';
-import { Bench } from 'tinybench';
-import { isMain, printSuite, quick, sink } from '../lib/harness.mjs';
+import { isMain, printSuite, quick, runSuite, sink } from '../lib/harness.mjs';
 
 const modulePath = fileURLToPath(new URL('../../examples/buggy/dist/scenarios.js', import.meta.url));
 const S = await import(modulePath);
@@ -79,58 +78,12 @@ export async function suite() {
 }
 
 /**
- * The harness's runSuite for ops of hundreds of ms (tinybench would insist
- * on 64 iterations per task, and a parallel call starts two worker threads):
- * 2 iterations (after 1 warm-up) per round, 3 rounds, median of the per-round means. Same
- * row shape as runSuite, so benchmarks/run.mjs reads it like any suite.
+ * Ops of hundreds of ms (tinybench would insist on 64 iterations per task,
+ * and a parallel call starts two worker threads): 2 iterations after 1
+ * warm-up per round, 2 rounds.
  */
-async function runCoarseSuite(title, tasks) {
-  const rounds = quick ? 1 : 2;
-  const per = new Map(tasks.map((t) => [t.name, []]));
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({
-      name: title,
-      time: quick ? 1 : 500,
-      warmupTime: 0,
-      iterations: quick ? 1 : 2,
-      warmupIterations: quick ? 0 : 1,
-    });
-    for (const t of tasks) bench.add(t.name, t.fn);
-    await bench.run();
-    for (const task of bench.tasks) {
-      const res = task.result;
-      if (res?.state !== 'completed') throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
-      const t = tasks.find((x) => x.name === task.name);
-      per.get(task.name).push({
-        nsPerOp: (res.latency.mean * 1e6) / t.ops,
-        rme: Number.isFinite(res.latency.rme) ? res.latency.rme : 0,
-        samples: res.latency.samplesCount,
-      });
-    }
-  }
-  const rows = tasks.map((t) => {
-    const runs = per
-      .get(t.name)
-      .slice()
-      .sort((a, b) => a.nsPerOp - b.nsPerOp);
-    const mid = runs[Math.floor(runs.length / 2)];
-    return {
-      name: t.name,
-      ops: t.ops,
-      nsPerOp: mid.nsPerOp,
-      rmePct: mid.rme,
-      roundSpreadPct: runs.length > 1 ? ((runs.at(-1).nsPerOp - runs[0].nsPerOp) / mid.nsPerOp) * 100 : 0,
-      samples: runs.reduce((s, x) => s + x.samples, 0),
-      rounds: runs.length,
-      baseline: !!t.baseline,
-    };
-  });
-  const base = rows.find((r) => r.baseline) ?? rows[0];
-  for (const r of rows) {
-    r.ratio = r.nsPerOp / base.nsPerOp;
-    r.ratioSpreadPct = Math.hypot(r.rmePct, base.rmePct);
-  }
-  return { title, baseline: base.name, rows };
+function runCoarseSuite(title, tasks) {
+  return runSuite(title, tasks, { timeMs: 500, warmupMs: 0, rounds: 2, iterations: 2, warmupIterations: 1 });
 }
 
 export default async function () {

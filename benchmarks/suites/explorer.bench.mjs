@@ -5,8 +5,7 @@
 // no exploration machinery around it. The edu scenarios are added by the lead.
 import { fileURLToPath } from 'node:url';
 import { explore, runSchedule } from '@quiesce/explorer';
-import { Bench } from 'tinybench';
-import { isMain, printSuite, quick, sink } from '../lib/harness.mjs';
+import { isMain, printSuite, quick, runSuite, sink } from '../lib/harness.mjs';
 
 const toyPath = fileURLToPath(new URL('../../packages/explorer/scenarios/toy.mjs', import.meta.url));
 const { fenced } = await import(toyPath);
@@ -76,53 +75,8 @@ export async function suite() {
  * reads it like any suite: per-round mean per op, median of rounds, rme,
  * spread across rounds, samples and the ratio against the baseline.
  */
-async function runCoarseSuite(title, tasks) {
-  const rounds = quick ? 1 : 3;
-  const per = new Map(tasks.map((t) => [t.name, []]));
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({
-      name: title,
-      time: quick ? 20 : 1000,
-      warmupTime: quick ? 0 : 100,
-      iterations: quick ? 1 : 5,
-      warmupIterations: quick ? 0 : 1,
-    });
-    for (const t of tasks) bench.add(t.name, t.fn);
-    await bench.run();
-    for (const task of bench.tasks) {
-      const res = task.result;
-      if (res?.state !== 'completed') throw new Error(`${title}: ${task.name} did not complete: ${res?.error ?? ''}`);
-      const t = tasks.find((x) => x.name === task.name);
-      per.get(task.name).push({
-        nsPerOp: (res.latency.mean * 1e6) / t.ops,
-        rme: Number.isFinite(res.latency.rme) ? res.latency.rme : 0,
-        samples: res.latency.samplesCount,
-      });
-    }
-  }
-  const rows = tasks.map((t) => {
-    const runs = per
-      .get(t.name)
-      .slice()
-      .sort((a, b) => a.nsPerOp - b.nsPerOp);
-    const mid = runs[Math.floor(runs.length / 2)];
-    return {
-      name: t.name,
-      ops: t.ops,
-      nsPerOp: mid.nsPerOp,
-      rmePct: mid.rme,
-      roundSpreadPct: runs.length > 1 ? ((runs.at(-1).nsPerOp - runs[0].nsPerOp) / mid.nsPerOp) * 100 : 0,
-      samples: runs.reduce((s, x) => s + x.samples, 0),
-      rounds: runs.length,
-      baseline: !!t.baseline,
-    };
-  });
-  const base = rows.find((r) => r.baseline) ?? rows[0];
-  for (const r of rows) {
-    r.ratio = r.nsPerOp / base.nsPerOp;
-    r.ratioSpreadPct = Math.hypot(r.rmePct, base.rmePct);
-  }
-  return { title, baseline: base.name, rows };
+function runCoarseSuite(title, tasks) {
+  return runSuite(title, tasks, { timeMs: 1000, warmupMs: 100, iterations: 5, warmupIterations: 1 });
 }
 
 export default async function () {

@@ -25,8 +25,7 @@ import {
   hrtimerStart,
   hrtimerTryToCancel,
 } from '@quiesce/hrtimer';
-import { Bench } from 'tinybench';
-import { main, quick, sink } from '../lib/harness.mjs';
+import { main, quick, runSuite, sink } from '../lib/harness.mjs';
 
 const SIZES = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
 const BAR_OPS = 1024;
@@ -72,51 +71,18 @@ async function churn() {
   if (k.reports.length > 0) throw new Error('churn produced reports');
 }
 
-/** Runs one group of tasks (interleaved rounds, median of per-round means); ratios against the group's baseline. */
+/** Runs one group of tasks; its rows are named `group: task` and their ratios are against the group's baseline. */
 async function runGroup(group, tasks, opts = {}) {
-  const { iterations = 16, timeMs = 300 } = opts;
-  const rounds = quick ? 1 : (opts.rounds ?? 3);
-  const per = new Map(tasks.map((t) => [t.name, []]));
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({
-      time: quick ? 20 : timeMs,
-      warmupTime: quick ? 5 : (opts.warmupMs ?? 50),
-      iterations: quick ? Math.min(iterations, 4) : iterations,
-      warmupIterations: opts.warmupMs === 0 ? 0 : 2,
-    });
-    for (const t of tasks) bench.add(t.name, t.fn);
-    await bench.run();
-    for (const task of bench.tasks) {
-      const res = task.result;
-      if (res?.state !== 'completed') throw new Error(`${group}: ${task.name} ${res?.state}: ${res?.error ?? ''}`);
-      const t = tasks.find((x) => x.name === task.name);
-      per.get(task.name).push({
-        nsPerOp: (res.latency.mean * 1e6) / t.ops,
-        rme: res.latency.rme,
-        samples: res.latency.samplesCount,
-      });
-    }
-  }
-  const rows = tasks.map((t) => {
-    const runs = per.get(t.name).sort((a, b) => a.nsPerOp - b.nsPerOp);
-    const mid = runs[Math.floor(runs.length / 2)];
-    return {
-      name: `${group}: ${t.name}`,
-      ops: t.ops,
-      nsPerOp: mid.nsPerOp,
-      rmePct: mid.rme,
-      roundSpreadPct: runs.length > 1 ? ((runs.at(-1).nsPerOp - runs[0].nsPerOp) / mid.nsPerOp) * 100 : 0,
-      samples: runs.reduce((s, x) => s + x.samples, 0),
-      rounds: runs.length,
-      baseline: !!t.baseline,
-    };
+  const { iterations = 16, timeMs = 300, rounds, warmupMs = 50 } = opts;
+  const s = await runSuite(group, tasks, {
+    timeMs,
+    warmupMs,
+    iterations,
+    warmupIterations: warmupMs === 0 ? 0 : 2,
+    prefix: group,
+    ...(rounds !== undefined ? { rounds } : {}),
   });
-  const base = rows.find((r) => r.baseline);
-  for (const r of rows) {
-    r.ratio = r.nsPerOp / base.nsPerOp;
-    r.ratioSpreadPct = Math.hypot(r.rmePct, base.rmePct);
-  }
-  return rows;
+  return s.rows;
 }
 
 function noop() {
