@@ -26,9 +26,8 @@ import {
 } from '@quiesce/pci-emu';
 import { allocDelayedWork, devmDelayedWorkInit, systemWq } from '@quiesce/workqueue';
 import { direct, directCallbacks, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
-import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
+import { eduIoctlWith } from './logic.js';
 import { type EduOptions, FENCED_ORDER } from './options.js';
-import type { EduPriv } from './priv.js';
 
 export function fencedDriver(mod: Module, opts: EduOptions = {}): PciDriver {
   const name = opts.name ?? 'edu';

@@ -47,7 +47,7 @@ import {
   systemWq,
 } from '@quiesce/workqueue';
 import { direct, directCallbacks, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
-import { eduIoctlWith, eduIrqWith, eduPollWith, eduWorkWith } from './logic.js';
+import { eduIoctlWith } from './logic.js';
 import { CAREFUL_REMOVE, type EduOptions, type RemoveStep } from './options.js';
 import type { EduPriv } from './priv.js';
 
