@@ -189,6 +189,8 @@ describe('atomic events', () => {
         seen.push(`${c.kind} ${c.name} cpu${c.cpu} @${k.now} atomic=${k.inAtomic()}`);
       });
     });
+    expect(seen).toEqual([]); // exec returned when its task exited: the event is still queued
+    await k.run();
     expect(seen).toEqual(['hardirq edu cpu1 @1000000 atomic=true']);
   });
 

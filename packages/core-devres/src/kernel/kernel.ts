@@ -10,26 +10,16 @@
  * `rcu-nesting.ts`, `trace.ts`, `fault-injection.ts`, `diagnostics.ts`
  * (its own reports), `kernel-local.ts` (per-kernel subsystem state).
  *
- * Execution model:
- * - Process context is a {@link Task} (an async function). One task runs at a
- *   time; it is switched out only at a kernel await (every sleeping primitive
- *   is a scheduling point).
- * - Atomic context is a synchronous callback (timer, IRQ) run to completion
- *   between task steps, on a virtual CPU. A callback may keep its CPU busy for
- *   a span of virtual time ({@link Kernel.occupyCpu}), which is how another
- *   CPU sees it "running".
- * - Time advances only when nothing is runnable and nothing is due: the clock
- *   jumps to the next expiry.
- * - At each point where more than one thing could run next, the strategy
- *   (fifo, seeded random, PCT, a replayed decision list, or an explorer's
- *   chooser) picks one, and the pick is recorded; replaying the recorded
- *   decisions reproduces the run exactly.
+ * Execution model (docs/design.md §2): one task runs at a time and is switched
+ * out only at a kernel await; atomic callbacks run to completion between task
+ * steps; time jumps to the next expiry when nothing can run; every choice
+ * among candidates is made by the strategy and recorded for replay.
  *
  * # Invariants
  * - Every part is owned by exactly one kernel and created in its constructor;
  *   parts refer to each other, never to another kernel's parts.
- * - Only the run loop advances the clock and runs task steps; the facade's
- *   methods never run a task themselves (except `run`, `runFor`, `exec`).
+ * - Only the run loop advances the clock and runs task steps; of the facade's
+ *   methods only `run`, `runFor`/`advance` and `exec` enter it, and runs never nest.
  * - The public API is this class; the parts are not exported from the package.
  */
 import { type ContextInfo, formatReport, type SanitizerReport } from '../sanitizer/report.js';
@@ -37,6 +27,7 @@ import { captureStack, Sanitizer } from '../sanitizer/sanitizer.js';
 import { Clock } from './clock.js';
 import { Contexts, type RcuReader } from './context.js';
 import { deadlockReport, describeBlocked, sleepInAtomicReport } from './diagnostics.js';
+import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
 import type { KernelOptions } from './kernel-options.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
@@ -276,13 +267,30 @@ export class Kernel {
     return this.sched.spawn(name, fn, cpu);
   }
 
-  /** Spawns `fn`, runs the kernel until idle, and returns the task's result (rethrows its error). */
-  async exec<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-    const t = this.spawn(name, fn);
-    const p = t.result();
-    p.catch(() => undefined); // observed below; run() rethrows it first
-    await this.run();
-    return p;
+  /**
+   * Spawns `fn` as task `name` and runs the kernel until that task exits;
+   * returns its value or rethrows its error. It does not wait for the world to
+   * go idle: tasks it spawned, work it queued and timers it armed (a periodic
+   * hrtimer) stay in place for a later `run`, `runFor` or `exec`. While the
+   * task sleeps, everything else runs and the clock jumps from expiry to
+   * expiry as in `run`.
+   *
+   * Context: outside any task (a test, a benchmark, a scenario).
+   * Returns: the task's value.
+   * Errors: the task's error, or the first uncaught error of another task
+   * (or a panic-mode report) that ends the run first; an `Error` naming the
+   * blocked tasks when the task can never finish (deadlock, or it waits with
+   * nothing runnable or armed); an `Error` naming what the task waits on and
+   * which timers are armed when it is still alive after `maxSteps` steps; an
+   * `Error` when called while the kernel is already running. The promise never
+   * hangs on a kernel wait; `fn` must await only kernel primitives (a foreign
+   * promise that never settles stalls the step, which no loop can see).
+   */
+  exec<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    if (this.sched.running) {
+      return Promise.reject(new Error('Kernel.run: already running (nested run from inside a task?)'));
+    }
+    return execTask(this.loopParts, this.spawn(name, fn));
   }
 
   /** Tasks that have not exited yet. */

@@ -11,6 +11,8 @@
  * - The first uncaught task error ends the loop and is rethrown, tagged with
  *   the task (`error.task`, `error.taskCpu`).
  * - A run never exceeds `maxSteps` iterations: exhausting them throws.
+ * - A watched run (`runUntilExit`) checks the task before every iteration, so
+ *   it stops at the first point after the task exits and runs nothing more.
  */
 import type { Clock } from './clock.js';
 import type { BlockedTask, Scheduler } from './scheduler.js';
@@ -38,18 +40,48 @@ export interface LoopParts {
   reportDeadlock(blocked: BlockedTask[]): void;
 }
 
+/**
+ * A task the loop watches (`Kernel.exec`): the loop stops as soon as it has
+ * exited, and a step budget exhausted while it is still alive is reported
+ * through `exhausted`, which names what the task waits on.
+ */
+export interface Watch<R> {
+  readonly task: Task;
+  /** Builds the loop's result once the task has exited. */
+  exited(steps: number): R;
+  /** Throws the error for `maxSteps` exhausted while the task is still alive. */
+  exhausted(maxSteps: number): never;
+}
+
 /** Runs until idle, deadlock, or virtual time `limit` (ns; +Infinity for none). */
-export async function runLoop(p: LoopParts, limit: number): Promise<RunResult> {
+export function runLoop(p: LoopParts, limit: number): Promise<RunResult> {
+  return loop(p, limit, null);
+}
+
+/**
+ * Runs until `watch.task` exits (returning `watch.exited(...)`), or until the
+ * world goes idle or deadlocks without it exiting (returning that
+ * {@link RunResult}); other tasks and timers are left as they are.
+ */
+export function runUntilExit<R>(p: LoopParts, watch: Watch<R>): Promise<RunResult | R> {
+  return loop(p, Number.POSITIVE_INFINITY, watch);
+}
+
+function exhausted(maxSteps: number): never {
+  throw new Error(`Kernel.run: ${maxSteps} steps without going idle (a periodic timer or a livelock; use runFor)`);
+}
+
+async function loop<R>(p: LoopParts, limit: number, watch: Watch<R> | null): Promise<RunResult | R> {
   const { sched, clock } = p;
   if (sched.running) throw new Error('Kernel.run: already running (nested run from inside a task?)');
   sched.running = true;
   let steps = 0;
   try {
     for (;;) {
+      if (watch?.task.exited) return watch.exited(steps);
       if (steps++ >= p.maxSteps) {
-        throw new Error(
-          `Kernel.run: ${p.maxSteps} steps without going idle (a periodic timer or a livelock; use runFor)`,
-        );
+        if (watch !== null) watch.exhausted(p.maxSteps);
+        exhausted(p.maxSteps);
       }
       const due = clock.due();
       if (sched.runq.length + (due ? 1 : 0) > 0) {
