@@ -1,6 +1,6 @@
 /**
  * Device-managed work and workqueues under the lifecycle contract
- * (DESIGN.md §4): the fence makes sure nothing of the resource runs, is
+ * (docs/design.md §4): the fence makes sure nothing of the resource runs, is
  * queued or armed when it resolves, and that nothing can start again.
  *
  * - Work: the fence is `disable_work_sync()` and the work is marked fenced,
