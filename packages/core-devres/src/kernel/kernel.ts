@@ -386,7 +386,11 @@ export class Kernel {
     this.faults.failNext(n);
   }
 
-  /** @internal True when the next allocation should fail (consumes one injected fault). */
+  /**
+   * True when this simulated allocation should fail (consumes one injected
+   * fault). Subsystems call it where the kernel allocates (`kmalloc` in
+   * `alloc_workqueue`, `dma_alloc_coherent`, devres nodes). Context: any.
+   */
   allocFails(): boolean {
     return this.faults.allocFails();
   }
