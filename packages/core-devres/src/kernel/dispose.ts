@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 // The polyfill is CommonJS without type declarations: load it with require
 // so no ambient module declaration has to follow core's sources around.
 const require = createRequire(import.meta.url);
+// `as`: require() returns any; the shim's export is documented as () => the symbol.
 const shimSymbolAsyncDispose = require('disposablestack/Symbol.asyncDispose/shim') as () => typeof Symbol.asyncDispose;
 
 /** The `Symbol.asyncDispose` in force (native, or the polyfill's). */

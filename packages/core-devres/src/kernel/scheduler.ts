@@ -72,6 +72,7 @@ export class Scheduler {
       // Task<T> to Task<unknown>: only name, pid and cpu are read from it.
       if (this.oops === null) this.oops = { task: t as Task, error: e };
     }
+    // `as`: Task<T> to Task<unknown> (the set never reads `value`).
     this.tasks.delete(t as Task);
     this.tracer.record('exit', `${t.name}/${t.pid} ${t.state}`);
     for (const j of t.joiners.splice(0)) this.wake(j);
