@@ -48,6 +48,7 @@ export class File {
   /** @internal The module reference taken at open is still held. */
   holdsModule = true;
 
+  /** @internal Only `open()` creates files (the whole signature is internal). */
   constructor(
     readonly kernel: Kernel,
     /** The misc device this file was opened on. */
