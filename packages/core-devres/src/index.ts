@@ -107,7 +107,7 @@ export {
   GFP_NOWAIT,
   gfpflagsAllowBlocking,
 } from './mm/gfp.js';
-export { isKBuf, KBuf, POISON_FREE, POISON_INUSE } from './mm/kbuf.js';
+export { isKBuf, KBuf, type KBufOrigin, POISON_FREE, POISON_INUSE } from './mm/kbuf.js';
 export {
   KMALLOC_MAX_CACHE_SIZE,
   KMALLOC_MAX_SIZE,

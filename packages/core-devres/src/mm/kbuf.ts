@@ -29,6 +29,9 @@ interface Origin {
   by: string;
 }
 
+/** Where an object's memory came from. */
+export type KBufOrigin = 'kmalloc' | 'devm' | 'dma' | 'zero';
+
 /** Every KBuf ever made: `instanceof` fails once the prototype is dead. */
 const brand = new WeakSet<object>();
 
@@ -42,8 +45,8 @@ export class KBuf extends DataView<ArrayBuffer> {
   readonly size: number;
   /** The kmalloc cache it came from (`kmalloc-64`), or `kmalloc-large`. */
   readonly cache: string;
-  /** `kmalloc` or `devm` (devres memory), for invalid-free checks. */
-  readonly origin: 'kmalloc' | 'devm' | 'zero';
+  /** `kmalloc`, `devm` (devres memory) or `dma` (a coherent DMA buffer), for invalid-free checks. */
+  readonly origin: KBufOrigin;
   /** @internal Allocation site. */
   readonly allocated: Origin;
   /** @internal Free site, set at free (read on cold paths only). */
@@ -51,14 +54,21 @@ export class KBuf extends DataView<ArrayBuffer> {
   /** @internal Reports already filed for this object (KASAN reports each bug once). */
   reported = 0;
 
-  /** @internal Allocators create these (`kmalloc`, `devm_kmalloc`). */
+  /**
+   * @internal Allocators create these (`kmalloc`, `devm_kmalloc`,
+   * `dma_alloc_coherent`). `backing`, when given, is the window of memory the
+   * object covers (a DMA buffer in system RAM); else it gets its own bytes.
+   */
   constructor(
     readonly kernel: Kernel,
     size: number,
     cache: string,
-    origin: 'kmalloc' | 'devm' | 'zero',
+    origin: KBufOrigin,
+    backing?: Uint8Array<ArrayBuffer>,
   ) {
-    super(new ArrayBuffer(size));
+    if (backing !== undefined && backing.length !== size)
+      throw new RangeError(`KBuf: backing is ${backing.length} bytes, size ${size}`);
+    super(backing?.buffer ?? new ArrayBuffer(size), backing?.byteOffset ?? 0, size);
     this.size = size;
     this.cache = cache;
     this.origin = origin;
@@ -115,26 +125,26 @@ export class KBuf extends DataView<ArrayBuffer> {
   memset(byte: number, off = 0, len = this.byteLength - off): void {
     if (off < 0 || len < 0 || off + len > this.byteLength)
       throw new RangeError(`memset: [${off}, ${off + len}) outside ${this.byteLength} bytes`);
-    new Uint8Array(this.buffer, off, len).fill(byte);
+    bytesOf(this, off, len).fill(byte);
   }
 
   /** `memcpy(p + off, src, src.length)`. Throws RangeError outside the object. Context: any. */
   memcpyFrom(src: Uint8Array, off = 0): void {
     if (off < 0 || off + src.length > this.byteLength)
       throw new RangeError(`memcpy: [${off}, ${off + src.length}) outside ${this.byteLength} bytes`);
-    new Uint8Array(this.buffer, off, src.length).set(src);
+    bytesOf(this, off, src.length).set(src);
   }
 
   /** A copy of `[off, off + len)` (`memcpy(dst, p + off, len)`). Context: any. */
   memcpyTo(off = 0, len = this.byteLength - off): Uint8Array {
     if (off < 0 || len < 0 || off + len > this.byteLength)
       throw new RangeError(`memcpy: [${off}, ${off + len}) outside ${this.byteLength} bytes`);
-    return new Uint8Array(this.buffer, off, len).slice();
+    return bytesOf(this, off, len).slice();
   }
 
   /** @internal Frees the object: poison, record the free site, swap in the dead prototype. */
   kill(): void {
-    new Uint8Array(this.buffer).fill(POISON_FREE);
+    new Uint8Array(this.buffer, this.byteOffset, this.byteLength).fill(POISON_FREE);
     this.freed = originHere(this.kernel);
     Object.setPrototypeOf(this, deadPrototype());
   }
@@ -142,6 +152,10 @@ export class KBuf extends DataView<ArrayBuffer> {
   override toString(): string {
     return `${this.cache} object (${this.size} bytes)`;
   }
+}
+
+function bytesOf(b: KBuf, off: number, len: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + off, len);
 }
 
 function originHere(k: Kernel): Origin {
@@ -208,6 +222,11 @@ export function kbufStacks(b: KBuf): { access?: string; acquired?: string; relea
 export const REPORTED_UAF = 1;
 export const REPORTED_DOUBLE_FREE = 2;
 
+/** The resource name of an object in reports (the dedupe key's second half). */
+export function kbufResource(b: KBuf): string {
+  return b.origin === 'devm' ? `devm ${b.cache}` : b.cache;
+}
+
 function reportUseAfterFree(b: KBuf, method: string, off: number, size: number, write: boolean): void {
   const k = b.kernel;
   if (k.sanitizer.mode === 'off') {
@@ -218,8 +237,8 @@ function reportUseAfterFree(b: KBuf, method: string, off: number, size: number, 
   const what = size > 0 ? `${write ? 'Write' : 'Read'} of size ${size}` : `${write ? 'Write' : 'Read'} (${method})`;
   k.sanitizer.report({
     kind: 'use-after-free',
-    title: `BUG: KASAN: ${b.cache === 'kmalloc-large' ? '' : 'slab-'}use-after-free in ${method}`,
-    resource: `${b.origin === 'devm' ? 'devm ' : ''}${b.cache}`,
+    title: `BUG: KASAN: ${b.origin !== 'dma' && b.cache !== 'kmalloc-large' ? 'slab-' : ''}use-after-free in ${method}`,
+    resource: kbufResource(b),
     detail: `${what} at offset 0x${off.toString(16)} of a freed ${b.size}-byte region (cache ${b.cache}); allocated by ${b.allocated.by}, freed by ${b.freed?.by ?? '?'}`,
     stacks: kbufStacks(b),
   });

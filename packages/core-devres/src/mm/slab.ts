@@ -19,7 +19,7 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import { __GFP_NOWARN, __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from './gfp.js';
-import { isKBuf, KBuf, kbufStacks, POISON_INUSE, REPORTED_DOUBLE_FREE } from './kbuf.js';
+import { isKBuf, KBuf, kbufResource, kbufStacks, POISON_INUSE, REPORTED_DOUBLE_FREE } from './kbuf.js';
 
 /** `KMALLOC_MAX_SIZE` on x86-64 (MAX_PAGE_ORDER 10, 4 KiB pages): 4 MiB. */
 export const KMALLOC_MAX_SIZE = 1 << 22;
@@ -209,24 +209,26 @@ export function kfree(k: Kernel, p: KBuf | null | undefined): void {
     return;
   }
   if (b.origin !== 'kmalloc') {
-    badFree(
-      k,
-      'invalid-free',
-      b,
-      `kfree of ${b.origin === 'devm' ? 'devres (devm_kmalloc)' : 'ZERO_SIZE_PTR'} memory: use devm_kfree`,
-    );
+    badFree(k, 'invalid-free', b, `kfree of ${ORIGIN_TEXT[b.origin]} memory`);
     return;
   }
   slabFree(b);
   if (k.tracing) k.trace('kfree', String(b));
 }
 
+const ORIGIN_TEXT = {
+  kmalloc: 'kmalloc',
+  devm: 'devres (devm_kmalloc; free it with devm_kfree)',
+  dma: 'coherent DMA (free it with dma_free_coherent)',
+  zero: 'ZERO_SIZE_PTR',
+} as const;
+
 function badFree(k: Kernel, kind: 'double-free' | 'invalid-free', b: KBuf, detail: string): void {
   const own = isKBuf(b);
   k.sanitizer.report({
     kind,
     title: `BUG: KASAN: ${kind} in kfree`,
-    resource: own ? `${b.origin === 'devm' ? 'devm ' : ''}${b.cache}` : 'kfree',
+    resource: own ? kbufResource(b) : 'kfree',
     detail,
     stacks: own && b.kernel === k ? kbufStacks(b) : k.stack(),
   });
