@@ -58,6 +58,20 @@ export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/call
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
 export {
+  HZ,
+  jiffies,
+  jiffiesToMsecs,
+  jiffiesToUsecs,
+  MAX_JIFFY_OFFSET,
+  MAX_SCHEDULE_TIMEOUT,
+  msecsToJiffies,
+  scheduleTimeoutUninterruptible,
+  TICK_NSEC,
+  timeAfter,
+  timeBefore,
+  usecsToJiffies,
+} from './kernel/jiffies.js';
+export {
   type BlockedTask,
   type Candidate,
   type ChoicePoint,
@@ -83,6 +97,7 @@ export { msleep, sleepNs, usleepRange } from './kernel/sync/sleep.js';
 export { SpinLock } from './kernel/sync/spinlock.js';
 export { Srcu } from './kernel/sync/srcu.js';
 export { WaitQueue } from './kernel/sync/wait-queue.js';
+export { ERESTARTSYS, waitEventInterruptibleTimeout, waitEventTimeout } from './kernel/sync/wait-timeout.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
 // Kernel memory
