@@ -18,6 +18,7 @@
  * Deliberate differences are in docs/runtime.md ("Kernel memory").
  */
 import type { Kernel } from '../kernel/kernel.js';
+import { KernelLocal } from '../kernel/kernel-local.js';
 import { __GFP_NOWARN, __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from './gfp.js';
 import { isKBuf, KBuf, kbufResource, kbufStacks, POISON_INUSE, REPORTED_DOUBLE_FREE } from './kbuf.js';
 
@@ -50,11 +51,11 @@ export interface SlabInfo {
   warnedTooLarge: boolean;
 }
 
-const SLAB = Symbol('core-devres slab');
+const SLAB = new KernelLocal((): SlabInfo => ({ live: 0, allocs: 0, frees: 0, failed: 0, warnedTooLarge: false }));
 
 /** The kernel's allocator counters. Context: any. */
 export function slabInfo(k: Kernel): SlabInfo {
-  return k.subsystem(SLAB, () => ({ live: 0, allocs: 0, frees: 0, failed: 0, warnedTooLarge: false }));
+  return SLAB.get(k);
 }
 
 /**
