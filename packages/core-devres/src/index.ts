@@ -54,6 +54,13 @@ export type { DevresNode, GroupId, ManagedResource, ResourceNode, ResourceState 
 export { Revocable, RevocableGuard } from './devres/revocable.js';
 export { releaseAllAndCheck } from './devres/teardown.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export {
+  type AsyncDisposeSymbol,
+  type AsyncScope,
+  asyncDispose,
+  type DisposeSymbol,
+  dispose,
+} from './kernel/dispose.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
 export {
