@@ -8,7 +8,7 @@
 // 2. type-check tests/consumer/all-packages.ts (all seven packages), using.ts
 //    (`await using` on the core's scopes) and a CommonJS check.cts with both
 //    compilers: strict, module/moduleResolution nodenext, skipLibCheck off,
-//    with and without @types/node;
+//    with and without @types/node; run @arethetypeswrong/cli on each tarball;
 // 3. run the compiled programs and compare their output with the expected
 //    files; `require()` every package from a "type": "commonjs" project (on a
 //    Node with require(esm));
@@ -35,6 +35,7 @@ const TOOLS = {
   'typescript-7': 'npm:typescript@7.0.2',
   '@types/node': '20.19.43',
   esbuild: '0.28.2',
+  '@arethetypeswrong/cli': '0.18.5',
 };
 const COMPILERS = ['typescript-5.9', 'typescript-7'];
 
@@ -56,9 +57,9 @@ function attempt(fn) {
 /** Runs node with `args` in `cwd`; resolves { ok, out } (never rejects). */
 const spawnNode = (args, cwd) =>
   new Promise((resolve) =>
-    execFile(process.execPath, args, { cwd, encoding: 'utf8' }, (err, stdout, stderr) =>
+    execFile(process.execPath, args, { cwd, encoding: 'utf8', timeout: 300_000 }, (err, stdout, stderr) =>
       resolve({ ok: err === null, out: `${stdout}${stderr}${err && !stdout && !stderr ? err.message : ''}` }),
-    ),
+    ).stdin?.end(),
   );
 /** Maps `items` through async `fn`, `n` at a time, keeping the order. */
 async function pool(items, n, fn) {
@@ -157,16 +158,24 @@ try {
       for (const tsc of COMPILERS) {
         checks.push({
           what: `${tsc} type-checks ${files.join(' + ')} ${types.length ? 'with' : 'without'} @types/node`,
-          tsc,
-          cfg,
+          args: [`node_modules/${tsc}/bin/tsc`, '-p', cfg],
         });
       }
     }
   }
-  // Two at a time (CI has two cores); TypeScript 7 is the fast one.
-  const results = await pool(checks, 2, (c) => spawnNode([`node_modules/${c.tsc}/bin/tsc`, '-p', c.cfg], app));
+  // arethetypeswrong on each tarball. Profile esm-only: the packages are ESM
+  // only by choice (README "Install"); its node16-from-CJS row models a
+  // require() without require(esm), which step 3 runs for real instead.
+  for (const t of tarballs) {
+    checks.push({
+      what: `attw --profile esm-only ${basename(t)}`,
+      args: ['node_modules/@arethetypeswrong/cli/dist/index.js', '--profile', 'esm-only', '--format', 'ascii', t],
+    });
+  }
+  // Two at a time (CI has two cores).
+  const results = await pool(checks, 2, (c) => spawnNode(c.args, app));
   checks.forEach((c, i) => check(c.what, results[i].ok, results[i].out));
-  step('type checks done');
+  step('type checks and attw done');
 
   // 3. Run the programs (compiled by TypeScript 7) and the CommonJS consumer.
   const emit = tsconfig('tsconfig.emit.json', ['all-packages.ts', 'using.ts'], {
