@@ -73,6 +73,13 @@ export {
   type LateStart,
 } from './fence/fence.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export {
+  type AsyncDisposeSymbol,
+  type AsyncScope,
+  asyncDispose,
+  type DisposeSymbol,
+  dispose,
+} from './kernel/dispose.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
 export {

@@ -7,7 +7,7 @@
  * the device's unbind mode, then driver data cleared, then the leak check.
  */
 import { releaseAllAndCheck } from '../devres/teardown.js';
-import { asyncDispose } from '../kernel/dispose.js';
+import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
@@ -172,7 +172,7 @@ export async function driverUnregister(bus: BusType, drv: Driver): Promise<void>
  * A bound device as a scope: `await using b = await bindScope(dev, drv)`
  * binds now and unbinds at scope exit. Context: may sleep.
  */
-export async function bindScope(dev: Device, drv: Driver): Promise<AsyncDisposable & { bound: BoundDevice }> {
+export async function bindScope(dev: Device, drv: Driver): Promise<AsyncScope & { bound: BoundDevice }> {
   const bound = await deviceBind(dev, drv);
   return {
     bound,
