@@ -9,6 +9,7 @@ export { devmMiscRegister } from './misc/devm.js';
 export type { MiscDevice, MiscMode } from './misc/misc-device.js';
 export { miscDeregister, miscOpenFiles, miscRegister, miscRegistered } from './misc/register.js';
 export { MiscRegistry, miscMutex, miscRegistry } from './misc/registry.js';
+export { revocableReplaceFops } from './revocable/replace-fops.js';
 export { File, FileHandle, fileRevocable } from './vfs/file.js';
 export type { FileOperations, IoctlArg } from './vfs/fops.js';
 export { open } from './vfs/open.js';
