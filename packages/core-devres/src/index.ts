@@ -27,7 +27,8 @@ export {
   drmDevUnplug,
   drmUnplugSrcu,
 } from './designs/drm-dev.js';
-export { srcuGracePeriods, synchronizeSrcuGp } from './designs/srcu-grace.js';
+export { type SrcuDomain, srcuGracePeriods, synchronizeSrcuGp } from './designs/srcu-grace.js';
+export { SrcuStruct } from './designs/srcu-struct.js';
 // Device model
 export {
   bindScope,

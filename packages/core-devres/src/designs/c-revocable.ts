@@ -25,15 +25,15 @@
 import type { Device } from '../device/device.js';
 import { devresAdd } from '../devres/devres.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { Srcu } from '../kernel/sync/srcu.js';
 import { synchronizeSrcuGp } from './srcu-grace.js';
+import { SrcuStruct } from './srcu-struct.js';
 
 /** `struct revocable_provider`. */
 export class RevocableProvider<T> {
   /** The resource, null once revoked (`rp->res`). */
   res: T | null;
   /** The provider's own SRCU domain (`rp->srcu`). */
-  readonly srcu: Srcu;
+  readonly srcu: SrcuStruct;
 
   constructor(
     readonly kernel: Kernel,
@@ -41,7 +41,7 @@ export class RevocableProvider<T> {
     readonly name: string,
   ) {
     this.res = res;
-    this.srcu = new Srcu(kernel, `revocable ${name}`);
+    this.srcu = new SrcuStruct(kernel, `revocable ${name}`);
   }
 }
 

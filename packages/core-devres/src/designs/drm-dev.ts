@@ -21,14 +21,14 @@
  */
 import type { Device } from '../device/device.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { Srcu } from '../kernel/sync/srcu.js';
 import { synchronizeSrcuGp } from './srcu-grace.js';
+import { SrcuStruct } from './srcu-struct.js';
 
 const KEY = Symbol('drm_unplug_srcu');
 
 /** The kernel's one `drm_unplug_srcu` domain. Context: any. */
-export function drmUnplugSrcu(k: Kernel): Srcu {
-  return k.subsystem(KEY, () => new Srcu(k, 'drm_unplug_srcu'));
+export function drmUnplugSrcu(k: Kernel): SrcuStruct {
+  return k.subsystem(KEY, () => new SrcuStruct(k, 'drm_unplug_srcu'));
 }
 
 /** `struct drm_device`, reduced to what the unplug guard needs. */
@@ -38,7 +38,7 @@ export class DrmDevice {
   /** Registered (`drm_dev_register` done, `drm_dev_unregister` not yet). */
   registered = true;
   /** The kernel's shared domain, cached: the hot path does not look it up. */
-  readonly srcu: Srcu;
+  readonly srcu: SrcuStruct;
 
   constructor(
     /** The parent bus device (`drm->dev`). */

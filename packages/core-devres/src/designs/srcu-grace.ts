@@ -12,7 +12,13 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import { sleepNs } from '../kernel/sync/sleep.js';
-import type { Srcu } from '../kernel/sync/srcu.js';
+
+/** What a grace period needs of an SRCU domain (`Srcu` and `SrcuStruct` both fit). */
+export interface SrcuDomain {
+  readonly name: string;
+  readonly readers: number;
+  synchronizeSrcu(): Promise<void>;
+}
 
 const KEY = Symbol('srcu grace periods');
 
@@ -30,7 +36,7 @@ function count(k: Kernel): GraceCount {
  * grace period on the kernel. Context: may sleep (from atomic context a
  * `sleep-in-atomic` report, and it returns at once, waiting for nothing).
  */
-export async function synchronizeSrcuGp(k: Kernel, srcu: Srcu): Promise<void> {
+export async function synchronizeSrcuGp(k: Kernel, srcu: SrcuDomain): Promise<void> {
   if (!k.mightSleep(`synchronize_srcu ${srcu.name}`)) return;
   const start = k.now;
   count(k).n++;
