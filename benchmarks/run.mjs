@@ -12,6 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { disciplinesReport } from './lib/disciplines-report.mjs';
 import { findings } from './lib/findings.mjs';
 import { svgChart } from './lib/svg.mjs';
 
@@ -205,6 +206,7 @@ function table(s) {
 
 mkdirSync(outDir, { recursive: true });
 const found = findings(suites, quick);
+const disc = disciplinesReport();
 const md = [
   '# quiesce benchmark report',
   '',
@@ -222,6 +224,8 @@ const md = [
   '',
   ...found.map((f) => `- ${f}`),
   '',
+  ...disc.md,
+  '',
   ...suites.flatMap((s) => [
     `## ${s.title}`,
     '',
@@ -234,7 +238,10 @@ const md = [
   ]),
 ].join('\n');
 writeFileSync(`${outDir}REPORT.md`, md);
-writeFileSync(`${outDir}report.json`, `${JSON.stringify({ env, suites, findings: found }, null, 2)}\n`);
+writeFileSync(
+  `${outDir}report.json`,
+  `${JSON.stringify({ env, disciplines: disc.json.disciplines, bugMatrix: disc.json.bugMatrix, suites, findings: found }, null, 2)}\n`,
+);
 for (const s of suites) writeFileSync(`${outDir}${s.file.replace('.bench.mjs', '.svg')}`, svgChart(s));
 
 for (const s of suites) {
