@@ -21,14 +21,15 @@
  */
 import type { Device } from '../device/device.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { KernelLocal } from '../kernel/kernel-local.js';
 import { synchronizeSrcuGp } from './srcu-grace.js';
 import { SrcuStruct } from './srcu-struct.js';
 
-const KEY = Symbol('drm_unplug_srcu');
+const DRM_UNPLUG_SRCU = new KernelLocal((k) => new SrcuStruct(k, 'drm_unplug_srcu'));
 
 /** The kernel's one `drm_unplug_srcu` domain. Context: any. */
 export function drmUnplugSrcu(k: Kernel): SrcuStruct {
-  return k.subsystem(KEY, () => new SrcuStruct(k, 'drm_unplug_srcu'));
+  return DRM_UNPLUG_SRCU.get(k);
 }
 
 /** `struct drm_device`, reduced to what the unplug guard needs. */

@@ -11,6 +11,7 @@
  * changing the primitive other code uses.
  */
 import type { Kernel } from '../kernel/kernel.js';
+import { KernelLocal } from '../kernel/kernel-local.js';
 import { sleepNs } from '../kernel/sync/sleep.js';
 
 /** What a grace period needs of an SRCU domain (`Srcu` and `SrcuStruct` both fit). */
@@ -20,14 +21,10 @@ export interface SrcuDomain {
   synchronizeSrcu(): Promise<void>;
 }
 
-const KEY = Symbol('srcu grace periods');
+const COUNT = new KernelLocal(() => ({ n: 0 }));
 
-interface GraceCount {
-  n: number;
-}
-
-function count(k: Kernel): GraceCount {
-  return k.subsystem(KEY, () => ({ n: 0 }));
+function count(k: Kernel): { n: number } {
+  return COUNT.get(k);
 }
 
 /**
