@@ -1,5 +1,5 @@
 // The bug × discipline matrix (issue 15; definitions in docs/disciplines.md):
-// every catalogue bug of DESIGN.md §6, as the driver author's mistake, run
+// every catalogue bug of docs/design.md §6, as the driver author's mistake, run
 // under each of the six disciplines through the explorer (1,000 random +
 // 1,000 PCT schedules per cell), with a verdict per cell: prevented, caught
 // (which report, at which schedule), silent (freed memory or code used and

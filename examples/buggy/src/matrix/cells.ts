@@ -1,6 +1,6 @@
 /**
  * The bug × discipline matrix (docs/disciplines.md): each catalogue bug of
- * DESIGN.md §6 is a driver author's mistake; a cell is that mistake written
+ * docs/design.md §6 is a driver author's mistake; a cell is that mistake written
  * in one discipline, in the world the catalogue exposes it in (same users,
  * rounds, teardown), or the reason it cannot be written there.
  */

@@ -11,14 +11,14 @@ import {
   captureStack,
   currentBindingDevice,
   type Device,
-  devresAdd,
+  devmFence,
   type Kernel,
   KernelError,
   type Owner,
   trackResource,
 } from '@quiesce/core-devres';
 import { IRQF_SHARED } from '../pci/constants.js';
-import { type IrqAction, type IrqHandler, irqTable } from './irq-desc.js';
+import { type IrqAction, type IrqDesc, type IrqHandler, irqTable } from './irq-desc.js';
 
 /**
  * `request_irq()`: adds `handler` to `irq`. `owner` is the module owning the
@@ -40,7 +40,17 @@ export async function requestIrq(
   owner: Owner,
 ): Promise<void> {
   if (!k.mightSleep('request_irq')) return;
-  setupIrq(k, irq, handler, flags, name, devId, owner, false);
+  const action = setupIrq(k, irq, handler, flags, name, devId, owner);
+  const dev = currentBindingDevice(k);
+  if (dev !== null) {
+    const desc = irqTable(k).descs.get(irq) as IrqDesc;
+    trackResource(dev, {
+      description: `irq ${irq} ${name}`,
+      busy: () => desc.actions.includes(action),
+      managed: false,
+      acquiredStack: action.stack,
+    });
+  }
 }
 
 function setupIrq(
@@ -51,8 +61,7 @@ function setupIrq(
   name: string,
   devId: unknown,
   owner: Owner,
-  managed: boolean,
-): void {
+): IrqAction {
   const t = irqTable(k);
   const desc = t.descs.get(irq);
   if ((flags & IRQF_SHARED) !== 0 && (devId === null || devId === undefined)) {
@@ -72,15 +81,7 @@ function setupIrq(
   k.trace('request_irq', `${irq} ${name}`);
   // A line asserted before anyone listened fires as soon as there is a handler.
   if (desc.flow === 'level' && desc.asserted.size > 0 && desc.inProgress === 0) t.kick(desc);
-  const dev = currentBindingDevice(k);
-  if (dev !== null) {
-    trackResource(dev, {
-      description: `irq ${irq} ${name}`,
-      busy: () => desc.actions.includes(action),
-      managed,
-      acquiredStack: action.stack,
-    });
-  }
+  return action;
 }
 
 function hex8(n: number): string {
@@ -119,9 +120,14 @@ export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<s
 }
 
 /**
- * `devm_request_irq()`: {@link requestIrq}, undone at unbind. Fence:
- * `free_irq` (unlink, then wait for a running handler); release: nothing.
- * Context: may sleep. Errors: as {@link requestIrq}, `-ENOMEM`.
+ * `devm_request_irq()`: {@link requestIrq}, undone at unbind by a core
+ * fence whose quiesce step is `free_irq` (unlink, then wait for a running
+ * handler); release: nothing. The fence closes before `free_irq` runs, and
+ * `free_irq` unlinks the action before it waits, so a pass that starts
+ * during the wait (an edge raised meanwhile) does not call the handler.
+ * The fence tracks the IRQ for the leak check (busy while linked).
+ * Context: may sleep. Errors: as {@link requestIrq}, `-ENOMEM` (the IRQ is
+ * freed again).
  */
 export async function devmRequestIrq(
   dev: Device,
@@ -134,14 +140,16 @@ export async function devmRequestIrq(
 ): Promise<void> {
   const k = dev.kernel;
   if (!k.mightSleep('devm_request_irq')) return;
-  setupIrq(k, irq, handler, flags, name, devId, owner, true);
+  const action = setupIrq(k, irq, handler, flags, name, devId, owner);
+  const desc = irqTable(k).descs.get(irq) as IrqDesc;
   try {
-    devresAdd(dev, {
-      name: `irq ${irq} ${name}`,
-      fence: async () => {
+    devmFence(dev, `irq ${irq} ${name}`, {
+      quiesce: async () => {
         await freeIrq(k, irq, devId);
       },
-      release: () => {},
+      lateStart: 'refuse',
+      acquiredStack: action.stack,
+      busy: () => desc.actions.includes(action),
     });
   } catch (e) {
     await freeIrq(k, irq, devId);
