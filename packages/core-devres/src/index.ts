@@ -4,6 +4,31 @@
  * handles and the sanitizer.
  */
 
+// Other designs for "only while bound" (docs/disciplines.md)
+export {
+  devmRevocableProviderAlloc,
+  RevocableConsumer,
+  RevocableProvider,
+  revocableAlloc,
+  revocableIsRevoked,
+  revocableProviderAlloc,
+  revocableRevoke,
+  revocableScoped,
+  revocableScopedAsync,
+  revocableTryAccess,
+  revocableWithdrawAccess,
+} from './designs/c-revocable.js';
+export {
+  DrmDevice,
+  drmDevAlloc,
+  drmDevEnter,
+  drmDevExit,
+  drmDevIsUnplugged,
+  drmDevUnplug,
+  drmUnplugSrcu,
+} from './designs/drm-dev.js';
+export { type SrcuDomain, srcuGracePeriods, synchronizeSrcuGp } from './designs/srcu-grace.js';
+export { SrcuStruct } from './designs/srcu-struct.js';
 // Device model
 export {
   bindScope,
