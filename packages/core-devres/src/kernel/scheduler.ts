@@ -140,6 +140,19 @@ export class Scheduler {
     this.ctx.currentTask = null;
   }
 
+  /** Waits (a scheduling point) for `t` to exit and returns its result; outside a task, its plain promise. */
+  async join<T>(t: Task<T>): Promise<T> {
+    const me = this.ctx.currentTask;
+    if (me === null) return t.result();
+    while (!t.exited) {
+      t.joiners.push(me);
+      await this.block(`join ${t.name}/${t.pid}`, false);
+    }
+    if (t.state === 'failed') throw t.error;
+    // state is 'done', so body() assigned value: T; `as` because the field is typed T | undefined.
+    return t.value as T;
+  }
+
   /** Tasks blocked in a non-idle wait (the ones a deadlock report names). */
   blockedTasks(): BlockedTask[] {
     return [...this.tasks]
