@@ -1,6 +1,8 @@
 /**
  * Device-managed work and workqueues under the lifecycle contract
- * (docs/devres.md), each fence a core `Fence` supplying only its quiesce step.
+ * (docs/design.md §4), each fence a core `Fence` supplying only its quiesce
+ * step: when it resolves nothing of the resource runs, is queued or armed,
+ * and nothing can start again.
  *
  * - Work: the quiesce step is `disable_work_sync()` (kernel/workqueue.c).
  *   The core closes the fence before it, so a self-requeue (or a timer/IRQ
