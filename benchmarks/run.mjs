@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { disciplinesReport } from './lib/disciplines-report.mjs';
 import { findings } from './lib/findings.mjs';
 import { svgChart } from './lib/svg.mjs';
 
@@ -222,6 +223,7 @@ function table(s) {
 
 mkdirSync(outDir, { recursive: true });
 const found = findings(suites, quick);
+const disc = disciplinesReport();
 const md = [
   '# quiesce benchmark report',
   '',
@@ -239,6 +241,8 @@ const md = [
   '',
   ...found.map((f) => `- ${f}`),
   '',
+  ...disc.md,
+  '',
   ...suites.flatMap((s) => [
     `## ${s.title}`,
     '',
@@ -251,7 +255,10 @@ const md = [
   ]),
 ].join('\n');
 writeFileSync(`${outDir}REPORT.md`, md);
-writeFileSync(`${outDir}report.json`, `${JSON.stringify({ env, suites, findings: found }, null, 2)}\n`);
+writeFileSync(
+  `${outDir}report.json`,
+  `${JSON.stringify({ env, disciplines: disc.json.disciplines, bugMatrix: disc.json.bugMatrix, suites, findings: found }, null, 2)}\n`,
+);
 for (const s of suites) writeFileSync(`${outDir}${s.file.replace('.bench.mjs', '.svg')}`, svgChart(s));
 
 for (const s of suites) {
