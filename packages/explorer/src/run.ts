@@ -19,6 +19,8 @@ export interface ScheduleSpec {
   chooser?: (p: ChoicePoint) => number;
   /** Record the event trace (off while exploring: only the finding is traced, by replay). */
   trace?: boolean;
+  /** Capture call traces for reports (default true; the search turns them off, the replay of a finding keeps them). */
+  stacks?: boolean;
   /** Step budget of one run (default: the scenario's, else 1,000,000). */
   maxSteps?: number;
 }
@@ -57,7 +59,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     ...scenario.kernel,
     seed: spec.seed,
     strategy: spec.strategy,
-    sanitizer: 'report',
+    sanitizer: spec.stacks === false ? 'report-nostack' : 'report',
     trace: spec.trace ?? false,
     maxSteps: spec.maxSteps ?? scenario.kernel?.maxSteps ?? DEFAULT_MAX_STEPS,
   };

@@ -73,6 +73,7 @@ export async function shrinkDecisions(
       const out = await runSchedule(scenario, {
         strategy: 'fifo',
         seed: opts.seed,
+        stacks: false,
         chooser: scriptedChooser(list, 'fifo', log),
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
       });
