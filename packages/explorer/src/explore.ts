@@ -19,7 +19,7 @@ import { shrinkAndTrace } from './shrink-bugs.js';
 import { STRATEGIES } from './strategy/index.js';
 import type { SearchContext } from './strategy/strategy.js';
 import { summaryLine } from './summary.js';
-import type { TraceExcerpt } from './trace-excerpt.js';
+import type { TraceExcerpt } from './trace/excerpt.js';
 
 export type ExploreStrategy = 'random' | 'pct' | 'exhaustive';
 
@@ -118,6 +118,8 @@ export interface ExploreResult {
   bound?: number;
   /** The kinds that counted, when the exploration was restricted to some. */
   kinds?: FindingKind[];
+  /** False when every distinct finding was collected. */
+  stopAtFirst: boolean;
   /** The shard this result covers (absent: the whole exploration). */
   shard?: Shard;
   /** The whole exploration's schedule budget (random/pct; shards split it). */
@@ -208,6 +210,7 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
     seed: ctx.seed,
     ...out.params,
     ...(options.kinds !== undefined ? { kinds: [...options.kinds] } : {}),
+    stopAtFirst,
     ...(options.shard !== undefined && options.shard.count > 1 ? { shard: { ...options.shard } } : {}),
     ...(strategy !== 'exhaustive' ? { budget } : {}),
     schedules: out.schedules,

@@ -66,5 +66,5 @@ export type { SearchContext, SearchOutcome, SearchStrategy } from './strategy/st
 export { nextPrefix, searchTree, type TreeOptions, type TreeRun } from './strategy/tree.js';
 export { type ShrinkOptions, type ShrinkResult, shrinkDecisions } from './shrink.js';
 export { summaryLine } from './summary.js';
-export { dmesgTime, type TraceExcerpt, traceExcerpt } from './trace-excerpt.js';
+export { dmesgTime, type TraceExcerpt, traceExcerpt } from './trace/excerpt.js';
 export { quiesceVersion } from './version.js';
