@@ -53,6 +53,7 @@ export {
 export type { DevresNode, GroupId, ManagedResource, ResourceNode, ResourceState } from './devres/node.js';
 export { Revocable, RevocableGuard } from './devres/revocable.js';
 export { releaseAllAndCheck } from './devres/teardown.js';
+export { kernelBuffer, releaseKernelBuffers } from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';

@@ -2,7 +2,14 @@
  * One schedule: build a kernel with the schedule's strategy, let the scenario
  * build its world, run it, and collect what went wrong.
  */
-import { type ChoicePoint, Kernel, type KernelOptions, type RunResult, type Strategy } from '@quiesce/core-devres';
+import {
+  type ChoicePoint,
+  Kernel,
+  type KernelOptions,
+  type RunResult,
+  releaseKernelBuffers,
+  type Strategy,
+} from '@quiesce/core-devres';
 import { type Finding, fromError, fromReport } from './finding.js';
 import type { Scenario } from './scenario.js';
 
@@ -21,6 +28,12 @@ export interface ScheduleSpec {
   trace?: boolean;
   /** Capture call traces for reports (default true; the search turns them off, the replay of a finding keeps them). */
   stacks?: boolean;
+  /**
+   * Hand the world's buffers back for the next run when this one is over
+   * (releaseKernelBuffers): `RunOutcome.kernel` must then not be used.
+   * The search, shrinking and exhaustive runs recycle; replays do not.
+   */
+  recycle?: boolean;
   /** Step budget of one run (default: the scenario's, else 1,000,000). */
   maxSteps?: number;
 }
@@ -95,6 +108,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     traceMarks.push(k.traceLog.length);
   }
   for (const f of findings) trimStacks(f);
+  if (spec.recycle === true) releaseKernelBuffers(k);
   return {
     findings,
     traceMarks,

@@ -52,6 +52,7 @@ export function seededSchedule(spec: SeededSpec, index: number): ScheduleSpec {
     // Searching needs the report, not its call traces: the replay of a
     // finding records them (docs/explorer.md, "Speed").
     stacks: spec.legacy === true,
+    recycle: spec.legacy !== true,
     ...(spec.maxSteps !== undefined ? { maxSteps: spec.maxSteps } : {}),
   };
   if (spec.strategy === 'random') return base;

@@ -74,6 +74,7 @@ export async function shrinkDecisions(
         strategy: 'fifo',
         seed: opts.seed,
         stacks: false,
+        recycle: true,
         chooser: scriptedChooser(list, 'fifo', log),
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
       });

@@ -22,6 +22,7 @@ export const pctStrategy: SearchStrategy = {
         seed: ctx.seed,
         maxSteps: ctx.maxSteps,
         stacks: false,
+        recycle: true,
       });
       pctSteps = Math.max(1, cal.decisions.length);
     }

@@ -107,6 +107,7 @@ export async function searchTree(
       strategy: 'fifo',
       seed: opts.seed,
       stacks: false,
+      recycle: true,
       chooser: scriptedChooser(prefix, 'continue', log),
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
     });
