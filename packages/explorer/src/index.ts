@@ -34,6 +34,14 @@ export {
   writeReplayFile,
 } from './replay-file.js';
 export {
+  type MergedResult,
+  mergeResults,
+  RESULT_FORMAT,
+  type ResultFile,
+  readResultFile,
+  writeResultFile,
+} from './result-file.js';
+export {
   countPreemptions,
   DEFAULT_MAX_STEPS,
   DivergedError,
@@ -60,11 +68,14 @@ export {
   seededSchedule,
 } from './seeded.js';
 export { NO_SHARD, parseShard, SHARD_DEPTH, type Shard, shardRange, subtreeOwner } from './shard.js';
-export { type PctParams, pctChooser } from './strategy/pct-chooser.js';
+export { type ShrinkOptions, type ShrinkResult, shrinkDecisions } from './shrink.js';
 export { STRATEGIES } from './strategy/index.js';
+export { type PctParams, pctChooser } from './strategy/pct-chooser.js';
 export type { SearchContext, SearchOutcome, SearchStrategy } from './strategy/strategy.js';
 export { nextPrefix, searchTree, type TreeOptions, type TreeRun } from './strategy/tree.js';
-export { type ShrinkOptions, type ShrinkResult, shrinkDecisions } from './shrink.js';
 export { summaryLine } from './summary.js';
+export { displayTimes, type EventContext, parseContext } from './trace/context.js';
 export { dmesgTime, type TraceExcerpt, traceExcerpt } from './trace/excerpt.js';
+export { formatFtrace, ftraceTime } from './trace/ftrace.js';
+export { type PerfettoTrace, perfettoTrace, type TraceEventJson } from './trace/perfetto.js';
 export { quiesceVersion } from './version.js';

@@ -64,11 +64,29 @@ export function readResultFile(path: string): ResultFile {
 /** The fields every shard of one exploration must agree on. */
 function identity(r: ExploreResult): string {
   const { scenario, strategy, seed, depth, pctSteps, bound, kinds, budget } = r;
-  return JSON.stringify({ scenario, strategy, seed, depth, pctSteps, bound, kinds, budget, s: r.stopAtFirst, n: r.shard?.count ?? 1 });
+  return JSON.stringify({
+    scenario,
+    strategy,
+    seed,
+    depth,
+    pctSteps,
+    bound,
+    kinds,
+    budget,
+    s: r.stopAtFirst,
+    n: r.shard?.count ?? 1,
+  });
 }
 
 /** Distinct findings of all shards: the lowest schedule wins, occurrences add up. */
 function mergeFindings(rs: readonly ExploreResult[], stopAtFirst: boolean): FoundBug[] {
+  if (stopAtFirst) {
+    // Each shard stopped at its first finding; the unsharded run would have
+    // stopped at the lowest of them (occurrences are counted only when collecting all).
+    const firsts = rs.flatMap((r) => r.findings.slice(0, 1));
+    firsts.sort((a, b) => a.schedule - b.schedule);
+    return firsts.slice(0, 1);
+  }
   const byKey = new Map<string, FoundBug>();
   for (const r of rs) {
     for (const f of r.findings) {
@@ -79,8 +97,7 @@ function mergeFindings(rs: readonly ExploreResult[], stopAtFirst: boolean): Foun
       else old.occurrences += f.occurrences;
     }
   }
-  const all = [...byKey.values()].sort((a, b) => a.schedule - b.schedule);
-  return stopAtFirst ? all.slice(0, 1) : all;
+  return [...byKey.values()].sort((a, b) => a.schedule - b.schedule);
 }
 
 /**
@@ -96,7 +113,8 @@ export function mergeResults(rs: readonly ExploreResult[]): MergedResult {
   const count = first.shard?.count ?? 1;
   const seen = new Set<number>();
   for (const r of rs) {
-    if (identity(r) !== id) throw new Error(`merge: ${r.scenario} (${r.strategy}) is not a shard of the same exploration`);
+    if (identity(r) !== id)
+      throw new Error(`merge: ${r.scenario} (${r.strategy}) is not a shard of the same exploration`);
     const i = r.shard?.index ?? 0;
     if (seen.has(i)) throw new Error(`merge: shard ${i}/${count} given twice`);
     seen.add(i);
@@ -123,6 +141,7 @@ export function mergeResults(rs: readonly ExploreResult[]): MergedResult {
     summary: '',
   };
   result.summary = summaryLine(result);
-  if (missing.length > 0) result.summary += ` (incomplete: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing)`;
+  if (missing.length > 0)
+    result.summary += ` (incomplete: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing)`;
   return { result, missing, timedOut, complete: missing.length === 0 && timedOut.length === 0 };
 }

@@ -26,7 +26,8 @@ const owned = new WeakMap<Kernel, ArrayBuffer[]>();
  * Errors: RangeError for a size that is not an integer ≥ 0.
  */
 export function kernelBuffer(k: Kernel, size: number): ArrayBuffer {
-  if (!(Number.isInteger(size) && size >= 0)) throw new RangeError(`kernelBuffer: size must be an integer ≥ 0 (got ${size})`);
+  if (!(Number.isInteger(size) && size >= 0))
+    throw new RangeError(`kernelBuffer: size must be an integer ≥ 0 (got ${size})`);
   const b = idle.get(size)?.pop();
   const buf = b ?? new ArrayBuffer(size);
   if (b !== undefined) new Uint8Array(b).fill(0);

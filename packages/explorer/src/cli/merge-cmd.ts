@@ -1,5 +1,5 @@
 /** `quiesce-explore merge a.json b.json ... [--out merged.json]`: one result from the shards' results. */
-import { type ExploreResult } from '../explore.js';
+import type { ExploreResult } from '../explore.js';
 import { mergeResults, readResultFile, writeResultFile } from '../result-file.js';
 import { type Command, UsageError } from './args.js';
 import { EXIT, type Io } from './io.js';

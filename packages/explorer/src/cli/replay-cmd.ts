@@ -24,7 +24,8 @@ function inputError(c: ReplayCommand, e: unknown): Error {
         ` if the file was moved, move it back or give the module: quiesce-explore --replay ${c.file} <scenario module>`,
     );
   }
-  if (e instanceof DivergedError) return new UsageError(`${e.message} (the scenario changed since the file was written?)`);
+  if (e instanceof DivergedError)
+    return new UsageError(`${e.message} (the scenario changed since the file was written?)`);
   if (e instanceof Error && e.message.startsWith(`${c.file}:`)) return new UsageError(e.message);
   return e instanceof Error ? e : new Error(String(e));
 }

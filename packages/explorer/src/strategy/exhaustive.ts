@@ -3,8 +3,8 @@
  * preemptions, once each (strategy/tree.ts). Serial; shards split the tree.
  */
 import { countedFindings } from '../seeded.js';
-import { searchTree } from './tree.js';
 import type { SearchStrategy } from './strategy.js';
+import { searchTree } from './tree.js';
 
 export const exhaustiveStrategy: SearchStrategy = {
   name: 'exhaustive',

@@ -90,7 +90,8 @@ function pairs(b: Builder, events: readonly TraceEvent[], at: readonly number[],
       if (o !== undefined) slice(b, o.pid, o.tid, o.name, at[o.i] as number, at[i] as number, kind ?? 'work');
     }
   });
-  for (const stack of open.values()) for (const o of stack) slice(b, o.pid, o.tid, o.name, at[o.i] as number, end, 'work');
+  for (const stack of open.values())
+    for (const o of stack) slice(b, o.pid, o.tid, o.name, at[o.i] as number, end, 'work');
 }
 
 /** Waits: from a task's `sched_block` (or `synchronize_rcu`) to its next step. */
