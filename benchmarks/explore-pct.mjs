@@ -47,13 +47,21 @@ for (const [race, sc, kind] of races) {
       const r = await explore(sc, { ...o, schedules: N, seed: 1 + b * 100_003, shrink: false, kinds: [kind] });
       firsts.push(r.findings[0] === undefined ? Number.POSITIVE_INFINITY : r.findings[0].schedule);
     }
-    rows.push({ race, strategy: label, hitRate: hits / N, medianFirst: median(firsts), missed: firsts.filter((x) => !Number.isFinite(x)).length });
+    rows.push({
+      race,
+      strategy: label,
+      hitRate: hits / N,
+      medianFirst: median(firsts),
+      missed: firsts.filter((x) => !Number.isFinite(x)).length,
+    });
   }
 }
 if (args.includes('--json')) process.stdout.write(`${JSON.stringify({ schedules: N, bases: BASES, rows })}\n`);
 else {
   console.log(`hit rate over seeds 1..${N}; first failure: median over ${BASES} seed bases (budget ${N})\n`);
-  console.log(`${'race'.padEnd(44)} ${'strategy'.padEnd(22)} ${'hit rate'.padStart(9)} ${'median 1st'.padStart(11)} ${'missed'.padStart(7)}`);
+  console.log(
+    `${'race'.padEnd(44)} ${'strategy'.padEnd(22)} ${'hit rate'.padStart(9)} ${'median 1st'.padStart(11)} ${'missed'.padStart(7)}`,
+  );
   for (const r of rows) {
     console.log(
       `${r.race.padEnd(44)} ${r.strategy.padEnd(22)} ${`${(r.hitRate * 100).toFixed(1)}%`.padStart(9)} ${String(r.medianFirst).padStart(11)} ${String(r.missed).padStart(7)}`,
