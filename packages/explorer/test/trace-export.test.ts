@@ -139,8 +139,9 @@ describe('Perfetto / Chrome trace-event export', () => {
     expect(x('work edu_work')).toMatchObject({ pid: 2, tid: 1, ts: 0.002 });
     expect(x('work edu_work')?.dur).toBeCloseTo(5.001 - 0.002, 6);
     expect(x('wait: mutex edu')).toMatchObject({ pid: 2, tid: 1 });
-    expect(x('hrtimer edu_poll')).toMatchObject({ pid: 1, tid: 2, ts: 1 });
-    expect(x('hrtimer edu_poll')?.cat).toBe('irq');
+    expect(x('hrtimer edu_poll')).toMatchObject({ pid: 1, tid: 2, ts: 1, cat: 'irq' });
+    // Expiry nests inside the callback slice on CPU 1's track.
+    expect(x('expire edu_poll')).toMatchObject({ pid: 1, tid: 2, ts: 1.001, cat: 'irq' });
   });
 });
 

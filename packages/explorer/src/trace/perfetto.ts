@@ -4,7 +4,7 @@
  * chrome://tracing open.
  *
  * Tracks: process 1 "CPUs" has a thread per virtual CPU (what ran there: a
- * task's step, a timer or IRQ callback, hrtimer expiry inside it); process 2
+ * task's step, a timer or IRQ callback, `expire <timer>` inside it); process 2
  * "tasks" has a thread per task (its work items, its waits, and RCU grace
  * periods it waited out). Slices are complete events (`X`, with `dur`);
  * every other kernel event is an instant on its context's track; the report
@@ -72,8 +72,11 @@ function cpuSlices(b: Builder, events: readonly TraceEvent[], at: readonly numbe
 
 /** Begin/end pairs on a track (`hrtimer_expire_entry`/`exit`, `workqueue_execute_start`/`end`), stacked per track. */
 function pairs(b: Builder, events: readonly TraceEvent[], at: readonly number[], end: number): void {
-  const open = new Map<string, { i: number; name: string; pid: number; tid: number }[]>();
-  const begin: Record<string, string> = { hrtimer_expire_entry: 'hrtimer', workqueue_execute_start: 'work' };
+  const open = new Map<string, { i: number; name: string; cat: string; pid: number; tid: number }[]>();
+  const begin: Record<string, [string, string]> = {
+    hrtimer_expire_entry: ['expire', 'irq'],
+    workqueue_execute_start: ['work', 'work'],
+  };
   const close = new Set(['hrtimer_expire_exit', 'workqueue_execute_end']);
   events.forEach((e, i) => {
     const c = parseContext(e.ctx);
@@ -83,15 +86,16 @@ function pairs(b: Builder, events: readonly TraceEvent[], at: readonly number[],
     const kind = begin[e.ev];
     if (kind !== undefined) {
       const stack = open.get(key) ?? [];
-      stack.push({ i, name: `${kind} ${e.detail.split(' ')[0] ?? ''}`, pid, tid });
+      stack.push({ i, name: `${kind[0]} ${e.detail.split(' ')[0] ?? ''}`, cat: kind[1], pid, tid });
       open.set(key, stack);
     } else if (close.has(e.ev)) {
       const o = open.get(key)?.pop();
-      if (o !== undefined) slice(b, o.pid, o.tid, o.name, at[o.i] as number, at[i] as number, kind ?? 'work');
+      if (o !== undefined) slice(b, o.pid, o.tid, o.name, at[o.i] as number, at[i] as number, o.cat);
     }
   });
-  for (const stack of open.values())
-    for (const o of stack) slice(b, o.pid, o.tid, o.name, at[o.i] as number, end, 'work');
+  for (const stack of open.values()) {
+    for (const o of stack) slice(b, o.pid, o.tid, o.name, at[o.i] as number, end, o.cat);
+  }
 }
 
 /** Waits: from a task's `sched_block` (or `synchronize_rcu`) to its next step. */
