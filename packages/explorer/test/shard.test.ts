@@ -59,6 +59,9 @@ describe('shards', () => {
       expect(merged.complete).toBe(true);
       expect(same(merged.result)).toEqual(same(whole));
       expect(whole.findings.length).toBe(2);
+      // Shard 1 of 3 covers schedules 100..199: seeds 105..204.
+      const mid = await explore(twoBars, { ...o, shard: { index: 1, count: 3 } });
+      expect(mid.summary).toMatch(/^explored 100 .* \(seeds 105\.\.204, shard 1\/3\): /);
       // First finding only: the shard holding the lowest index wins.
       const first = await explore(misordered, { strategy, schedules: 300, seed: 5 });
       const firstMerged = mergeResults(await sharded(misordered, 4, { strategy, schedules: 300, seed: 5 }));
@@ -70,6 +73,8 @@ describe('shards', () => {
     const whole = await explore(fenced, { strategy: 'exhaustive', preemptions: 2 });
     const parts = await sharded(fenced, 3, { strategy: 'exhaustive', preemptions: 2 });
     expect(parts.every((p) => p.schedules > 0)).toBe(true);
+    // A shard alone claims only its part of the tree.
+    expect(parts[1]?.summary).toBe(`explored all ${parts[1]?.schedules} schedules of shard 1/3 within bound 2: clean`);
     const merged = mergeResults(parts);
     expect(merged.result.schedules).toBe(whole.schedules);
     expect(merged.result.exhausted).toBe(true);
