@@ -14,6 +14,7 @@ import { findingKey } from './finding.js';
 import { summaryLine } from './summary.js';
 import { quiesceVersion } from './version.js';
 
+/** The `format` field of result files (bumped on an incompatible change). */
 export const RESULT_FORMAT = 'quiesce-result/1';
 
 /** The JSON a result file holds. */

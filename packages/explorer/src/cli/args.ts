@@ -9,6 +9,7 @@ import type { ExploreStrategy } from '../explore.js';
 import { FINDING_KINDS, type FindingKind } from '../finding.js';
 import { parseShard, type Shard } from '../shard.js';
 
+/** The usage text (`--help`, and after every usage error). */
 export const USAGE = `usage: quiesce-explore <scenario module> [options]
        quiesce-explore --replay <file> [scenario module]
        quiesce-explore merge <result.json>... [--out merged.json]
@@ -49,6 +50,7 @@ export interface OutputArgs {
   quiet: boolean;
 }
 
+/** A parsed command line: what to run, with its validated options. */
 export type Command =
   | { cmd: 'help' }
   | ({ cmd: 'replay'; file: string; module?: string } & OutputArgs)

@@ -1,5 +1,6 @@
 /** The CLI's output channels and exit codes (docs/explorer.md, "Exit codes"). */
 
+/** Exit codes: 0 clean, 1 finding, 2 usage or input error, 3 incomplete. */
 export const EXIT = {
   clean: 0,
   finding: 1,

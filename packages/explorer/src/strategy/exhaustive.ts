@@ -6,6 +6,7 @@ import { countedFindings } from '../seeded.js';
 import type { SearchStrategy } from './strategy.js';
 import { searchTree } from './tree.js';
 
+/** Exhaustive search (reads `preemptions`). Errors: RangeError for a bound that is not an integer ≥ 0. */
 export const exhaustiveStrategy: SearchStrategy = {
   name: 'exhaustive',
   reads: ['preemptions'],

@@ -7,6 +7,7 @@ import { runSchedule } from '../run.js';
 import { baseSpec, seededSearch } from './seeded-search.js';
 import type { SearchStrategy } from './strategy.js';
 
+/** PCT search (reads `depth`, `pctSteps`, `jobs`). Errors: RangeError for a depth that is not an integer ≥ 1. */
 export const pctStrategy: SearchStrategy = {
   name: 'pct',
   reads: ['depth', 'pctSteps', 'jobs'],

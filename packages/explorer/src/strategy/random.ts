@@ -7,6 +7,7 @@
 import { baseSpec, seededSearch } from './seeded-search.js';
 import type { SearchStrategy } from './strategy.js';
 
+/** Random search (reads `jobs`; `depth`, `preemptions` do not apply). */
 export const randomStrategy: SearchStrategy = {
   name: 'random',
   reads: ['jobs'],
