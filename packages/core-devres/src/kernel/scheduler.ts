@@ -89,6 +89,9 @@ export class Scheduler {
     if (idle) t.idle = true;
     t.state = 'blocked';
     t.waitingOn = reason;
+    // Where a wait begins, for trace viewers (a wait slice runs from here to
+    // the task's next `run`); nothing is built when tracing is off.
+    if (this.tracer.on) this.tracer.record('sched_block', reason);
     return this.parkWith(t);
   }
 
