@@ -41,6 +41,8 @@ export async function open(k: Kernel, path: string, flags: number = O_RDWR): Pro
     if (misc === undefined || st === undefined)
       throw new KernelError('ENODEV', `${path}: no misc device on minor ${minor}`);
     const fops = misc.fops;
+    // misc_open(): a device registered without file operations cannot be opened.
+    if (fops === null || fops === undefined) throw new KernelError('ENODEV', `${path}: no file operations`);
     if (!tryModuleGetOwner(fops.owner)) {
       throw new KernelError('ENODEV', `${path}: try_module_get(${fops.owner?.name ?? 'built-in'}) failed`);
     }

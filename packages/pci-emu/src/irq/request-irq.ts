@@ -49,8 +49,18 @@ export async function requestIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
+  checkHandler('request_irq', irq, handler);
   if (!k.mightSleep('request_irq')) return;
   setupIrq(k, irq, handler, flags, name, devId, owner, false);
+}
+
+/**
+ * `request_irq(irq, NULL, …)` is `request_threaded_irq` with both handlers
+ * NULL: `-EINVAL`. Anything that is not a function is a TypeError.
+ */
+function checkHandler(fn: string, irq: number, handler: unknown): void {
+  if (handler === null || handler === undefined) throw new KernelError('EINVAL', `${fn}(${irq}): NULL handler`);
+  if (typeof handler !== 'function') throw new TypeError(`${fn}: handler must be a function, got ${String(handler)}`);
 }
 
 /**
@@ -162,6 +172,7 @@ export async function devmRequestIrq(
   owner: Owner,
 ): Promise<void> {
   const k = dev.kernel;
+  checkHandler('devm_request_irq', irq, handler);
   if (!k.mightSleep('devm_request_irq')) return;
   setupIrq(k, irq, handler, flags, name, devId, owner, true);
   try {
@@ -182,6 +193,16 @@ export async function devmRequestIrq(
 export function disableIrqNosync(k: Kernel, irq: number): void {
   const desc = irqTable(k).descs.get(irq);
   if (desc) desc.depth++;
+}
+
+/**
+ * `disable_irq()`: {@link disableIrqNosync}, then waits for a running
+ * handler (and woken thread function) to finish. Context: may sleep.
+ */
+export async function disableIrq(k: Kernel, irq: number): Promise<void> {
+  if (!k.mightSleep('disable_irq')) return;
+  disableIrqNosync(k, irq);
+  await synchronizeIrq(k, irq);
 }
 
 /** `enable_irq()`: undoes one disable; unbalanced enables warn. Context: any. */

@@ -25,6 +25,7 @@ export function allocWork(k: Kernel): WorkStruct {
  * in the function's text.
  */
 export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): WorkStruct {
+  if (typeof fn !== 'function') throw new TypeError(`INIT_WORK: func must be a function, got ${String(fn)}`);
   const k = work.kernel;
   work.fn = fn;
   work.owner = owner;

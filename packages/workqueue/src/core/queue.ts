@@ -5,7 +5,7 @@
 import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND, WORK_OFFQ_DISABLE_MAX } from './flags.js';
 import { currentWorker, itemDone, wakeWorkWaiters, workWaitq } from './pool.js';
-import { IDLE, QUEUED, TIMER, WorkItem, type WorkStruct } from './work.js';
+import { IDLE, noWork, QUEUED, TIMER, WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
 
 const ONCE = new KernelLocal(() => new Set<string>());
@@ -113,6 +113,11 @@ function mustWait(work: WorkStruct, target: number): boolean {
 export async function flushInternal(work: WorkStruct, what: string): Promise<boolean> {
   const k = work.kernel;
   if (!k.mightSleep(what)) return false;
+  if (work.fn === noWork) {
+    // __flush_work(): WARN_ON(!work->func), nothing to wait for.
+    k.warn(`work ${work.name}`, `${what}: WARN_ON(!work->func): the work was never initialised`);
+    return false;
+  }
   const target = work.queueSeq;
   if (!mustWait(work, target)) return false;
   await workWaitq(work).waitEvent(() => !mustWait(work, target), `${what} ${work.name}`);

@@ -85,7 +85,7 @@ export class WorkStruct {
   constructor(readonly kernel: Kernel) {}
 }
 
-async function noWork(): Promise<void> {}
+export async function noWork(): Promise<void> {}
 
 /** `struct delayed_work`: a work plus the timer that queues it. */
 export class DelayedWork {
