@@ -1,7 +1,7 @@
 // Issue 10's acceptance, at full size, on the built edu scenarios
 // (examples/buggy/dist/scenarios.js):
 //
-//   1. every buggy variant of DESIGN.md §6 is found by random and by PCT
+//   1. every buggy variant of docs/design.md §6 is found by random and by PCT
 //      within 1,000 schedules, and its shrunk decision list replays to the
 //      same report (kind + resource);
 //   2. no correct discipline (fenced, revocable, kernel; unbind, and a mix of

@@ -1,4 +1,4 @@
-// DESIGN.md §6 / issue 9: each correct discipline survives unbind, rebind,
+// docs/design.md §6 / issue 9: each correct discipline survives unbind, rebind,
 // module unload/reload and surprise removal while users hammer /dev/edu and
 // timers and IRQs fire, over many seeds, with zero sanitizer reports and
 // every resource released.

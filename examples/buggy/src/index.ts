@@ -1,5 +1,5 @@
 /**
- * The bug catalogue of DESIGN.md §6 as runnable variants of the edu driver.
+ * The bug catalogue of docs/design.md §6 as runnable variants of the edu driver.
  */
 import { bug01 } from './bug01-work-after-remove.js';
 import { bug02 } from './bug02-timer-after-remove.js';

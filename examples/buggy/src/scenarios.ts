@@ -5,7 +5,7 @@
  *
  *   quiesce-explore examples/buggy/dist/scenarios.js --export bug04 --strategy random
  *
- * One export per buggy variant of DESIGN.md §6 (`bug01` … `bug10`), one per
+ * One export per buggy variant of docs/design.md §6 (`bug01` … `bug10`), one per
  * correct discipline (`fenced`, `revocable`, `kernel`: unbind while users
  * hammer /dev/edu), the same three with a harder teardown mix
  * (`fencedMix`, … : rebind, then unload and reload the module while users

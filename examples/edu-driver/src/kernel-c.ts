@@ -2,7 +2,7 @@
  * The kernel-C discipline: nothing devm-managed; a hand-written remove() in
  * the order a careful C driver uses. The hot paths touch BAR0 with no check,
  * which is only safe because remove() stops every user before `iounmap`:
- * drop or reorder one step and the bug catalogue of DESIGN.md §6 appears.
+ * drop or reorder one step and the bug catalogue of docs/design.md §6 appears.
  */
 import { type BoundDevice, KernelError, msleep } from '@quiesce/core-devres';
 import {

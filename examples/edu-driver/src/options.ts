@@ -1,6 +1,6 @@
 /**
  * Knobs that turn a correct edu driver into one of the buggy variants of
- * DESIGN.md §6. Every default is the correct driver; each bug in
+ * docs/design.md §6. Every default is the correct driver; each bug in
  * examples/buggy/ changes one knob.
  */
 import type { UnbindMode } from '@quiesce/core-devres';

@@ -42,7 +42,13 @@ export {
   devresRemoveResource,
 } from './devres/devres.js';
 export { Devres } from './devres/devres-value.js';
-export { DEAD_VIEW, FencedView } from './devres/fenced-view.js';
+export {
+  type AccessorSpec,
+  type AccessorTable,
+  accessorTableOf,
+  DATA_VIEW_ACCESSORS,
+  FencedView,
+} from './devres/fenced-view.js';
 export {
   DevresGroupScope,
   devresCloseGroup,
@@ -54,6 +60,18 @@ export {
 export type { DevresNode, GroupId, ManagedResource, ResourceNode, ResourceState } from './devres/node.js';
 export { Revocable, RevocableGuard } from './devres/revocable.js';
 export { releaseAllAndCheck } from './devres/teardown.js';
+// The fence of one resource
+export { type DevmFenceOps, type DevmFenceParts, devmFence, devmFenceAdd } from './fence/devm-fence.js';
+export {
+  Fence,
+  type FenceOps,
+  type FenceState,
+  fenceInit,
+  fenceRefuses,
+  fenceReportCallback,
+  fenceSync,
+  type LateStart,
+} from './fence/fence.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';

@@ -3,7 +3,7 @@
  * block second. One report is one bug seen once.
  */
 
-/** What went wrong (docs/design.md §5); `warn` is a kernel WARN, `deadlock` a hung run. */
+/** What went wrong (docs/design.md §5): `warn` is a kernel WARN, `deadlock` a hung run. */
 export type ReportKind =
   | 'use-after-remove'
   | 'use-after-free'

@@ -1,24 +1,25 @@
 /**
  * `request_irq` / `free_irq` / `synchronize_irq` / `devm_request_irq`
- * (kernel/irq/manage.c, devres.c).
+ * (kernel/irq/manage.c, devres.c). The threaded forms are in threaded-irq.ts.
  *
  * Ordering guarantee of `free_irq`: the action is unlinked first (no new
  * pass calls it), then `synchronize_irq` waits for any pass still running
- * on another CPU. When it returns, the handler is not running and never
- * runs again.
+ * on another CPU, then the action's thread (if any) is stopped. When it
+ * returns, neither the handler nor the thread function is running, and
+ * neither runs again.
  */
 import {
   captureStack,
   currentBindingDevice,
   type Device,
-  devresAdd,
+  devmFence,
   type Kernel,
   KernelError,
   type Owner,
   trackResource,
 } from '@quiesce/core-devres';
 import { IRQ_WAKE_THREAD, IRQF_ONESHOT, IRQF_SHARED } from '../pci/constants.js';
-import { type IrqAction, type IrqHandler, irqTable } from './irq-desc.js';
+import { type IrqAction, type IrqDesc, type IrqHandler, irqTable } from './irq-desc.js';
 import { IrqThread, type IrqThreadFn } from './irq-thread.js';
 
 /**
@@ -34,9 +35,11 @@ export function irqDefaultPrimaryHandler(_irq: number, _devId: unknown): number 
  * `request_irq()`: adds `handler` to `irq`. `owner` is the module owning the
  * handler's code (dispatch is owner-checked); `devId` is the cookie handed
  * to the handler and matched by {@link freeIrq}.
- * Context: may sleep. Errors: `-EINVAL` for an unknown IRQ, or IRQF_SHARED
- * without a devId; `-EBUSY` when the IRQ has an action and the two do not
- * both pass IRQF_SHARED ("Flags mismatch").
+ * Context: may sleep. Errors: `-EINVAL` for a NULL handler (the kernel's
+ * `request_threaded_irq` with both handlers NULL), an unknown IRQ, or
+ * IRQF_SHARED without a devId; `-EBUSY` when the IRQ has an action and the
+ * two do not both pass IRQF_SHARED ("Flags mismatch"). TypeError for a
+ * handler that is not a function.
  * Differences: the kernel's signature has no owner (a module's handler is
  * tied to it implicitly); here it is explicit, as `THIS_MODULE` elsewhere.
  */
@@ -51,7 +54,7 @@ export async function requestIrq(
 ): Promise<void> {
   checkHandler('request_irq', irq, handler);
   if (!k.mightSleep('request_irq')) return;
-  setupIrq(k, irq, handler, flags, name, devId, owner, false);
+  trackIrq(k, irq, setupIrq(k, irq, handler, flags, name, devId, owner));
 }
 
 /**
@@ -61,6 +64,19 @@ export async function requestIrq(
 function checkHandler(fn: string, irq: number, handler: unknown): void {
   if (handler === null || handler === undefined) throw new KernelError('EINVAL', `${fn}(${irq}): NULL handler`);
   if (typeof handler !== 'function') throw new TypeError(`${fn}: handler must be a function, got ${String(handler)}`);
+}
+
+/** @internal Tracks an unmanaged action of the device being probed, for the leak check. */
+export function trackIrq(k: Kernel, irq: number, action: IrqAction): void {
+  const dev = currentBindingDevice(k);
+  if (dev === null) return;
+  const desc = irqTable(k).descs.get(irq) as IrqDesc;
+  trackResource(dev, {
+    description: `irq ${irq} ${action.name}`,
+    busy: () => desc.actions.includes(action),
+    managed: false,
+    acquiredStack: action.stack,
+  });
 }
 
 /**
@@ -75,9 +91,8 @@ export function setupIrq(
   name: string,
   devId: unknown,
   owner: Owner,
-  managed: boolean,
   threadFn: IrqThreadFn | null = null,
-): void {
+): IrqAction {
   const t = irqTable(k);
   const desc = t.descs.get(irq);
   if ((flags & IRQF_SHARED) !== 0 && (devId === null || devId === undefined)) {
@@ -107,15 +122,7 @@ export function setupIrq(
   k.trace('request_irq', `${irq} ${name}`);
   // A line asserted before anyone listened fires as soon as there is a handler.
   if (desc.flow === 'level' && desc.asserted.size > 0 && desc.inProgress === 0) t.kick(desc);
-  const dev = currentBindingDevice(k);
-  if (dev !== null) {
-    trackResource(dev, {
-      description: `irq ${irq} ${name}`,
-      busy: () => desc.actions.includes(action),
-      managed,
-      acquiredStack: action.stack,
-    });
-  }
+  return action;
 }
 
 function hex8(n: number): string {
@@ -158,9 +165,14 @@ export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<s
 }
 
 /**
- * `devm_request_irq()`: {@link requestIrq}, undone at unbind. Fence:
- * `free_irq` (unlink, then wait for a running handler); release: nothing.
- * Context: may sleep. Errors: as {@link requestIrq}, `-ENOMEM`.
+ * `devm_request_irq()`: {@link requestIrq}, undone at unbind by a core
+ * fence whose quiesce step is `free_irq` (unlink, then wait for a running
+ * handler); release: nothing. The fence closes before `free_irq` runs, and
+ * `free_irq` unlinks the action before it waits, so a pass that starts
+ * during the wait (an edge raised meanwhile) does not call the handler.
+ * The fence tracks the IRQ for the leak check (busy while linked).
+ * Context: may sleep. Errors: as {@link requestIrq}, `-ENOMEM` (the IRQ is
+ * freed again).
  */
 export async function devmRequestIrq(
   dev: Device,
@@ -174,14 +186,21 @@ export async function devmRequestIrq(
   const k = dev.kernel;
   checkHandler('devm_request_irq', irq, handler);
   if (!k.mightSleep('devm_request_irq')) return;
-  setupIrq(k, irq, handler, flags, name, devId, owner, true);
+  await devmIrqFence(dev, irq, devId, setupIrq(k, irq, handler, flags, name, devId, owner));
+}
+
+/** @internal The devm fence of an IRQ action (free_irq at unbind); frees it again if devres fails. */
+export async function devmIrqFence(dev: Device, irq: number, devId: unknown, action: IrqAction): Promise<void> {
+  const k = dev.kernel;
+  const desc = irqTable(k).descs.get(irq) as IrqDesc;
   try {
-    devresAdd(dev, {
-      name: `irq ${irq} ${name}`,
-      fence: async () => {
+    devmFence(dev, `irq ${irq} ${action.name}`, {
+      quiesce: async () => {
         await freeIrq(k, irq, devId);
       },
-      release: () => {},
+      lateStart: 'refuse',
+      acquiredStack: action.stack,
+      busy: () => desc.actions.includes(action),
     });
   } catch (e) {
     await freeIrq(k, irq, devId);

@@ -2,10 +2,10 @@
  * `request_threaded_irq` / `devm_request_threaded_irq` (kernel/irq/manage.c,
  * kernel/irq/devres.c). The thread itself is in irq-thread.ts.
  */
-import { type Device, devresAdd, type Kernel, KernelError, type Owner } from '@quiesce/core-devres';
+import { type Device, type Kernel, KernelError, type Owner } from '@quiesce/core-devres';
 import type { IrqHandler } from './irq-desc.js';
 import type { IrqThreadFn } from './irq-thread.js';
-import { freeIrq, irqDefaultPrimaryHandler, setupIrq } from './request-irq.js';
+import { devmIrqFence, irqDefaultPrimaryHandler, setupIrq, trackIrq } from './request-irq.js';
 
 function checkFns(fn: string, handler: unknown, threadFn: unknown): void {
   if (handler !== null && typeof handler !== 'function') {
@@ -57,17 +57,8 @@ export async function requestThreadedIrq(
 ): Promise<void> {
   checkFns('request_threaded_irq', handler, threadFn);
   if (!k.mightSleep('request_threaded_irq')) return;
-  setupIrq(
-    k,
-    irq,
-    primary(k, 'request_threaded_irq', irq, handler, threadFn),
-    flags,
-    name,
-    devId,
-    owner,
-    false,
-    threadFn,
-  );
+  const primaryFn = primary(k, 'request_threaded_irq', irq, handler, threadFn);
+  trackIrq(k, irq, setupIrq(k, irq, primaryFn, flags, name, devId, owner, threadFn));
 }
 
 /**
@@ -89,27 +80,6 @@ export async function devmRequestThreadedIrq(
   checkFns('devm_request_threaded_irq', handler, threadFn);
   const k = dev.kernel;
   if (!k.mightSleep('devm_request_threaded_irq')) return;
-  setupIrq(
-    k,
-    irq,
-    primary(k, 'devm_request_threaded_irq', irq, handler, threadFn),
-    flags,
-    name,
-    devId,
-    owner,
-    true,
-    threadFn,
-  );
-  try {
-    devresAdd(dev, {
-      name: `irq ${irq} ${name}`,
-      fence: async () => {
-        await freeIrq(k, irq, devId);
-      },
-      release: () => {},
-    });
-  } catch (e) {
-    await freeIrq(k, irq, devId);
-    throw e;
-  }
+  const primaryFn = primary(k, 'devm_request_threaded_irq', irq, handler, threadFn);
+  await devmIrqFence(dev, irq, devId, setupIrq(k, irq, primaryFn, flags, name, devId, owner, threadFn));
 }
