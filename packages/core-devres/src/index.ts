@@ -4,6 +4,31 @@
  * handles and the sanitizer.
  */
 
+// Other designs for "only while bound" (docs/disciplines.md)
+export {
+  devmRevocableProviderAlloc,
+  RevocableConsumer,
+  RevocableProvider,
+  revocableAlloc,
+  revocableIsRevoked,
+  revocableProviderAlloc,
+  revocableRevoke,
+  revocableScoped,
+  revocableScopedAsync,
+  revocableTryAccess,
+  revocableWithdrawAccess,
+} from './designs/c-revocable.js';
+export {
+  DrmDevice,
+  drmDevAlloc,
+  drmDevEnter,
+  drmDevExit,
+  drmDevIsUnplugged,
+  drmDevUnplug,
+  drmUnplugSrcu,
+} from './designs/drm-dev.js';
+export { type SrcuDomain, srcuGracePeriods, synchronizeSrcuGp } from './designs/srcu-grace.js';
+export { SrcuStruct } from './designs/srcu-struct.js';
 // Device model
 export {
   bindScope,
@@ -73,6 +98,13 @@ export {
   type LateStart,
 } from './fence/fence.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export {
+  type AsyncDisposeSymbol,
+  type AsyncScope,
+  asyncDispose,
+  type DisposeSymbol,
+  dispose,
+} from './kernel/dispose.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
 export {

@@ -15,6 +15,7 @@ export {
   miscRegistered,
 } from './misc/register.js';
 export { MiscRegistry, miscMutex, miscRegistry } from './misc/registry.js';
+export { revocableReplaceFops } from './revocable/replace-fops.js';
 export { File, FileHandle, fileRevocable } from './vfs/file.js';
 export type { FileOperations, IoctlArg } from './vfs/fops.js';
 export { open } from './vfs/open.js';

@@ -55,8 +55,8 @@ export class KBuf extends DataView<ArrayBuffer> {
   reported = 0;
 
   /**
-   * For allocators (`kmalloc`, `devm_kmalloc`, `dma_alloc_coherent`); drivers
-   * get KBufs from them, never from `new`. `backing`, when given, is the window of memory the
+   * Allocators create these (`kmalloc`, `devm_kmalloc`, and in pci-emu
+   * `dma_alloc_coherent`). `backing`, when given, is the window of memory the
    * object covers (a DMA buffer in system RAM); else it gets its own bytes.
    */
   constructor(
@@ -142,11 +142,7 @@ export class KBuf extends DataView<ArrayBuffer> {
     return bytesOf(this, off, len).slice();
   }
 
-  /**
-   * For allocators: frees the object (poison, record the free site, swap in
-   * the dead prototype). Drivers call `kfree`/`dmaFreeCoherent` instead.
-   * Context: any.
-   */
+  /** Frees the object (allocators in other packages call it): poison, record the free site, swap in the dead prototype. */
   kill(): void {
     new Uint8Array(this.buffer, this.byteOffset, this.byteLength).fill(POISON_FREE);
     this.freed = originHere(this.kernel);

@@ -66,11 +66,14 @@ function checkHandler(fn: string, irq: number, handler: unknown): void {
   if (typeof handler !== 'function') throw new TypeError(`${fn}: handler must be a function, got ${String(handler)}`);
 }
 
-/** @internal Tracks an unmanaged action of the device being probed, for the leak check. */
+/**
+ * @internal Records an unmanaged IRQ of the device being bound for the
+ * leak check at unbind (busy while its action is linked).
+ */
 export function trackIrq(k: Kernel, irq: number, action: IrqAction): void {
   const dev = currentBindingDevice(k);
   if (dev === null) return;
-  const desc = irqTable(k).descs.get(irq) as IrqDesc;
+  const desc = irqTable(k).descs.get(irq) as IrqDesc; // setupIrq just linked an action to it
   trackResource(dev, {
     description: `irq ${irq} ${action.name}`,
     busy: () => desc.actions.includes(action),
@@ -189,10 +192,14 @@ export async function devmRequestIrq(
   await devmIrqFence(dev, irq, devId, setupIrq(k, irq, handler, flags, name, devId, owner));
 }
 
-/** @internal The devm fence of an IRQ action (free_irq at unbind); frees it again if devres fails. */
+/**
+ * @internal The devm half of `devm_request_irq()` and
+ * `devm_request_threaded_irq()`: a core fence whose quiesce step is
+ * `free_irq` for the action just linked; on -ENOMEM the IRQ is freed again.
+ */
 export async function devmIrqFence(dev: Device, irq: number, devId: unknown, action: IrqAction): Promise<void> {
   const k = dev.kernel;
-  const desc = irqTable(k).descs.get(irq) as IrqDesc;
+  const desc = irqTable(k).descs.get(irq) as IrqDesc; // setupIrq just linked an action to it
   try {
     devmFence(dev, `irq ${irq} ${action.name}`, {
       quiesce: async () => {

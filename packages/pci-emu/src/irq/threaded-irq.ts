@@ -57,8 +57,17 @@ export async function requestThreadedIrq(
 ): Promise<void> {
   checkFns('request_threaded_irq', handler, threadFn);
   if (!k.mightSleep('request_threaded_irq')) return;
-  const primaryFn = primary(k, 'request_threaded_irq', irq, handler, threadFn);
-  trackIrq(k, irq, setupIrq(k, irq, primaryFn, flags, name, devId, owner, threadFn));
+  const action = setupIrq(
+    k,
+    irq,
+    primary(k, 'request_threaded_irq', irq, handler, threadFn),
+    flags,
+    name,
+    devId,
+    owner,
+    threadFn,
+  );
+  trackIrq(k, irq, action);
 }
 
 /**
@@ -80,6 +89,15 @@ export async function devmRequestThreadedIrq(
   checkFns('devm_request_threaded_irq', handler, threadFn);
   const k = dev.kernel;
   if (!k.mightSleep('devm_request_threaded_irq')) return;
-  const primaryFn = primary(k, 'devm_request_threaded_irq', irq, handler, threadFn);
-  await devmIrqFence(dev, irq, devId, setupIrq(k, irq, primaryFn, flags, name, devId, owner, threadFn));
+  const action = setupIrq(
+    k,
+    irq,
+    primary(k, 'devm_request_threaded_irq', irq, handler, threadFn),
+    flags,
+    name,
+    devId,
+    owner,
+    threadFn,
+  );
+  await devmIrqFence(dev, irq, devId, action);
 }
