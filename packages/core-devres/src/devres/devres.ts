@@ -47,6 +47,7 @@ function addNode(
 export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action?.name || 'action'): void {
   if (typeof action !== 'function')
     throw new TypeError(`devm_add_action: action must be a function, got ${String(action)}`);
+  // `as`: the action is stored only as an identity for findAction(); it is called through the closure above, with its own D.
   addNode(dev, { name: `action ${name}`, release: () => action(data) }, action as (d: unknown) => unknown, data);
 }
 
@@ -85,6 +86,7 @@ function findAction(dev: Device, action: DevmAction<never>, data: unknown): numb
  * without calling it. Warns when nothing matches. Context: any.
  */
 export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D): void {
+  // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
     dev.kernel.warn(dev.name, `devm_remove_action: no action ${action.name || '(anonymous)'} on ${dev}`);
@@ -98,6 +100,7 @@ export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D)
  * and calls it now. Warns when nothing matches. Context: may sleep.
  */
 export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, data: D): Promise<void> {
+  // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
     dev.kernel.warn(dev.name, `devm_release_action: no action ${action.name || '(anonymous)'} on ${dev}`);
