@@ -35,8 +35,8 @@ import { UserBuffer } from './user-buffer.js';
 export class File {
   /** `f_op`. The fence swaps it to `DEAD_FOPS`. Not readonly on purpose. */
   fops: FileOperations;
-  /** @internal The driver's table the file was opened with (its release runs from here). */
-  readonly driverFops: FileOperations;
+  /** @internal The driver's table the file was opened with (its release runs from here); `revocableReplaceFops` swaps it too. */
+  driverFops: FileOperations;
   /** `private_data`: the misc device on entry to `open`; the driver may replace it. A `Revocable` in revocable mode. */
   privateData: unknown;
   /** `f_pos`: the driver's read/write advance it. */
