@@ -53,6 +53,7 @@ export {
   trackResource,
   type UnbindMode,
 } from './device/device.js';
+export { devmKcalloc, devmKfree, devmKmalloc, devmKzalloc } from './devres/devm-kmalloc.js';
 // devres and the lifecycle contract
 export {
   type DevmAction,
@@ -96,9 +97,31 @@ export {
   fenceSync,
   type LateStart,
 } from './fence/fence.js';
+export { kernelBuffer, releaseKernelBuffers } from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export {
+  type AsyncDisposeSymbol,
+  type AsyncScope,
+  asyncDispose,
+  type DisposeSymbol,
+  dispose,
+} from './kernel/dispose.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
+export {
+  HZ,
+  jiffies,
+  jiffiesToMsecs,
+  jiffiesToUsecs,
+  MAX_JIFFY_OFFSET,
+  MAX_SCHEDULE_TIMEOUT,
+  msecsToJiffies,
+  scheduleTimeoutUninterruptible,
+  TICK_NSEC,
+  timeAfter,
+  timeBefore,
+  usecsToJiffies,
+} from './kernel/jiffies.js';
 export {
   type BlockedTask,
   type Candidate,
@@ -126,8 +149,48 @@ export { msleep, sleepNs, usleepRange } from './kernel/sync/sleep.js';
 export { SpinLock } from './kernel/sync/spinlock.js';
 export { Srcu } from './kernel/sync/srcu.js';
 export { WaitQueue } from './kernel/sync/wait-queue.js';
+export { ERESTARTSYS, waitEventInterruptibleTimeout, waitEventTimeout } from './kernel/sync/wait-timeout.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
+// Kernel memory
+export {
+  __GFP_DIRECT_RECLAIM,
+  __GFP_DMA,
+  __GFP_DMA32,
+  __GFP_FS,
+  __GFP_HIGH,
+  __GFP_IO,
+  __GFP_KSWAPD_RECLAIM,
+  __GFP_NORETRY,
+  __GFP_NOWARN,
+  __GFP_RECLAIM,
+  __GFP_RETRY_MAYFAIL,
+  __GFP_ZERO,
+  GFP_ATOMIC,
+  GFP_DMA32,
+  GFP_KERNEL,
+  GFP_NOFS,
+  GFP_NOIO,
+  GFP_NOWAIT,
+  gfpflagsAllowBlocking,
+} from './mm/gfp.js';
+export { isKBuf, KBuf, type KBufOrigin, POISON_FREE, POISON_INUSE } from './mm/kbuf.js';
+export {
+  KMALLOC_MAX_CACHE_SIZE,
+  KMALLOC_MAX_SIZE,
+  kcalloc,
+  kfree,
+  kmalloc,
+  kmallocArray,
+  kmallocCacheName,
+  krealloc,
+  kzalloc,
+  SIZE_MAX,
+  type SlabInfo,
+  slabInfo,
+  ZERO_OR_NULL_PTR,
+  ZERO_SIZE_PTR,
+} from './mm/slab.js';
 // Sanitizer
 export {
   type ContextInfo,

@@ -7,7 +7,7 @@
  * the device's unbind mode, then driver data cleared, then the leak check.
  */
 import { releaseAllAndCheck } from '../devres/teardown.js';
-import { asyncDispose } from '../kernel/dispose.js';
+import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
@@ -26,10 +26,12 @@ export function busRegister(
 /** The device the current task is probing or removing, if any (resources made now belong to it). */
 export function currentBindingDevice(k: Kernel): Device | null {
   const t = k.current;
+  // `as`: Task keeps bindingDevice as object (core's kernel/ must not import device/); only withBinding() sets it, to a Device.
   return t === null ? null : ((t.bindingDevice as Device | null) ?? null);
 }
 
 async function withBinding<T>(k: Kernel, dev: Device, fn: () => Promise<T>): Promise<T> {
+  // `as`: called only from bind/unbind after device_lock(), a sleeping call that throws outside a task.
   const t = k.current as Task;
   const prev = t.bindingDevice;
   t.bindingDevice = dev;
@@ -174,7 +176,7 @@ export async function driverUnregister(bus: BusType, drv: Driver): Promise<void>
  * A bound device as a scope: `await using b = await bindScope(dev, drv)`
  * binds now and unbinds at scope exit. Context: may sleep.
  */
-export async function bindScope(dev: Device, drv: Driver): Promise<AsyncDisposable & { bound: BoundDevice }> {
+export async function bindScope(dev: Device, drv: Driver): Promise<AsyncScope & { bound: BoundDevice }> {
   const bound = await deviceBind(dev, drv);
   return {
     bound,

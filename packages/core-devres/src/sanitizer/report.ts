@@ -6,6 +6,9 @@
 /** What went wrong (docs/design.md §5): `warn` is a kernel WARN, `deadlock` a hung run. */
 export type ReportKind =
   | 'use-after-remove'
+  | 'use-after-free'
+  | 'double-free'
+  | 'invalid-free'
   | 'execute-after-free'
   | 'sleep-in-atomic'
   | 'double-release'

@@ -63,8 +63,6 @@ export function revocableReplaceFops<T>(file: File, rp: RevocableProvider<T>): F
     },
   };
   file.fops = replaced;
-  // The release at close runs from the driver's table: that is the replacement now.
-  file.driverFops = replaced;
   if (file.kernel.tracing) file.kernel.trace('revocable_replace_fops', `${file.misc.name}: ${rp.name}`);
   return orig;
 }

@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/workqueue.c.
+ *
  * Worker pools, kworkers and pool_workqueues (the middle of kernel/workqueue.c).
  *
  * - A {@link WorkerPool} is per CPU (`kworker/<cpu>:<n>`) or the unbound pool
@@ -138,11 +140,15 @@ export class Pwq {
     }
   }
 
-  /** An active item left (ran or was cancelled): activate the oldest inactive one. */
+  /** An active item left (ran or was cancelled): activate the oldest inactive one(s). */
   activeDone(): void {
     this.nrActive--;
-    const next = this.inactive.head;
-    if (next !== null && this.nrActive < this.wq.maxActive) {
+    this.activateInactive();
+  }
+
+  /** Activates inactive items, oldest first, while under `max_active` (also after `max_active` grows). */
+  activateInactive(): void {
+    for (let next = this.inactive.head; next !== null && this.nrActive < this.wq.maxActive; next = this.inactive.head) {
       this.inactive.remove(next);
       this.nrActive++;
       next.active = true;

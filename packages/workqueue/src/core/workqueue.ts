@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/workqueue.c.
+ *
  * `struct workqueue_struct`: its pwqs, `max_active`, the draining/destroying
  * state, and the flush bookkeeping.
  *
@@ -38,8 +40,8 @@ export class Workqueue {
     readonly kernel: Kernel,
     readonly name: string,
     readonly flags: number,
-    /** Effective `max_active` (after the default and the clamp). */
-    readonly maxActive: number,
+    /** Effective `max_active` (after the default and the clamp); `workqueueSetMaxActive` changes it. */
+    public maxActive: number,
   ) {
     this.unbound = (flags & WQ_UNBOUND) !== 0;
     this.ordered = (flags & __WQ_ORDERED) !== 0;

@@ -1,3 +1,4 @@
+/** Emulates kernel/sched/wait.c (include/linux/wait.h). */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 
@@ -28,6 +29,7 @@ export class WaitQueue {
     if (!k.mightSleep(what)) return;
     await k.yield();
     while (!cond()) {
+      // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
       const me = k.current as Task;
       this.sleepers.add(me);
       try {
@@ -35,6 +37,21 @@ export class WaitQueue {
       } finally {
         this.sleepers.delete(me);
       }
+    }
+  }
+
+  /**
+   * @internal One sleep on the queue: parks the current task (as `reason`)
+   * until a wake-up of this queue, or anyone's `k.wake`, makes it runnable.
+   * The building block of the timed waits (sync/wait-timeout.ts).
+   */
+  async sleepOnce(reason = this.name): Promise<void> {
+    const me = this.kernel.current as Task;
+    this.sleepers.add(me);
+    try {
+      await this.kernel.block(reason);
+    } finally {
+      this.sleepers.delete(me);
     }
   }
 
