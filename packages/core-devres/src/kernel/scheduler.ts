@@ -72,6 +72,7 @@ export class Scheduler {
       // Task<T> to Task<unknown>: only name, pid and cpu are read from it.
       if (this.oops === null) this.oops = { task: t as Task, error: e };
     }
+    // `as`: Task<T> to Task<unknown> (the set never reads `value`).
     this.tasks.delete(t as Task);
     this.tracer.record('exit', `${t.name}/${t.pid} ${t.state}`);
     for (const j of t.joiners.splice(0)) this.wake(j);
@@ -140,6 +141,19 @@ export class Scheduler {
     resume();
     await done;
     this.ctx.currentTask = null;
+  }
+
+  /** Waits (a scheduling point) for `t` to exit and returns its result; outside a task, its plain promise. */
+  async join<T>(t: Task<T>): Promise<T> {
+    const me = this.ctx.currentTask;
+    if (me === null) return t.result();
+    while (!t.exited) {
+      t.joiners.push(me);
+      await this.block(`join ${t.name}/${t.pid}`, false);
+    }
+    if (t.state === 'failed') throw t.error;
+    // state is 'done', so body() assigned value: T; `as` because the field is typed T | undefined.
+    return t.value as T;
   }
 
   /** Tasks blocked in a non-idle wait (the ones a deadlock report names). */
