@@ -76,6 +76,8 @@ export {
   tryModuleGetOwner,
 } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
+export { HUNG_TASK_TIMEOUT_NS } from './kernel/checks.js';
+export type { HeldLock, LockClass, LockDep, Lockdep } from './kernel/lockdep.js';
 export { Completion } from './kernel/sync/completion.js';
 export { Mutex } from './kernel/sync/mutex.js';
 export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
@@ -83,6 +85,7 @@ export { msleep, sleepNs, usleepRange } from './kernel/sync/sleep.js';
 export { SpinLock } from './kernel/sync/spinlock.js';
 export { Srcu } from './kernel/sync/srcu.js';
 export { WaitQueue } from './kernel/sync/wait-queue.js';
+export { timedTarget, type WaitTarget } from './kernel/wait-graph.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
 // Sanitizer

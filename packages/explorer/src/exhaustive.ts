@@ -24,6 +24,8 @@ export interface TreeRun {
   findings: Finding[];
   decisions: number[];
   preemptions: number;
+  /** The schedule ran to completion (see `RunOutcome.complete`). */
+  complete: boolean;
 }
 
 /** Options of {@link searchTree}. */
@@ -74,16 +76,18 @@ export function nextPrefix(log: readonly PointInfo[], bound: number): number[] |
 
 /**
  * Runs the bounded search. Context: outside the simulation. Returns: the
- * number of runs and whether the tree was exhausted (every schedule within
- * the bound was run).
+ * number of runs, whether the tree was exhausted (every schedule within
+ * the bound was run) and how many runs did not complete (a bound is proved
+ * only when none).
  */
 export async function searchTree(
   scenario: Scenario,
   opts: TreeOptions,
   onRun: (r: TreeRun) => void,
-): Promise<{ runs: number; exhausted: boolean }> {
+): Promise<{ runs: number; exhausted: boolean; incomplete: number }> {
   let prefix: number[] | null = [];
   let runs = 0;
+  let incomplete = 0;
   while (prefix !== null) {
     const log: PointInfo[] = [];
     const out = await runSchedule(scenario, {
@@ -97,10 +101,12 @@ export async function searchTree(
       findings: out.findings,
       decisions: out.decisions,
       preemptions: countPreemptions(log),
+      complete: out.complete,
     };
+    if (!out.complete) incomplete++;
     onRun(run);
     prefix = nextPrefix(log, opts.bound);
-    if (prefix !== null && opts.stop(runs, run)) return { runs, exhausted: false };
+    if (prefix !== null && opts.stop(runs, run)) return { runs, exhausted: false, incomplete };
   }
-  return { runs, exhausted: true };
+  return { runs, exhausted: true, incomplete };
 }

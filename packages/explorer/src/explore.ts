@@ -121,6 +121,8 @@ export interface ExploreResult {
   executed: number;
   /** Exhaustive search covered every schedule within the bound. */
   exhausted: boolean;
+  /** Exhaustive only: schedules that did not run to completion (a task left blocked, an oops, a hang). */
+  incomplete?: number;
   stoppedBy: 'finding' | 'schedules' | 'time' | 'exhausted';
   /** One line: what was explored and what that shows. */
   summary: string;
@@ -265,6 +267,7 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
     schedules = r.runs;
     executed = r.runs;
     exhausted = r.exhausted;
+    extra.incomplete = r.incomplete;
     stoppedBy = exhausted ? 'exhausted' : stopAtFirst && raw.length > 0 ? 'finding' : timedOut ? 'time' : 'schedules';
     progress(r.runs, raw.length);
   } else {

@@ -23,6 +23,8 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'callback-after-fence',
   'warn',
   'deadlock',
+  'hung-task',
+  'possible-circular-locking',
   'oops',
   'hang',
 ];

@@ -20,9 +20,11 @@ export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
         ? `found ${(r.findings[0] as ExploreResult['findings'][number]).finding.kind} on ${(r.findings[0] as ExploreResult['findings'][number]).finding.resource}`
         : `${plural(r.findings.length, 'distinct finding')}`;
   if (r.strategy === 'exhaustive') {
-    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')} within bound ${r.bound}: ${found}`;
+    // A bound is proved only over schedules that ran to completion.
+    const left = r.incomplete ? `, ${r.incomplete} of them did not complete` : '';
+    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')} within bound ${r.bound}${left}: ${found}`;
     const why = r.stoppedBy === 'finding' ? 'stopped at the first finding' : `${r.stoppedBy} budget spent`;
-    return `explored ${plural(r.schedules, 'schedule')} within bound ${r.bound}, not exhausted (${why}): ${found}`;
+    return `explored ${plural(r.schedules, 'schedule')} within bound ${r.bound}${left}, not exhausted (${why}): ${found}`;
   }
   const what = r.strategy === 'pct' ? `PCT (depth ${r.depth}) schedules` : 'random schedules';
   const seeds = r.schedules > 0 ? `seeds ${r.seed}..${r.seed + r.schedules - 1}` : 'no seeds';

@@ -135,7 +135,15 @@ export class IrqTable {
         if (!desc.actions.includes(a)) continue; // freed by an earlier handler of this pass
         if (!callbackRunnable(k, a.owner, a.handler.name || a.name, 'irq', a.stack, a.handler)) continue;
         k.trace('irq_handler', `${desc.irq} ${a.name}`);
-        if ((a.handler(desc.irq, a.devId) & IRQ_HANDLED) !== 0) handled = true;
+        // lockdep: the handler "holds" its IRQ's map, which free_irq takes (docs/design.md §5).
+        const ld = k.lockdep;
+        const map = ld === null ? null : ld.classOf(`irq ${a.name}`);
+        if (map !== null) ld?.acquire(map, `handle_irq ${a.name}`);
+        try {
+          if ((a.handler(desc.irq, a.devId) & IRQ_HANDLED) !== 0) handled = true;
+        } finally {
+          if (map !== null) ld?.release(map);
+        }
       }
     } finally {
       const span = this.spanNs;
