@@ -3,16 +3,18 @@
  * (kernel/locking/lockdep.c: print_circular_bug, print_deadlock_bug): who
  * tries to take what while holding what, the existing dependency chain, the
  * unsafe scenario, and the two stacks (this acquisition; the one that
- * recorded the opposite order).
+ * recorded the opposite order). A recursive report has one stack (this
+ * acquisition) and names the held one by its operation, as the kernel's
+ * held-locks list does.
  */
 import type { ReportInput } from '../sanitizer/sanitizer.js';
-import type { HeldLock, LockDep } from './lockdep.js';
+import type { Acquisition, HeldLock, LockDep } from './lockdep.js';
 import { formatSite } from './wait-graph.js';
 
 const col = (s: string): string => s.padEnd(31);
 
 /** `WARNING: possible circular locking dependency detected`: taking `next` while holding `prev` closes `chain` (next ->* prev). */
-export function circularReport(who: string, prev: HeldLock, next: HeldLock, chain: readonly LockDep[]): ReportInput {
+export function circularReport(who: string, prev: HeldLock, next: Acquisition, chain: readonly LockDep[]): ReportInput {
   const a = prev.cls.name;
   const b = next.cls.name;
   const last = chain[chain.length - 1] as LockDep;
@@ -35,7 +37,7 @@ export function circularReport(who: string, prev: HeldLock, next: HeldLock, chai
     ' *** DEADLOCK ***',
   ].join('\n');
   const stacks: ReportInput['stacks'] = {};
-  const here = formatSite(next.site);
+  const here = formatSite(next.site ?? null);
   if (here !== undefined) stacks.access = here;
   const before = chain
     .filter((d) => d.stack !== undefined)
@@ -51,7 +53,7 @@ export function circularReport(who: string, prev: HeldLock, next: HeldLock, chai
 }
 
 /** `WARNING: possible recursive locking detected`: `next` is of a class the context already holds (`held`). */
-export function recursiveReport(who: string, held: HeldLock, next: HeldLock): ReportInput {
+export function recursiveReport(who: string, held: HeldLock, next: Acquisition): ReportInput {
   const c = next.cls.name;
   const detail = [
     `${who} is trying to acquire lock:`,
@@ -67,10 +69,8 @@ export function recursiveReport(who: string, held: HeldLock, next: HeldLock): Re
     ' May be due to missing lock nesting notation',
   ].join('\n');
   const stacks: ReportInput['stacks'] = {};
-  const here = formatSite(next.site);
-  const then = formatSite(held.site);
+  const here = formatSite(next.site ?? null);
   if (here !== undefined) stacks.access = here;
-  if (then !== undefined) stacks.acquired = then;
   return {
     kind: 'possible-circular-locking',
     title: 'WARNING: possible recursive locking detected',

@@ -38,8 +38,11 @@ export interface HeldLock {
   readonly cls: LockClass;
   /** The operation that took it (`mutex_lock`, `process_one_work`). */
   readonly op: string;
-  /** Where it was taken, when stacks are captured. */
-  readonly site: Error | null;
+}
+
+/** An acquisition being validated; `site` is its stack, captured only when a dependency or report needs it. */
+export interface Acquisition extends HeldLock {
+  site: Error | null | undefined;
 }
 
 /** A recorded dependency: `to` was taken while `from` was held. */
@@ -105,10 +108,8 @@ export class Lockdep {
    */
   acquire(cls: LockClass, op: string, trylock = false): void {
     const held = this.held();
-    const site = this.env.stacks() ? new Error(op) : null;
-    const mine: HeldLock = { cls, op, site };
-    if (!trylock) this.validate(held, mine);
-    held.push(mine);
+    if (!trylock) this.validate(held, { cls, op, site: undefined });
+    held.push({ cls, op });
   }
 
   /** `lock_release()`: drops the newest held entry of `cls` (no report when absent). Context: any. */
@@ -128,23 +129,30 @@ export class Lockdep {
    * Context: any.
    */
   touch(cls: LockClass, op: string): void {
-    const held = this.held();
-    this.validate(held, { cls, op, site: this.env.stacks() ? new Error(op) : null });
+    this.validate(this.held(), { cls, op, site: undefined });
   }
 
-  private validate(held: readonly HeldLock[], next: HeldLock): void {
+  /** The stack of `a`, captured on first need (this is still inside its acquisition). */
+  private site(a: Acquisition): Error | null {
+    if (a.site === undefined) a.site = this.env.stacks() ? new Error(a.op) : null;
+    return a.site;
+  }
+
+  private validate(held: readonly HeldLock[], next: Acquisition): void {
     for (const h of held) {
       if (h.cls !== next.cls) continue;
+      this.site(next);
       this.fileOnce(`recursive ${next.cls.name}`, () => recursiveReport(this.who(), h, next));
       return;
     }
     for (const h of held) this.addDep(h, next);
   }
 
-  private addDep(prev: HeldLock, next: HeldLock): void {
+  private addDep(prev: HeldLock, next: Acquisition): void {
     let out = this.after.get(prev.cls);
     if (out?.has(next.cls)) return;
     const chain = this.path(next.cls, prev.cls);
+    this.site(next);
     if (chain !== null) {
       const cycle = [prev.cls, next.cls, ...chain.map((d) => d.to).slice(0, -1)];
       this.fileOnce(cycleKey(cycle), () => ({
@@ -157,7 +165,7 @@ export class Lockdep {
       out = new Map();
       this.after.set(prev.cls, out);
     }
-    out.set(next.cls, { from: prev.cls, to: next.cls, by: this.who(), stack: formatSite(next.site) });
+    out.set(next.cls, { from: prev.cls, to: next.cls, by: this.who(), stack: formatSite(this.site(next)) });
   }
 
   /** The dependencies leading from `from` to `to` (breadth-first), or null. */

@@ -70,9 +70,12 @@ export function cycleKey(cycle: readonly Task[]): string {
 export function formatSite(e: Error | null): string | undefined {
   const s = e?.stack;
   if (s === undefined) return undefined;
-  return s
-    .split('\n')
-    .slice(2)
+  const lines = s.split('\n').slice(1);
+  // Drop the checker's own frames: the first frame is the caller's.
+  let first = 0;
+  while (first < lines.length && /\b(Lockdep|BlockWatch)\.|\bKernel\.block\b/.test(lines[first] as string)) first++;
+  return lines
+    .slice(first)
     .filter((l) => !l.includes('node:internal'))
     .slice(0, 12)
     .map((l) => l.trim().replace(/^at /, ''))
