@@ -2,16 +2,18 @@
 //
 // Runs every suite in benchmarks/suites/*.bench.mjs in several fresh Node
 // processes (a JIT warmed by one suite never flatters another), takes the
-// median across processes, and writes benchmarks/results/REPORT.md,
-// report.json and one SVG chart per suite. Ratios are computed inside each
-// process (against the baseline measured in that same run) and then the
-// median ratio across processes is reported.
+// median across processes, and writes REPORT.md, report.json and one SVG
+// chart per suite (to benchmarks/out/ unless told otherwise, see below).
+// Ratios are computed inside each process (against the baseline measured in
+// that same run) and then the median ratio across processes is reported.
 //
-//   node benchmarks/run.mjs [--quick] [--procs N] [--only a,b]
+//   node benchmarks/run.mjs [--quick] [--procs N] [--only a,b] [--out DIR | --update-reference]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { disciplinesReport } from './lib/disciplines-report.mjs';
 import { findings } from './lib/findings.mjs';
 import { svgChart } from './lib/svg.mjs';
 
@@ -28,8 +30,24 @@ const only = arg('--only', '')
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const suitesDir = `${here}suites/`;
-// --quick only checks the harness end to end: it never overwrites the real report.
-const outDir = quick ? `${here}results/quick/` : `${here}results/`;
+// Where the report goes. By default an ignored folder (benchmarks/out/, or
+// out/quick/ for --quick), so a run leaves the checkout clean; the committed
+// reference results in benchmarks/results/ change only with
+// --update-reference (a full run: a --quick run's figures mean nothing).
+// --out DIR writes anywhere else.
+const updateReference = args.includes('--update-reference');
+if (updateReference && quick) {
+  console.error('run.mjs: --update-reference needs a full run (a --quick report is a harness check, not a reference)');
+  process.exit(2);
+}
+const outArg = arg('--out', '');
+const outDir = outArg
+  ? `${resolve(outArg)}/`
+  : updateReference
+    ? `${here}results/`
+    : quick
+      ? `${here}out/quick/`
+      : `${here}out/`;
 const files = readdirSync(suitesDir)
   .filter((f) => f.endsWith('.bench.mjs'))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
@@ -205,6 +223,7 @@ function table(s) {
 
 mkdirSync(outDir, { recursive: true });
 const found = findings(suites, quick);
+const disc = disciplinesReport();
 const md = [
   '# quiesce benchmark report',
   '',
@@ -222,6 +241,8 @@ const md = [
   '',
   ...found.map((f) => `- ${f}`),
   '',
+  ...disc.md,
+  '',
   ...suites.flatMap((s) => [
     `## ${s.title}`,
     '',
@@ -234,7 +255,10 @@ const md = [
   ]),
 ].join('\n');
 writeFileSync(`${outDir}REPORT.md`, md);
-writeFileSync(`${outDir}report.json`, `${JSON.stringify({ env, suites, findings: found }, null, 2)}\n`);
+writeFileSync(
+  `${outDir}report.json`,
+  `${JSON.stringify({ env, disciplines: disc.json.disciplines, bugMatrix: disc.json.bugMatrix, suites, findings: found }, null, 2)}\n`,
+);
 for (const s of suites) writeFileSync(`${outDir}${s.file.replace('.bench.mjs', '.svg')}`, svgChart(s));
 
 for (const s of suites) {

@@ -5,6 +5,7 @@
 // driver in both disciplines. The registers read (id, liveness, factorial,
 // status) are plain memory reads in the edu model.
 
+import { drmDevEnter, drmDevExit, revocableTryAccess, revocableWithdrawAccess } from '@quiesce/core-devres';
 import { bindBenchDriver, churnedKernel, regOffsets } from '../lib/edu-world.mjs';
 import { main, runSuite, sink } from '../lib/harness.mjs';
 
@@ -61,6 +62,37 @@ export async function suite() {
         for (let i = 0; i < OPS; i++) {
           const bar = pdev.driverData.devres.tryAccess();
           if (bar !== null) s += bar.readl(offsets[i]);
+        }
+        sink.n += s;
+      },
+    },
+    {
+      name: 'srcu-device drm_dev_enter/exit per readl',
+      ops: OPS,
+      fn: () => {
+        const pdev = next();
+        let s = 0;
+        for (let i = 0; i < OPS; i++) {
+          const d = pdev.driverData;
+          const idx = drmDevEnter(d.ddev);
+          if (idx < 0) continue;
+          s += d.io.readl(offsets[i]);
+          drmDevExit(d.ddev, idx);
+        }
+        sink.n += s;
+      },
+    },
+    {
+      name: 'c-revocable try_access/withdraw per readl',
+      ops: OPS,
+      fn: () => {
+        const pdev = next();
+        let s = 0;
+        for (let i = 0; i < OPS; i++) {
+          const rev = pdev.driverData.rev;
+          const bar = revocableTryAccess(rev);
+          if (bar !== null) s += bar.readl(offsets[i]);
+          revocableWithdrawAccess(rev);
         }
         sink.n += s;
       },

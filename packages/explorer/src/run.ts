@@ -2,7 +2,14 @@
  * One schedule: build a kernel with the schedule's strategy, let the scenario
  * build its world, run it, and collect what went wrong.
  */
-import { type ChoicePoint, Kernel, type KernelOptions, type RunResult, type Strategy } from '@quiesce/core-devres';
+import {
+  type ChoicePoint,
+  Kernel,
+  type KernelOptions,
+  type RunResult,
+  reportBlockedTasks,
+  type Strategy,
+} from '@quiesce/core-devres';
 import { type Finding, fromError, fromReport } from './finding.js';
 import type { Scenario } from './scenario.js';
 
@@ -85,7 +92,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     result = scenario.runFor !== undefined ? await k.runFor(scenario.runFor) : await k.run();
     // A task still blocked when the scenario ends is a finding, never clean
     // (one already in a deadlock report is not filed again, but still counts).
-    k.reportBlockedTasks();
+    reportBlockedTasks(k);
     stuck = k.allTasks.filter((t) => t.state === 'blocked' && !t.idle && t.waitFor?.timed !== true).length;
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('replay diverged')) throw new DivergedError(e.message);

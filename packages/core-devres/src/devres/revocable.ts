@@ -18,12 +18,13 @@
  *   RCU read lock and may not sleep; quiesce's guard is SRCU-like and may,
  *   so the "reader spanning a sleep" case is expressible.
  */
+import { dispose } from '../kernel/dispose.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { synchronizeRcu } from '../kernel/sync/rcu.js';
 import { WaitQueue } from '../kernel/sync/wait-queue.js';
 
 /** A held read-side section of a {@link Revocable}. Release it exactly once. */
-export class RevocableGuard<T> implements Disposable {
+export class RevocableGuard<T> {
   private held = true;
 
   constructor(
@@ -42,7 +43,8 @@ export class RevocableGuard<T> implements Disposable {
     this.owner.guardDone();
   }
 
-  [Symbol.dispose](): void {
+  /** `using g = r.tryAccessWithGuard()` releases at scope exit. */
+  [dispose](): void {
     this.release();
   }
 }

@@ -21,8 +21,21 @@ export interface Checks {
   readonly lockdep: Lockdep | null;
 }
 
+const CHECKS = new WeakMap<object, Checks>();
+
+/**
+ * Files a `hung-task` report for every task of `k` still blocked (not idle,
+ * not in a timed sleep, not already reported): a scenario's end, where a
+ * blocked task is a finding, never clean (docs/design.md §5).
+ * Context: outside a run. Returns: how many were reported.
+ */
+export function reportBlockedTasks(k: object, why = 'the end of the scenario'): number {
+  return CHECKS.get(k)?.watch.reportStuck(why) ?? 0;
+}
+
 /** Makes the watcher and (when `opts.lockdep`) the lock validator of one kernel. */
 export function makeChecks(
+  owner: object,
   opts: KernelOptions,
   clock: Clock,
   ctx: Contexts,
@@ -38,5 +51,7 @@ export function makeChecks(
   const watch = new BlockWatch({ clock, tasks: sched.tasks, mode, report, trace }, hungNs);
   const stacks = () => sanitizer.mode === 'report' || sanitizer.mode === 'panic';
   const lockdep = opts.lockdep === true ? new Lockdep({ ctx, stacks, report }) : null;
-  return { watch, lockdep };
+  const checks = { watch, lockdep };
+  CHECKS.set(owner, checks);
+  return checks;
 }

@@ -1,7 +1,7 @@
 /**
  * The simulated kernel: virtual CPUs, a virtual clock with its timer queue, a
  * deterministic scheduler of tasks, atomic contexts, the sanitizer and the
- * trace. One `Kernel` is the whole world of one run (docs/design.md §2).
+ * trace. One `Kernel` is the whole world of one run (docs/design.md §3).
  *
  * `Kernel` is a facade: the state lives in parts a reader finds by name --
  * `clock.ts` (time, timer queue, busy CPUs), `context.ts` (current task,
@@ -10,7 +10,7 @@
  * `rcu-nesting.ts`, `trace.ts`, `fault-injection.ts`, `diagnostics.ts`
  * (its own reports), `kernel-local.ts` (per-kernel subsystem state).
  *
- * Execution model (docs/design.md §2): one task runs at a time and is switched
+ * Execution model (docs/design.md §3): one task runs at a time and is switched
  * out only at a kernel await; atomic callbacks run to completion between task
  * steps; time jumps to the next expiry when nothing can run; every choice
  * among candidates is made by the strategy and recorded for replay.
@@ -97,7 +97,7 @@ export class Kernel {
       context: this.ctx.info(),
       time: this.clock.nowNs,
     }));
-    this.checks = makeChecks(opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
+    this.checks = makeChecks(this, opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
     this.lockdep = this.checks.lockdep;
     this.loopParts = {
       sched: this.sched,
@@ -310,11 +310,6 @@ export class Kernel {
     return p;
   }
 
-  /** Files `hung-task` for each task still blocked (not idle or timed): a scenario's end. Returns how many. */
-  reportBlockedTasks(why = 'the end of the scenario'): number {
-    return this.checks.watch.reportStuck(why);
-  }
-
   /**
    * Parks the current task as an idle daemon (a kworker waiting for work):
    * like {@link Kernel.block}, but a run where only idle tasks are blocked
@@ -393,7 +388,11 @@ export class Kernel {
     this.faults.failNext(n);
   }
 
-  /** @internal True when the next allocation should fail (consumes one injected fault). */
+  /**
+   * True when this simulated allocation should fail (consumes one injected
+   * fault). Subsystems call it where the kernel allocates (`kmalloc` in
+   * `alloc_workqueue`, `dma_alloc_coherent`, devres nodes). Context: any.
+   */
   allocFails(): boolean {
     return this.faults.allocFails();
   }

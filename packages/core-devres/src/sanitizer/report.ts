@@ -4,13 +4,16 @@
  */
 
 /**
- * What went wrong. The first six are DESIGN.md §5; `warn` is a kernel WARN;
- * `deadlock` a cycle of waits (or tasks nothing can wake); `hung-task` a task
- * blocked too long or still blocked when the run ends; `possible-circular-locking`
+ * What went wrong (docs/design.md §5): `warn` is a kernel WARN; `deadlock` a
+ * cycle of waits (or tasks nothing can wake); `hung-task` a task blocked too
+ * long or still blocked when the run ends; `possible-circular-locking`
  * lockdep's prediction (a lock-order cycle, or a recursive acquisition).
  */
 export type ReportKind =
   | 'use-after-remove'
+  | 'use-after-free'
+  | 'double-free'
+  | 'invalid-free'
   | 'execute-after-free'
   | 'sleep-in-atomic'
   | 'double-release'
