@@ -153,7 +153,8 @@ if (only.includes('exhaustive')) {
       elapsedMs: Math.round(r.elapsedMs),
       summary: r.summary,
     });
-    if (!(r.exhausted && r.findings.length === 0 && !r.incomplete)) failures.push(`${r.scenario} bound ${k}: ${r.summary}`);
+    if (!(r.exhausted && r.findings.length === 0 && !r.incomplete))
+      failures.push(`${r.scenario} bound ${k}: ${r.summary}`);
     log(`${r.scenario}: ${r.summary} (${secs(r.elapsedMs)})`);
   }
   const b = await explore(S.bug09Tiny, { strategy: 'exhaustive', preemptions: BOUND, kinds: ['use-after-remove'] });

@@ -91,7 +91,10 @@ describe('ABBA: the explorer never calls it clean', () => {
   it('random and PCT report the deadlock; with lockdep on, possible-circular-locking in the first schedule', async () => {
     for (const strategy of ['random', 'pct'] as const) {
       const r = await explore(abbaScenario(), { strategy, schedules: 50, shrink: false });
-      expect(r.findings.map((f) => f.finding.kind), r.summary).toContain('deadlock');
+      expect(
+        r.findings.map((f) => f.finding.kind),
+        r.summary,
+      ).toContain('deadlock');
       const ld = await explore(abbaScenario({ kernel: { lockdep: true } }), {
         strategy,
         schedules: 50,

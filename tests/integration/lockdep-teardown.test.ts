@@ -52,7 +52,9 @@ describe('cancel_work_sync under a lock the work takes', () => {
     expect(only(k, 'deadlock')).toEqual([]);
     const [rep] = only(k, 'possible-circular-locking');
     expect(rep?.resource).toBe('(work_completion)drv_refresh -> state_lock');
-    expect(rep?.detail).toMatch(/^remove\/\d+ is trying to acquire lock:\n \(\(work_completion\)drv_refresh\) at: cancel_work_sync/);
+    expect(rep?.detail).toMatch(
+      /^remove\/\d+ is trying to acquire lock:\n \(\(work_completion\)drv_refresh\) at: cancel_work_sync/,
+    );
     expect(rep?.stacks.access).toMatch(/buggyRemove/);
     expect(rep?.stacks.acquired).toMatch(/drv_refresh/);
   });
@@ -73,7 +75,9 @@ describe('cancel_work_sync under a lock the work takes', () => {
     const [rep] = only(k, 'deadlock');
     expect(rep?.resource).toBe('cancel_work_sync drv_refresh -> mutex state_lock');
     expect(rep?.detail).toMatch(/remove\/\d+ holds mutex state_lock and waits for cancel_work_sync drv_refresh/);
-    expect(rep?.detail).toMatch(/kworker\/\d+:\d+\/\d+ holds cancel_work_sync drv_refresh and waits for mutex state_lock/);
+    expect(rep?.detail).toMatch(
+      /kworker\/\d+:\d+\/\d+ holds cancel_work_sync drv_refresh and waits for mutex state_lock/,
+    );
   });
 
   it('the correct remove (unlock, then cancel) is clean under lockdep', async () => {
@@ -140,7 +144,9 @@ describe('hrtimer_cancel under a spinlock the callback takes', () => {
     });
     const [rep] = only(k, 'possible-circular-locking');
     expect(rep?.resource).toBe('hrtimer stats_sample -> stats_lock');
-    expect(rep?.detail).toMatch(/^remove\/\d+ is trying to acquire lock:\n \(hrtimer stats_sample\) at: hrtimer_cancel/);
+    expect(rep?.detail).toMatch(
+      /^remove\/\d+ is trying to acquire lock:\n \(hrtimer stats_sample\) at: hrtimer_cancel/,
+    );
     expect(rep?.detail).toMatch(/taken while holding \(hrtimer stats_sample\) by hardirq/);
     // quiesce's hrtimer_cancel sleeps, so the spinlock also makes it a sleep-in-atomic (see hrtimer's cancel.ts).
     expect(kinds(k)).toContain('sleep-in-atomic');

@@ -98,6 +98,7 @@ export {
   type LateStart,
 } from './fence/fence.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export { HUNG_TASK_TIMEOUT_NS, reportBlockedTasks } from './kernel/checks.js';
 export {
   type AsyncDisposeSymbol,
   type AsyncScope,
@@ -132,6 +133,7 @@ export {
   type TraceEvent,
 } from './kernel/kernel.js';
 export { KernelLocal } from './kernel/kernel-local.js';
+export type { HeldLock, LockClass, LockDep, Lockdep } from './kernel/lockdep.js';
 export {
   type ModuleOwner,
   type ModuleState,
@@ -141,8 +143,6 @@ export {
   tryModuleGetOwner,
 } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
-export { HUNG_TASK_TIMEOUT_NS, reportBlockedTasks } from './kernel/checks.js';
-export type { HeldLock, LockClass, LockDep, Lockdep } from './kernel/lockdep.js';
 export { Completion } from './kernel/sync/completion.js';
 export { Mutex } from './kernel/sync/mutex.js';
 export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
@@ -151,9 +151,9 @@ export { SpinLock } from './kernel/sync/spinlock.js';
 export { Srcu } from './kernel/sync/srcu.js';
 export { WaitQueue } from './kernel/sync/wait-queue.js';
 export { ERESTARTSYS, waitEventInterruptibleTimeout, waitEventTimeout } from './kernel/sync/wait-timeout.js';
-export { timedTarget, type WaitTarget } from './kernel/wait-graph.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
+export { timedTarget, type WaitTarget } from './kernel/wait-graph.js';
 // Kernel memory
 export {
   __GFP_DIRECT_RECLAIM,

@@ -14,8 +14,7 @@
  *   at the end): `Task.hungReported`, reset when the task blocks again.
  * - With the sanitizer off nothing is captured, checked or scanned.
  */
-import type { SanitizerMode } from '../sanitizer/sanitizer.js';
-import type { ReportInput } from '../sanitizer/sanitizer.js';
+import type { ReportInput, SanitizerMode } from '../sanitizer/sanitizer.js';
 import type { Clock } from './clock.js';
 import type { Task } from './task.js';
 import { cycleKey, cycleReport, findCycle, formatSite, type WaitTarget, who } from './wait-graph.js';
@@ -57,7 +56,10 @@ export class BlockWatch {
     t.hungReported = false;
     const mode = this.env.mode();
     if (mode === 'off') return;
-    t.blockSite = mode === 'report' || mode === 'panic' ? new Error('blocked') : null;
+    // A timed wait ends by itself: its stack is never needed for a cycle, and
+    // capturing one per msleep would cost every sleeping loop.
+    const timed = target !== null && target.timed === true;
+    t.blockSite = !timed && (mode === 'report' || mode === 'panic') ? new Error('blocked') : null;
     if (this.timeoutNs > 0 && t.blockedAt + this.timeoutNs < this.deadline) {
       this.deadline = t.blockedAt + this.timeoutNs;
     }

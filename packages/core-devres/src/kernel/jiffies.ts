@@ -123,5 +123,7 @@ export async function scheduleTimeoutWith(
 export async function scheduleTimeoutUninterruptible(k: Kernel, timeout: number): Promise<number> {
   if (!k.mightSleep('schedule_timeout_uninterruptible')) return timeout;
   const me = k.current as Task;
-  return scheduleTimeoutWith(k, timeout, 'schedule_timeout', (w) => k.block(`schedule_timeout ${me.name}/${me.pid}`, w));
+  return scheduleTimeoutWith(k, timeout, 'schedule_timeout', (w) =>
+    k.block(`schedule_timeout ${me.name}/${me.pid}`, w),
+  );
 }

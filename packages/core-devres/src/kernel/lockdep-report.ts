@@ -18,7 +18,9 @@ export function circularReport(who: string, prev: HeldLock, next: Acquisition, c
   const a = prev.cls.name;
   const b = next.cls.name;
   const last = chain[chain.length - 1] as LockDep;
-  const deps = [...chain].reverse().map((d, i) => `-> #${i} (${d.to.name}): taken while holding (${d.from.name}) by ${d.by}`);
+  const deps = [...chain]
+    .reverse()
+    .map((d, i) => `-> #${i} (${d.to.name}): taken while holding (${d.from.name}) by ${d.by}`);
   const detail = [
     `${who} is trying to acquire lock:`,
     ` (${b}) at: ${next.op}`,

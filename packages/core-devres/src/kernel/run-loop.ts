@@ -107,7 +107,7 @@ async function loop<R>(p: LoopParts, limit: number, watch: Watch<R> | null): Pro
         return { reason: 'idle', now: clock.nowNs, steps, blocked };
       }
       // khungtaskd: the clock never jumps past a hung-task deadline unscanned.
-      if (p.watch.deadline <= (next.expires > limit ? limit : next.expires)) {
+      if (p.watch.deadline <= next.expires && p.watch.deadline <= limit) {
         if (p.watch.deadline > clock.nowNs) clock.nowNs = p.watch.deadline;
         p.watch.scan();
         continue;

@@ -120,7 +120,10 @@ export async function flushInternal(work: WorkStruct, what: string): Promise<boo
   if (!k.mightSleep(what)) return false;
   const target = work.queueSeq;
   if (!mustWait(work, target)) return false;
-  const waitFor = { resource: `${what} ${work.name}`, holders: () => (work.executing === null ? [] : [work.executing.task]) };
+  const waitFor = {
+    resource: `${what} ${work.name}`,
+    holders: () => (work.executing === null ? [] : [work.executing.task]),
+  };
   await workWaitq(work).waitEvent(() => !mustWait(work, target), `${what} ${work.name}`, waitFor);
   return true;
 }

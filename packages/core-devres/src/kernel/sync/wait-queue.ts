@@ -25,7 +25,11 @@ export class WaitQueue {
    * context reports `sleep-in-atomic` and returns without waiting.
    * `waitFor` names the tasks the condition waits for (wait-for graph).
    */
-  async waitEvent(cond: () => boolean, what = `wait_event ${this.name}`, waitFor: WaitTarget | null = null): Promise<void> {
+  async waitEvent(
+    cond: () => boolean,
+    what = `wait_event ${this.name}`,
+    waitFor: WaitTarget | null = null,
+  ): Promise<void> {
     const k = this.kernel;
     if (!k.mightSleep(what)) return;
     await k.yield();
