@@ -1,3 +1,4 @@
+/** Emulates kernel/locking/mutex.c (include/linux/mutex.h). */
 import type { Kernel } from '../kernel.js';
 import type { LockClass } from '../lockdep.js';
 import type { Task } from '../task.js';
@@ -34,6 +35,7 @@ export class Mutex {
     const k = this.kernel;
     if (!k.mightSleep(`mutex_lock ${this.name}`)) return;
     await k.yield();
+    // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
     const me = k.current as Task;
     // lock_acquire() comes before the wait, so lockdep sees the order even
     // in the schedules where nobody waits.
