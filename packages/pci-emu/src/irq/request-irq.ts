@@ -141,6 +141,7 @@ export async function synchronizeIrq(k: Kernel, irq: number): Promise<void> {
   if (!k.mightSleep('synchronize_irq')) return;
   const desc = irqTable(k).descs.get(irq);
   if (desc === undefined) return;
+  for (const a of desc.actions) k.lockdep?.touch(k.lockdep.classOf(`irq ${a.name}`), 'synchronize_irq');
   await desc.wq.waitEvent(() => !desc.running && desc.threadsActive === 0, `synchronize_irq ${irq}`);
 }
 
@@ -162,6 +163,8 @@ export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<s
   }
   const [action] = desc.actions.splice(i, 1) as [IrqAction];
   k.trace('free_irq', `${irq} ${action.name}`);
+  // lockdep: waiting for the handler is taking its map (under a lock the handler takes: a cycle).
+  k.lockdep?.touch(k.lockdep.classOf(`irq ${action.name}`), 'free_irq');
   await desc.wq.waitEvent(() => !desc.running, `synchronize_irq ${irq}`);
   if (action.thread !== null) await action.thread.stop();
   return action.name;

@@ -6,6 +6,7 @@
  */
 import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND, WORK_OFFQ_DISABLE_MAX } from './flags.js';
+import { workMap } from './lockdep-maps.js';
 import { currentWorker, itemDone, wakeWorkWaiters, workWaitq } from './pool.js';
 import { IDLE, noWork, QUEUED, TIMER, WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
@@ -132,9 +133,13 @@ function mustWait(work: WorkStruct, target: number): boolean {
 /**
  * `__flush_work()`: waits for the last queueing of `work` to finish executing
  * (if queued or running). Returns true if it had to wait. Context: may sleep.
+ * lockdep: takes the work's map first, waiting or not. Wait-for graph: the
+ * wait is for the kworker running the work (a queued one gets a worker).
  */
 export async function flushInternal(work: WorkStruct, what: string): Promise<boolean> {
   const k = work.kernel;
+  const ld = k.lockdep;
+  if (ld !== null) ld.touch(workMap(ld, work.name), what);
   if (!k.mightSleep(what)) return false;
   if (work.fn === noWork) {
     // __flush_work(): WARN_ON(!work->func), nothing to wait for.
@@ -143,7 +148,11 @@ export async function flushInternal(work: WorkStruct, what: string): Promise<boo
   }
   const target = work.queueSeq;
   if (!mustWait(work, target)) return false;
-  await workWaitq(work).waitEvent(() => !mustWait(work, target), `${what} ${work.name}`);
+  const waitFor = {
+    resource: `${what} ${work.name}`,
+    holders: () => (work.executing === null ? [] : [work.executing.task]),
+  };
+  await workWaitq(work).waitEvent(() => !mustWait(work, target), `${what} ${work.name}`, waitFor);
   return true;
 }
 
