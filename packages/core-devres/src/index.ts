@@ -135,6 +135,7 @@ export {
 } from './kernel/kernel.js';
 export { KernelLocal } from './kernel/kernel-local.js';
 export type { HeldLock, LockClass, LockDep, Lockdep } from './kernel/lockdep.js';
+export { mightSleep, mightSleepNames } from './kernel/might-sleep.js';
 export {
   type ModuleOwner,
   type ModuleState,
@@ -154,6 +155,24 @@ export { WaitQueue } from './kernel/sync/wait-queue.js';
 export { ERESTARTSYS, waitEventInterruptibleTimeout, waitEventTimeout } from './kernel/sync/wait-timeout.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
+export {
+  badArg,
+  checkDelayNs,
+  checkFn,
+  checkIndex,
+  checkInt,
+  checkIntRange,
+  checkNs,
+  checkObject,
+  checkOptFn,
+  checkS32,
+  checkString,
+  checkU32,
+  KTIME_MAX,
+  ktimeClamp,
+  orNull,
+  showValue,
+} from './kernel/validate.js';
 export { timedTarget, type WaitTarget } from './kernel/wait-graph.js';
 // Kernel memory
 export {

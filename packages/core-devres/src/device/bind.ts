@@ -10,7 +10,9 @@ import { releaseAllAndCheck } from '../devres/teardown.js';
 import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import type { Task } from '../kernel/task.js';
+import { checkFn, checkObject, checkOptFn, checkString } from '../kernel/validate.js';
 import { BoundDevice, BusType, type Device, type Driver, endBinding, type UnbindMode } from './device.js';
 
 /** `bus_register()`: a new bus type. Context: any. */
@@ -48,6 +50,7 @@ async function withBinding<T>(k: Kernel, dev: Device, fn: () => Promise<T>): Pro
  * Context: may sleep.
  */
 export async function deviceBind(dev: Device, drv: Driver): Promise<BoundDevice> {
+  checkDriver('device_driver_attach', drv);
   const k = dev.kernel;
   await dev.lock.lock();
   try {
@@ -87,15 +90,31 @@ export async function deviceReleaseDriver(dev: Device): Promise<void> {
     const bound = dev.bound;
     if (drv === null || bound === null) return;
     k.trace('remove', `${drv.name} ${dev.name}`);
+    // remove() and the release actions return void in C: a step that throws
+    // does not stop the teardown; the device ends unbound, a `warn` report
+    // names the failure, and the first one is rethrown (docs/validation.md).
+    const failures: unknown[] = [];
     await withBinding(k, dev, async () => {
-      if (drv.remove) await drv.remove(dev, bound);
-      await releaseAllAndCheck(dev);
+      try {
+        if (drv.remove) await drv.remove(dev, bound);
+      } catch (e) {
+        failures.push(e);
+      }
+      try {
+        await releaseAllAndCheck(dev);
+      } catch (e) {
+        failures.push(e);
+      }
     });
     endBinding(bound);
     dev.driver = null;
     dev.bound = null;
     dev.driverData = null;
     k.trace('unbound', `${drv.name} ${dev.name}`);
+    if (failures.length > 0) {
+      k.warn(dev.name, `unbind of ${dev} from ${drv.name}: ${describeError(failures[0])}`);
+      throw failures[0];
+    }
   } finally {
     dev.lock.unlock();
   }
@@ -105,17 +124,34 @@ function matches(dev: Device, drv: Driver): boolean {
   return dev.bus.matchFn(dev, drv);
 }
 
-/** Tries each matching driver in registration order; probe errors are logged (trace), not thrown, as in `__device_attach`. */
+function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/**
+ * One probe from `device_add`/`driver_register`: as `__device_attach` and
+ * `__driver_attach`, the probe's error is not passed up (really_probe
+ * returns it; its callers ignore it). An errno is only traced, as the kernel
+ * only logs it; any other error (a TypeError: a bug, which C could not
+ * return) is also a `warn` report so it is not lost. Returns true if bound.
+ */
+async function tryProbe(dev: Device, drv: Driver): Promise<boolean> {
+  try {
+    await deviceBind(dev, drv);
+    return true;
+  } catch (e) {
+    if (!(e instanceof KernelError))
+      dev.kernel.warn(dev.name, `probe of ${dev} with ${drv.name} failed: ${describeError(e)}`);
+    return false;
+  }
+}
+
+/** Tries each matching driver in registration order; probe errors are not thrown, as in `__device_attach`. */
 async function attach(dev: Device): Promise<boolean> {
-  for (const drv of dev.bus.drivers) {
+  for (const drv of [...dev.bus.drivers]) {
     if (dev.driver !== null) return true;
     if (!matches(dev, drv)) continue;
-    try {
-      await deviceBind(dev, drv);
-      return true;
-    } catch (e) {
-      if (!(e instanceof KernelError)) throw e;
-    }
+    if (await tryProbe(dev, drv)) return true;
   }
   return dev.driver !== null;
 }
@@ -148,20 +184,33 @@ export async function deviceDel(dev: Device): Promise<void> {
  * Context: may sleep.
  */
 export async function driverRegister(bus: BusType, drv: Driver): Promise<void> {
+  checkDriver('driver_register', drv);
   if (bus.drivers.some((d) => d.name === drv.name)) {
     throw new KernelError('EBUSY', `driver_register: Driver '${drv.name}' is already registered, aborting...`);
   }
+  mightSleep(bus.kernel, 'driver_register');
   bus.drivers.push(drv);
   bus.kernel.trace('driver_register', drv.name);
-  for (const dev of [...bus.devices]) if (dev.driver === null && matches(dev, drv)) await attachOne(dev, drv);
+  try {
+    for (const dev of [...bus.devices]) if (dev.driver === null && matches(dev, drv)) await attachOne(dev, drv);
+  } catch (e) {
+    // Not left registered when driver_register rejects (bus_add_driver's error path removes it).
+    const i = bus.drivers.indexOf(drv);
+    if (i >= 0) bus.drivers.splice(i, 1);
+    throw e;
+  }
+}
+
+/** Throws a TypeError unless `drv` has a string name and a probe function (and remove, if any, is one). */
+function checkDriver(fnName: string, drv: Driver): void {
+  checkObject(fnName, 'drv', drv);
+  checkString(fnName, 'drv.name', drv.name);
+  checkFn(fnName, 'drv.probe', drv.probe);
+  checkOptFn(fnName, 'drv.remove', drv.remove);
 }
 
 async function attachOne(dev: Device, drv: Driver): Promise<void> {
-  try {
-    await deviceBind(dev, drv);
-  } catch (e) {
-    if (!(e instanceof KernelError)) throw e;
-  }
+  await tryProbe(dev, drv);
 }
 
 /** `driver_unregister()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */

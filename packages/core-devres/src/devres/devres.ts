@@ -171,15 +171,27 @@ export async function releaseNode(dev: Device, node: ResourceNode): Promise<void
  */
 export async function releaseNodes(dev: Device, nodes: readonly ResourceNode[], mode: UnbindMode): Promise<number> {
   const newestFirst = [...nodes].reverse();
+  // A failing step does not stop the teardown (the kernel's release functions
+  // return void): every node is still fenced and released, then the first
+  // failure is thrown (docs/validation.md).
+  const failures: unknown[] = [];
+  const step = async (f: () => Promise<unknown>): Promise<void> => {
+    try {
+      await f();
+    } catch (e) {
+      failures.push(e);
+    }
+  };
   if (mode === 'two-phase') {
-    for (const n of newestFirst) await fenceNode(dev, n);
-    for (const n of newestFirst) await releaseNode(dev, n);
+    for (const n of newestFirst) await step(() => fenceNode(dev, n));
+    for (const n of newestFirst) await step(() => releaseNode(dev, n));
   } else {
     for (const n of newestFirst) {
-      await fenceNode(dev, n);
-      await releaseNode(dev, n);
+      await step(() => fenceNode(dev, n));
+      await step(() => releaseNode(dev, n));
     }
   }
+  if (failures.length > 0) throw failures[0];
   return newestFirst.length;
 }
 

@@ -23,6 +23,7 @@
  *   methods only `run`, `runFor`/`advance` and `exec` enter it, and runs never nest.
  * - The public API is this class; the parts are not exported from the package.
  */
+
 import { type ContextInfo, formatReport, type SanitizerReport } from '../sanitizer/report.js';
 import { captureStack, Sanitizer } from '../sanitizer/sanitizer.js';
 import { type Checks, makeChecks } from './checks.js';
@@ -39,6 +40,7 @@ import { Decider, type Strategy } from './strategy.js';
 import type { Task } from './task.js';
 import { type TimerEntry, timerEntry } from './timer-queue.js';
 import { type TraceEvent, Tracer } from './trace.js';
+import { badArg, ktimeClamp } from './validate.js';
 import type { WaitTarget } from './wait-graph.js';
 
 export type { KernelOptions } from './kernel-options.js';
@@ -132,10 +134,13 @@ export class Kernel {
 
   /**
    * Arms `entry` on the clock's timer queue at absolute time `expires` (ns),
-   * moving it if already armed. O(log n). Context: any.
+   * moving it if already armed. O(log n). Context: any. The clock's last
+   * line of defence (docs/validation.md): a NaN time is a TypeError, a time
+   * past `KTIME_MAX` saturates there, as ktime_add_safe() does.
    */
   armTimer(entry: TimerEntry, expires: number): void {
-    this.clock.timers.add(entry, expires);
+    if (Number.isNaN(expires)) throw badArg('Kernel.armTimer', 'expires', 'a time in ns', expires);
+    this.clock.timers.add(entry, ktimeClamp(expires));
   }
 
   /** Disarms `entry`. Returns true if it was armed. O(log n). Context: any. */

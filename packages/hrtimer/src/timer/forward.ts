@@ -3,6 +3,7 @@
  *
  * `hrtimer_forward()`: move a timer's expiry past `now` in whole intervals.
  */
+import { checkNs } from '@quiesce/core-devres';
 import { HRTIMER_RESOLUTION_NS, ktimeAddSafe } from '../mode.js';
 import { type HrTimer, timerKernel } from './hrtimer.js';
 
@@ -22,6 +23,9 @@ import { type HrTimer, timerKernel } from './hrtimer.js';
  */
 export function hrtimerForward(timer: HrTimer, now: number, interval: number): number {
   const k = timerKernel(timer, 'hrtimer_forward');
+  // ktime_t is an s64: NaN or ±Infinity cannot reach the kernel (docs/validation.md).
+  checkNs('hrtimer_forward', 'now', now);
+  checkNs('hrtimer_forward', 'interval', interval);
   const delta = now - timer.expires;
   if (delta < 0) return 0;
   if (timer.entry.heapIndex >= 0) {
@@ -50,6 +54,7 @@ export function hrtimerForward(timer: HrTimer, now: number, interval: number): n
  * Mirrors `hrtimer_forward_now`.
  */
 export function hrtimerForwardNow(timer: HrTimer, interval: number): number {
+  checkNs('hrtimer_forward_now', 'interval', interval);
   return hrtimerForward(timer, timerKernel(timer, 'hrtimer_forward_now').now, interval);
 }
 

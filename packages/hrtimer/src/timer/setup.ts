@@ -3,7 +3,7 @@
  *
  * `hrtimer_setup()`: binds a timer to a callback, a clock and a base.
  */
-import { captureStack, type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';
+import { captureStack, checkIntRange, type Kernel, type Owner, orNull, timerEntry } from '@quiesce/core-devres';
 import {
   CLOCK_BOOTTIME,
   CLOCK_MONOTONIC,
@@ -78,6 +78,7 @@ export function initTimer<T extends HrTimer>(
   owner: Owner,
   opts: HrtimerSetupOptions,
 ): void {
+  checkIntRange('hrtimer_setup', 'mode', mode, 0, 0xff);
   if (fn === null || fn === undefined) {
     // WARN_ON_ONCE(!fn) in __hrtimer_setup: the timer gets a dummy callback that does nothing.
     warnNullFnOnce(k);
@@ -105,7 +106,7 @@ export function initTimer<T extends HrTimer>(
   const base = hrtimerClockBase(k, thisCpu(k), soft);
   timer.kernel = k;
   timer.fn = fn as unknown as HrtimerFn;
-  timer.owner = owner;
+  timer.owner = orNull(owner); // undefined is C's NULL: built-in
   timer.clockId = clock;
   timer.isSoft = soft;
   timer.isHard = (mode & HrtimerMode.HARD) !== 0;

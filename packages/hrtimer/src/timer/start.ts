@@ -8,7 +8,7 @@
  * while the callback goes on; the timer then does not migrate to another
  * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
  */
-import { fenceRefuses } from '@quiesce/core-devres';
+import { checkIntRange, checkNs, fenceRefuses } from '@quiesce/core-devres';
 import { HrtimerMode, ktimeAddSafe } from '../mode.js';
 import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
 import { type HrTimer, timerKernel } from './hrtimer.js';
@@ -34,8 +34,13 @@ import { trackIfBinding } from './track.js';
  */
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
   const k = timerKernel(timer, 'hrtimer_start_range_ns');
+  // Validate everything before anything changes (docs/validation.md).
   if (!Number.isFinite(tim))
     throw new RangeError(`hrtimer_start_range_ns: expiry must be a finite number of ns, got ${tim}`);
+  checkNs('hrtimer_start_range_ns', 'delta_ns', deltaNs);
+  checkIntRange('hrtimer_start_range_ns', 'mode', mode, 0, 0xff);
+  const base = timer.base;
+  if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
   const st = hrtimerState(k);
   if (((mode & HrtimerMode.SOFT) !== 0) !== timer.isSoft && !st.warnedSoftMismatch) {
     st.warnedSoftMismatch = true;
@@ -46,8 +51,6 @@ export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number
   }
   // The devm fence's refusal (and, after the fence, its callback-after-fence report).
   if (fenceRefuses(timer.fence, 'hrtimer_start')) return;
-  const base = timer.base;
-  if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
   if ((mode & HrtimerMode.REL) !== 0) tim = ktimeAddSafe(tim, k.now);
   timer.softexpires = tim;
   timer.expires = ktimeAddSafe(tim, Math.max(deltaNs, 0));

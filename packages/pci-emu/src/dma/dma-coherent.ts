@@ -3,7 +3,7 @@
  * `dma_set_mask`, `dma_alloc_coherent`, `dma_free_coherent`,
  * `dmam_alloc_coherent`.
  */
-import { devresAdd, KBuf, KernelError } from '@quiesce/core-devres';
+import { checkInt, checkIntRange, devresAdd, KBuf, KernelError, mightSleep } from '@quiesce/core-devres';
 import type { PciDev } from '../pci/pci-dev.js';
 import { systemRam } from './system-ram.js';
 
@@ -33,6 +33,7 @@ export function dmaBitMask(n: number): number {
  * system RAM (as `dma_supported()` failing).
  */
 export function dmaSetMaskAndCoherent(dev: PciDev, mask: number): number {
+  checkIntRange('dma_set_mask_and_coherent', 'mask', mask, 0, Number.MAX_SAFE_INTEGER);
   const ram = systemRam(dev.kernel);
   if (mask < ram.base) return -5; // -EIO
   dev.dmaMask = mask;
@@ -43,9 +44,13 @@ export function dmaSetMaskAndCoherent(dev: PciDev, mask: number): number {
  * `dma_alloc_coherent()`: allocates `size` bytes of system RAM reachable
  * under the device's DMA mask. Context: may sleep (GFP_KERNEL).
  * Errors: `-ENOMEM` when RAM (below the mask) is exhausted; the kernel
- * returns NULL, here it throws.
+ * returns NULL, here it throws; also for a negative `size` (a size_t that
+ * large fits no RAM). TypeError when `size` is not an integer (NaN, 4.5).
  */
 export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
+  checkInt('dma_alloc_coherent', 'size', size);
+  mightSleep(dev.kernel, 'dma_alloc_coherent');
+  if (size < 0) throw new KernelError('ENOMEM', `dma_alloc_coherent(${size}) for ${dev.name}: size_t too large`);
   const ram = systemRam(dev.kernel);
   if (dev.kernel.allocFails()) throw new KernelError('ENOMEM', `dma_alloc_coherent(${size}) for ${dev.name}`);
   const at = ram.alloc(size, dev.dmaMask);
@@ -69,6 +74,8 @@ export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
 
 /** `dmam_alloc_coherent()`: as {@link dmaAllocCoherent}, freed at unbind. Context: may sleep. */
 export function dmamAllocCoherent(dev: PciDev, size: number): DmaCoherent {
+  checkInt('dmam_alloc_coherent', 'size', size);
+  mightSleep(dev.kernel, 'dmam_alloc_coherent');
   const buf = dmaAllocCoherent(dev, size);
   try {
     devresAdd(dev, { name: `dma coherent 0x${buf.dmaHandle.toString(16)}`, release: () => dmaFreeCoherent(dev, buf) });

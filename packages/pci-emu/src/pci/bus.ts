@@ -7,7 +7,12 @@
 import {
   type BoundDevice,
   type BusType,
+  badArg,
   busRegister,
+  checkFn,
+  checkObject,
+  checkOptFn,
+  checkString,
   type Device,
   type Driver,
   deviceAdd,
@@ -98,11 +103,16 @@ export function pciMatchId(ids: readonly PciDeviceId[], pdev: PciDev): PciDevice
  * driver name.
  */
 export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
+  checkObject('pci_register_driver', 'drv', drv);
+  checkString('pci_register_driver', 'drv.name', drv.name);
+  checkFn('pci_register_driver', 'drv.probe', drv.probe);
+  checkOptFn('pci_register_driver', 'drv.remove', drv.remove);
+  if (!Array.isArray(drv.idTable)) throw badArg('pci_register_driver', 'drv.id_table', 'an array', drv.idTable);
   const s = state(k);
   if (s.adapters.has(drv)) throw new KernelError('EBUSY', `pci_register_driver: ${drv.name} already registered`);
   const adapter: Driver = {
     name: drv.name,
-    owner: drv.owner,
+    owner: drv.owner ?? null, // undefined is C's NULL: built-in
     match: (dev: Device) => dev instanceof PciDev && pciMatchId(drv.idTable, dev) !== null,
     probe: (dev: Device, bound: BoundDevice) => {
       const pdev = dev as PciDev;

@@ -9,6 +9,7 @@ import { WORK_CPU_UNBOUND } from '../core/flags.js';
 import { cancelInternal, cancelSyncInternal, enableInternal, grabPending, queueWorkInternal } from '../core/queue.js';
 import { DelayedWork, IDLE, TIMER, type WorkFn } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
+import { checkQueueDelayed } from './check.js';
 import { flushWork, initWork, initWorkInternal } from './work.js';
 
 /** Allocates an uninitialised delayed work for `k`; pass it to {@link initDelayedWork}. Context: any. */
@@ -77,6 +78,7 @@ function queueDelayedInternal(cpu: number, wq: Workqueue, dwork: DelayedWork, de
  * Returns: false if already pending (timer armed or queued) or disabled.
  */
 export function queueDelayedWorkOn(cpu: number, wq: Workqueue, dwork: DelayedWork, delayNs: number): boolean {
+  checkQueueDelayed('queue_delayed_work_on', dwork.kernel, cpu, wq, delayNs);
   const work = dwork.work;
   if (work.pending !== IDLE || work.disable !== 0) {
     fenceRefuses(work.fence, 'queue_delayed_work');
@@ -100,6 +102,7 @@ export function queueDelayedWork(wq: Workqueue, dwork: DelayedWork, delayNs: num
  * pending (queued or timer armed; now moved).
  */
 export function modDelayedWorkOn(cpu: number, wq: Workqueue, dwork: DelayedWork, delayNs: number): boolean {
+  checkQueueDelayed('mod_delayed_work_on', dwork.kernel, cpu, wq, delayNs);
   const work = dwork.work;
   const ret = grabPending(work);
   if (fenceRefuses(work.fence, 'mod_delayed_work')) return ret;

@@ -2,7 +2,7 @@
  * `workqueue_set_max_active()` and the clamp it shares with
  * `alloc_workqueue()` (kernel/workqueue.c: `wq_clamp_max_active`).
  */
-import type { Kernel } from '@quiesce/core-devres';
+import { checkS32, type Kernel, mightSleep } from '@quiesce/core-devres';
 import { WQ_MAX_ACTIVE } from '../core/flags.js';
 import type { Workqueue } from '../core/workqueue.js';
 
@@ -34,10 +34,8 @@ export function wqClampMaxActive(k: Kernel, maxActive: number, name: string): nu
  */
 export function workqueueSetMaxActive(wq: Workqueue, maxActive: number): void {
   const k = wq.kernel;
-  if (!Number.isInteger(maxActive)) {
-    throw new TypeError(`workqueue_set_max_active: max_active must be an int, got ${String(maxActive)}`);
-  }
-  k.mightSleep('workqueue_set_max_active');
+  checkS32('workqueue_set_max_active', 'max_active', maxActive);
+  mightSleep(k, 'workqueue_set_max_active');
   if (wq.ordered) {
     k.warn(wq.name, `workqueue_set_max_active: ${wq.name} is an ordered workqueue (WARN_ON(wq->flags & __WQ_ORDERED))`);
     return;

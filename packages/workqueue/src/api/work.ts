@@ -14,6 +14,7 @@ import { WORK_BUSY_PENDING, WORK_BUSY_RUNNING, WORK_CPU_UNBOUND } from '../core/
 import { cancelInternal, cancelSyncInternal, enableInternal, flushInternal, queueWorkInternal } from '../core/queue.js';
 import { IDLE, type WorkFn, WorkStruct } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
+import { checkWorkCpu, checkWq } from './check.js';
 
 /**
  * Allocates an uninitialised work for `k` (the storage of a
@@ -49,7 +50,7 @@ export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): Wor
 export function initWorkInternal(work: WorkStruct, fn: WorkFn, owner: Owner): void {
   if (typeof fn !== 'function') throw new TypeError(`INIT_WORK: func must be a function, got ${String(fn)}`);
   work.fn = fn;
-  work.owner = owner;
+  work.owner = owner ?? null; // undefined is C's NULL: built-in
   work.name = fn.name || 'work_fn';
   work.registeredStack = captureStack(work.kernel.sanitizer.mode, 4);
   work.pending = IDLE;
@@ -72,6 +73,9 @@ export function workBusyNow(work: WorkStruct): boolean {
  * "cannot queue" warning, as the kernel does.
  */
 export function queueWorkOn(cpu: number, wq: Workqueue, work: WorkStruct): boolean {
+  // Validate before PENDING is taken (docs/validation.md): a rejected call changes nothing.
+  checkWorkCpu('queue_work_on', work.kernel, cpu);
+  checkWq('queue_work_on', wq);
   if (work.pending !== IDLE || work.disable !== 0) {
     // A fenced work is disabled too; the core counts (and traces) the refusal.
     fenceRefuses(work.fence, 'queue_work');

@@ -3,7 +3,7 @@
  * `flush_workqueue`, `drain_workqueue`, `destroy_workqueue`, and the system
  * workqueues.
  */
-import { type Kernel, KernelLocal } from '@quiesce/core-devres';
+import { checkS32, checkString, checkU32, type Kernel, KernelLocal, mightSleep } from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_MAX_ACTIVE, WQ_UNBOUND } from '../core/flags.js';
 import { reportFreedWq } from '../core/queue.js';
 import type { DelayedWork, WorkStruct } from '../core/work.js';
@@ -24,6 +24,11 @@ export const DRAIN_MAX_TRIES = 1000;
  * Returns: the workqueue, or null when allocation fails (fault injection).
  */
 export function allocWorkqueue(k: Kernel, name: string, flags = 0, maxActive = 0): Workqueue | null {
+  // int max_active, unsigned int flags: NaN or 1.5 cannot be passed in C (docs/validation.md).
+  checkString('alloc_workqueue', 'fmt', name);
+  checkU32('alloc_workqueue', 'flags', flags);
+  checkS32('alloc_workqueue', 'max_active', maxActive);
+  mightSleep(k, 'alloc_workqueue');
   if (k.allocFails()) return null;
   const active = wqClampMaxActive(k, maxActive === 0 ? WQ_DFL_ACTIVE : Math.trunc(maxActive), name);
   const wq = new Workqueue(k, name, flags, active);

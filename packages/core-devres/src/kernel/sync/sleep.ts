@@ -1,7 +1,9 @@
 /** Emulates kernel/time/sleep_timeout.c (msleep, usleep_range; kernel/time/timer.c before 6.13). */
+
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { timerEntry } from '../timer-queue.js';
+import { checkIntRange, checkNs, checkU32 } from '../validate.js';
 import { timedTarget } from '../wait-graph.js';
 
 /**
@@ -9,8 +11,9 @@ import { timedTarget } from '../wait-graph.js';
  * Context: may sleep.
  */
 export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout'): Promise<void> {
+  checkNs(what, 'ns', ns);
+  if (ns < 0) throw new RangeError(`${what}: negative timeout`);
   if (!k.mightSleep(what)) return;
-  if (!(ns >= 0)) throw new RangeError(`${what}: negative timeout`);
   // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
   const me = k.current as Task;
   const until = k.now + ns;
@@ -21,12 +24,19 @@ export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout'):
   k.cancelTimer(e);
 }
 
-/** `msleep()`: sleeps `ms` milliseconds of virtual time. Context: may sleep. */
-export function msleep(k: Kernel, ms: number): Promise<void> {
+/**
+ * `msleep()`: sleeps `ms` milliseconds of virtual time. Context: may sleep.
+ * TypeError (rejected promise) unless `ms` fits C's `unsigned int`, so
+ * `msleep(k, Infinity)` cannot move the clock to Infinity.
+ */
+export async function msleep(k: Kernel, ms: number): Promise<void> {
+  checkU32('msleep', 'msecs', ms);
   return sleepNs(k, ms * 1_000_000, 'msleep');
 }
 
 /** `usleep_range()`: sleeps `min` microseconds (quiesce takes the lower bound). Context: may sleep. */
-export function usleepRange(k: Kernel, min: number, _max: number): Promise<void> {
+export async function usleepRange(k: Kernel, min: number, max: number): Promise<void> {
+  checkIntRange('usleep_range', 'min', min, 0, Number.MAX_SAFE_INTEGER);
+  checkIntRange('usleep_range', 'max', max, 0, Number.MAX_SAFE_INTEGER);
   return sleepNs(k, min * 1000, 'usleep_range');
 }
