@@ -68,6 +68,7 @@ export {
   type Strategy,
   type TraceEvent,
 } from './kernel/kernel.js';
+export { KernelLocal } from './kernel/kernel-local.js';
 export {
   type ModuleOwner,
   type ModuleState,

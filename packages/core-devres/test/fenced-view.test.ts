@@ -192,6 +192,7 @@ describe('FencedView, released', () => {
         expect(h?.readl(0)).toBe(0xffffffff);
       });
     });
+    await w.k.run(); // exec returns when its task exits; the raised IRQ runs here
     const r = w.k.reports[0];
     expect(r?.kind).toBe('use-after-remove');
     expect(r?.context).toEqual({ kind: 'hardirq', name: 'edu irq', pid: 0, cpu: 1 });

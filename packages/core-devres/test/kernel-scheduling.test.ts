@@ -1,4 +1,4 @@
-import { Completion, Kernel, msleep, timerEntry } from '@quiesce/core-devres';
+import { Completion, Kernel, KernelLocal, msleep, timerEntry } from '@quiesce/core-devres';
 import { describe, expect, it } from 'vitest';
 
 describe('tasks', () => {
@@ -75,13 +75,17 @@ describe('tasks', () => {
     await expect(k.exec('nested', () => k.run())).rejects.toThrow(/already running/);
   });
 
-  it('k.subsystem is a per-kernel singleton', () => {
-    const key = Symbol('sub');
-    const k1 = new Kernel();
-    const k2 = new Kernel();
-    const a = k1.subsystem(key, () => ({ n: 1 }));
-    expect(k1.subsystem(key, () => ({ n: 2 }))).toBe(a);
-    expect(k2.subsystem(key, () => ({ n: 3 })).n).toBe(3);
+  it('KernelLocal is a per-kernel singleton, created once per kernel on first use', () => {
+    let created = 0;
+    const slot = new KernelLocal((k: Kernel) => ({ n: ++created, cpus: k.cpus }));
+    const k1 = new Kernel({ cpus: 1 });
+    const k2 = new Kernel({ cpus: 3 });
+    expect(created).toBe(0);
+    const a = slot.get(k1);
+    expect(slot.get(k1)).toBe(a);
+    expect(a).toEqual({ n: 1, cpus: 1 });
+    expect(slot.get(k2)).toEqual({ n: 2, cpus: 3 });
+    expect(created).toBe(2);
   });
 });
 
@@ -185,6 +189,8 @@ describe('atomic events', () => {
         seen.push(`${c.kind} ${c.name} cpu${c.cpu} @${k.now} atomic=${k.inAtomic()}`);
       });
     });
+    expect(seen).toEqual([]); // exec returned when its task exited: the event is still queued
+    await k.run();
     expect(seen).toEqual(['hardirq edu cpu1 @1000000 atomic=true']);
   });
 

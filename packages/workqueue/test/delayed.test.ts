@@ -24,9 +24,11 @@ describe('delayed work', () => {
       at.push(k.now);
     });
     const r = await k.exec('user', () => [queueDelayedWork(wq, dw, 10 * MS), queueDelayedWork(wq, dw, 1 * MS)]);
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(r).toEqual([true, false]);
     expect(at).toEqual([10 * MS]);
     await k.exec('user', () => queueDelayedWork(wq, dw, 0));
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(at).toEqual([10 * MS, 10 * MS]);
   });
 
@@ -38,6 +40,7 @@ describe('delayed work', () => {
       at.push(k.now);
     });
     const r = await k.exec('user', () => [modDelayedWork(wq, dw, 10 * MS), modDelayedWork(wq, dw, 3 * MS)]);
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(r).toEqual([false, true]);
     expect(at).toEqual([3 * MS]);
   });
@@ -50,6 +53,7 @@ describe('delayed work', () => {
       at.push(k.now);
     });
     const r = await k.exec('user', () => [queueDelayedWork(wq, dw, 0), modDelayedWork(wq, dw, 5 * MS)]);
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(r).toEqual([true, true]);
     expect(at).toEqual([5 * MS]);
   });

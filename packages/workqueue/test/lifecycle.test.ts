@@ -60,6 +60,7 @@ describe('owner check at dispatch', () => {
       owner,
     );
     const r = await k.exec('user', () => queueWork(wq, w));
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(r).toBe(true);
     expect(ran).toBe(false);
     const eaf = k.reports.filter((x) => x.kind === 'execute-after-free');

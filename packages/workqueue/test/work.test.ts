@@ -80,6 +80,7 @@ describe('queue_work', () => {
       ran = true;
     });
     await k.exec('user', () => scheduleWork(w));
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(ran).toBe(true);
   });
 
@@ -91,6 +92,7 @@ describe('queue_work', () => {
       name = k.current?.name ?? '';
     });
     await k.exec('user', () => queueWorkOn(1, wq, w));
+    await k.run(); // exec returns when its task exits; the rest runs here
     expect(name).toBe('kworker/1:0');
   });
 });

@@ -58,6 +58,7 @@ describe('alloc_workqueue max_active', () => {
     await k.exec('user', () => {
       for (const w of works) queueWork(wq, w);
     });
+    await k.run(); // exec returns when its task exits; the works run here
     expect(peak).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4]);
   });

@@ -3,6 +3,7 @@
  * a driver's function pointer (timers, work, IRQ handlers, file operations).
  */
 import type { Kernel } from './kernel.js';
+import { KernelLocal } from './kernel-local.js';
 import { type Owner, symbolName } from './owner.js';
 
 /**
@@ -28,10 +29,10 @@ export function callbackRunnable(
   return false;
 }
 
-const TEXT = Symbol('module text');
+const TEXT = new KernelLocal(() => new WeakMap<object, NonNullable<Owner>>());
 
 function textMap(k: Kernel): WeakMap<object, NonNullable<Owner>> {
-  return k.subsystem(TEXT, () => new WeakMap<object, NonNullable<Owner>>());
+  return TEXT.get(k);
 }
 
 /**

@@ -42,6 +42,11 @@ export class TimerQueue {
     return this.heap.length;
   }
 
+  /** The queued entries in firing order: a copy, O(n log n), for diagnostics only. */
+  snapshot(): TimerEntry[] {
+    return [...this.heap].sort((a, b) => (this.less(a, b) ? -1 : 1));
+  }
+
   /** The earliest entry, or undefined when empty. O(1). */
   peek(): TimerEntry | undefined {
     return this.heap[0];

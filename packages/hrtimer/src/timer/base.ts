@@ -12,7 +12,7 @@
  * (including its occupied span); the CPU is busy for that time, so there is
  * at most one.
  */
-import type { Kernel } from '@quiesce/core-devres';
+import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import type { HrTimer } from './hrtimer.js';
 
 /** One clock base of one CPU (hard or soft expiry). */
@@ -54,18 +54,18 @@ export interface HrtimerState {
   warnedSoftMismatch: boolean;
 }
 
-const KEY = Symbol('quiesce.hrtimer.bases');
+const KEY = new KernelLocal((k: Kernel): HrtimerState => {
+  // The kernel has no public "is tracing" flag; one init event tells.
+  const before = k.traceLog.length;
+  k.trace('hrtimers_init', `${k.cpus} cpu bases`);
+  const bases: HrtimerCpuBase[] = [];
+  for (let c = 0; c < k.cpus; c++) bases.push(new HrtimerCpuBase(c));
+  return { bases, tracing: k.traceLog.length > before, warnedSoftMismatch: false };
+});
 
 /** The hrtimer state of `k` (created on first use, one per kernel). Context: any. */
 export function hrtimerState(k: Kernel): HrtimerState {
-  return k.subsystem(KEY, () => {
-    // The kernel has no public "is tracing" flag; one init event tells.
-    const before = k.traceLog.length;
-    k.trace('hrtimers_init', `${k.cpus} cpu bases`);
-    const bases: HrtimerCpuBase[] = [];
-    for (let c = 0; c < k.cpus; c++) bases.push(new HrtimerCpuBase(c));
-    return { bases, tracing: k.traceLog.length > before, warnedSoftMismatch: false };
-  });
+  return KEY.get(k);
 }
 
 /**

@@ -9,11 +9,11 @@
  * kernel's does. A stale node is dropped when its minor or its name is
  * registered again. A name never registered is `-ENOENT`.
  */
-import { type Kernel, Mutex } from '@quiesce/core-devres';
+import { type Kernel, KernelLocal, Mutex } from '@quiesce/core-devres';
 import { MinorIda } from './minor-ida.js';
 import type { MiscDevice } from './misc-device.js';
 
-const KEY = Symbol('quiesce.miscdev');
+const KEY = new KernelLocal((k: Kernel) => new MiscRegistry(k));
 
 export class MiscRegistry {
   /** `misc_mtx`: serialises register, deregister and `misc_open` (including the driver's open). */
@@ -40,7 +40,7 @@ export class MiscRegistry {
 
 /** The misc registry of `k`. Context: any. */
 export function miscRegistry(k: Kernel): MiscRegistry {
-  return k.subsystem(KEY, () => new MiscRegistry(k));
+  return KEY.get(k);
 }
 
 /** `misc_mtx` of `k` (for tests and drivers that assert it is held). Context: any. */

@@ -6,10 +6,10 @@
  * synchronous, and the simulated scheduler never switches inside synchronous
  * code, so each is atomic exactly as it is under the mutex in C.
  */
-import type { Kernel, Task } from '@quiesce/core-devres';
+import { type Kernel, KernelLocal, type Task } from '@quiesce/core-devres';
 import type { Module } from './module.js';
 
-const KEY = Symbol('@quiesce/module-loader');
+const KEY = new KernelLocal(() => new ModuleRegistry());
 
 export class ModuleRegistry {
   /** Loaded modules, newest first (`list_add_rcu(&mod->list, &modules)`). */
@@ -22,7 +22,7 @@ export class ModuleRegistry {
 
 /** The module registry of `k` (created on first use). */
 export function moduleRegistry(k: Kernel): ModuleRegistry {
-  return k.subsystem(KEY, () => new ModuleRegistry());
+  return KEY.get(k);
 }
 
 /**

@@ -16,7 +16,14 @@
  * counts as in progress until the span ends, which is what `synchronize_irq`
  * (and so `free_irq`) waits for.
  */
-import { callbackRunnable, type Kernel, type Owner, type TimerEntry, WaitQueue } from '@quiesce/core-devres';
+import {
+  callbackRunnable,
+  type Kernel,
+  KernelLocal,
+  type Owner,
+  type TimerEntry,
+  WaitQueue,
+} from '@quiesce/core-devres';
 import { IRQ_HANDLED, type IrqReturn } from '../pci/constants.js';
 
 /** `irq_handler_t`: runs in hardirq context; returns IRQ_HANDLED or IRQ_NONE. */
@@ -165,11 +172,11 @@ export class IrqTable {
   }
 }
 
-const TABLE = Symbol('pci-emu irq table');
+const TABLE = new KernelLocal((k: Kernel) => new IrqTable(k));
 
 /** The kernel's IRQ table. Context: any. */
 export function irqTable(k: Kernel): IrqTable {
-  return k.subsystem(TABLE, () => new IrqTable(k));
+  return TABLE.get(k);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   driverUnregister,
   type Kernel,
   KernelError,
+  KernelLocal,
   type Owner,
 } from '@quiesce/core-devres';
 import { irqTable } from '../irq/irq-desc.js';
@@ -62,10 +63,10 @@ class PciBusState {
   }
 }
 
-const BUS = Symbol('pci-emu bus');
+const BUS = new KernelLocal((k: Kernel) => new PciBusState(k));
 
 function state(k: Kernel): PciBusState {
-  return k.subsystem(BUS, () => new PciBusState(k));
+  return BUS.get(k);
 }
 
 /** The kernel's PCI bus (`pci_bus_type`). Context: any. */

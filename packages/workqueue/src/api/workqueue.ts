@@ -3,7 +3,7 @@
  * `flush_workqueue`, `drain_workqueue`, `destroy_workqueue`, and the system
  * workqueues.
  */
-import type { Kernel } from '@quiesce/core-devres';
+import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_MAX_ACTIVE, WQ_UNBOUND } from '../core/flags.js';
 import type { DelayedWork, WorkStruct } from '../core/work.js';
 import { Workqueue } from '../core/workqueue.js';
@@ -113,17 +113,17 @@ export function workqueueInFlight(wq: Workqueue): number {
   return wq.nrInFlight;
 }
 
-const SYSTEM_WQ = Symbol('system_wq');
-const SYSTEM_UNBOUND_WQ = Symbol('system_unbound_wq');
+const SYSTEM_WQ = new KernelLocal((k: Kernel) => new Workqueue(k, 'events', 0, WQ_DFL_ACTIVE));
+const SYSTEM_UNBOUND_WQ = new KernelLocal((k: Kernel) => new Workqueue(k, 'events_unbound', WQ_UNBOUND, WQ_MAX_ACTIVE));
 
 /** `system_wq` ("events", per-CPU, default max_active) of `k`. Context: any. */
 export function systemWq(k: Kernel): Workqueue {
-  return k.subsystem(SYSTEM_WQ, () => new Workqueue(k, 'events', 0, WQ_DFL_ACTIVE));
+  return SYSTEM_WQ.get(k);
 }
 
 /** `system_unbound_wq` ("events_unbound", max_active WQ_MAX_ACTIVE) of `k`. Context: any. */
 export function systemUnboundWq(k: Kernel): Workqueue {
-  return k.subsystem(SYSTEM_UNBOUND_WQ, () => new Workqueue(k, 'events_unbound', WQ_UNBOUND, WQ_MAX_ACTIVE));
+  return SYSTEM_UNBOUND_WQ.get(k);
 }
 
 /** `schedule_work()`: {@link queueWork} on the system workqueue. Context: any. Returns: as queueWork. */

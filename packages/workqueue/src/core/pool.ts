@@ -17,7 +17,7 @@
  * item the pool's awake workers cannot take, as unbound pools do; concurrency
  * is bounded by `max_active`. Idle workers are never reaped.
  */
-import { callbackRunnable, type Kernel, type Task, WaitQueue } from '@quiesce/core-devres';
+import { callbackRunnable, type Kernel, KernelLocal, type Task, WaitQueue } from '@quiesce/core-devres';
 import { ItemList } from './list.js';
 import { IDLE, type WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
@@ -245,9 +245,9 @@ export class PoolRegistry {
   }
 }
 
-const POOLS = Symbol('workqueue pools');
+const POOLS = new KernelLocal((k: Kernel) => new PoolRegistry(k));
 
 /** The worker pools of `k` (created on first use). Context: any. */
 export function pools(k: Kernel): PoolRegistry {
-  return k.subsystem(POOLS, () => new PoolRegistry(k));
+  return POOLS.get(k);
 }

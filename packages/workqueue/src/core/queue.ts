@@ -2,17 +2,17 @@
  * The internal verbs: `__queue_work()`, `try_to_grab_pending()`, the disable
  * count, and `__flush_work()`'s wait. The exported API wraps these.
  */
-import type { Kernel } from '@quiesce/core-devres';
+import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND, WORK_OFFQ_DISABLE_MAX } from './flags.js';
 import { currentWorker, itemDone, wakeWorkWaiters, workWaitq } from './pool.js';
 import { IDLE, QUEUED, TIMER, WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
 
-const ONCE = Symbol('workqueue WARN_ONCE');
+const ONCE = new KernelLocal(() => new Set<string>());
 
 /** `WARN_ONCE()`: one `warn` report per kernel and message key. */
 export function warnOnce(k: Kernel, key: string, resource: string, message: string): void {
-  const seen = k.subsystem(ONCE, () => new Set<string>());
+  const seen = ONCE.get(k);
   if (seen.has(key)) return;
   seen.add(key);
   k.warn(resource, message);

@@ -1,4 +1,5 @@
 import type { Kernel } from '../kernel.js';
+import { KernelLocal } from '../kernel-local.js';
 import { sleepNs } from './sleep.js';
 import { WaitQueue } from './wait-queue.js';
 
@@ -13,10 +14,12 @@ interface RcuState {
   readonly wq: WaitQueue;
 }
 
-const KEY = Symbol('rcu');
+const KEY = new KernelLocal(
+  (k: Kernel): RcuState => ({ readers: new Set(), wq: new WaitQueue(k, 'rcu grace period') }),
+);
 
 function state(k: Kernel): RcuState {
-  return k.subsystem(KEY, () => ({ readers: new Set(), wq: new WaitQueue(k, 'rcu grace period') }));
+  return KEY.get(k);
 }
 
 /** `rcu_read_lock()`. Context: any; nests. */
