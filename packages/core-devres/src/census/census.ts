@@ -86,6 +86,11 @@ export class Census {
     for (const s of this.open) (s.counts[i] as number) += n;
   }
 
+  /** Counts one execution of each of `ops` (a lock and its unlock at one site). Context: any. */
+  countAll(...ops: CensusOp[]): void {
+    for (const op of ops) this.count(op);
+  }
+
   /** Opens a window counted under `path` (nests). Context: any. */
   begin(path: string): void {
     if (typeof path !== 'string' || path === '') throw new TypeError(`Census.begin: path must be a non-empty string`);

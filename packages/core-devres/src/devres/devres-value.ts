@@ -12,6 +12,7 @@
  *   that holds the proof.
  */
 import type { BoundDevice, Device } from '../device/device.js';
+import { countDevresAccess } from '../census/counting.js';
 import { KernelError } from '../kernel/errno.js';
 import { devresAdd } from './devres.js';
 import { Revocable, type RevocableGuard } from './revocable.js';
@@ -34,6 +35,7 @@ export class Devres<T> {
   ) {
     this.value = value;
     this.inner = new Revocable(dev.kernel, value, name);
+    if (dev.kernel.census !== null) countDevresAccess(this, dev.kernel.census);
     devresAdd(dev, {
       name: `Devres ${name}`,
       fence: async () => {

@@ -23,6 +23,7 @@
  * oops, as a real use after `iounmap` is.
  */
 import type { Kernel } from '../kernel/kernel.js';
+import { countMmio } from '../census/counting.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
 /** A zero-length view, for code that needs "no mapping". */
@@ -44,6 +45,7 @@ export class FencedView extends DataView<ArrayBufferLike> {
   ) {
     super(view.buffer, view.byteOffset, view.byteLength);
     this.acquiredStack = captureStack(kernel.sanitizer.mode, 3);
+    if (kernel.census !== null) countMmio(this);
   }
 
   /** This handle as a plain `DataView` (kept for subclasses that write through it). */

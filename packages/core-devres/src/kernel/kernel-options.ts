@@ -31,4 +31,6 @@ export interface KernelOptions {
   maxSteps?: number;
   /** Virtual duration of an RCU grace period in ns (default 1 ms). */
   rcuGracePeriodNs?: number;
+  /** Count the kernel primitives every path executes (`kernel.census`; default false: no cost). */
+  census?: boolean;
 }

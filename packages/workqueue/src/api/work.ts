@@ -57,6 +57,7 @@ export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): Wor
  * "cannot queue" warning, as the kernel does.
  */
 export function queueWorkOn(cpu: number, wq: Workqueue, work: WorkStruct): boolean {
+  work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
   if (work.pending !== IDLE || work.disable !== 0 || work.fenced) {
     if (work.fenced) {
       work.refusedAfterFence++;

@@ -36,6 +36,7 @@ function localCpu(k: Kernel): number {
  */
 export function queueWorkInternal(cpu: number, wq: Workqueue, work: WorkStruct): void {
   const k = wq.kernel;
+  k.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore'); // local_irq_save + pool->lock
   if (wq.closed && !isChainedWork(k, wq)) {
     warnOnce(k, 'cannot queue', wq.name, `workqueue: cannot queue ${work.name} on wq ${wq.name}`);
     work.pending = IDLE;
@@ -65,7 +66,9 @@ export function queueWorkInternal(cpu: number, wq: Workqueue, work: WorkStruct):
  * timer armed until the timer expires; quiesce cancels the timer at once.)
  */
 export function grabPending(work: WorkStruct): boolean {
+  work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
   if (work.pending === IDLE) return false;
+  work.kernel.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore');
   if (work.pending === TIMER) {
     const dw = work.dwork;
     if (dw !== null) work.kernel.cancelTimer(dw.timer);

@@ -21,6 +21,7 @@ export class Srcu {
 
   /** `srcu_read_lock()`: returns the token for {@link srcuReadUnlock}. Context: any. */
   srcuReadLock(): number {
+    this.kernel.census?.count('srcu_read_lock');
     const t = this.nextToken++;
     this.open.add(t);
     return t;
@@ -28,6 +29,7 @@ export class Srcu {
 
   /** `srcu_read_unlock()`. An unknown token warns. Context: any. */
   srcuReadUnlock(token: number): void {
+    this.kernel.census?.count('srcu_read_unlock');
     if (!this.open.delete(token)) {
       this.kernel.warn(this.name, `srcu_read_unlock() with unknown index ${token}`);
       return;
@@ -42,6 +44,7 @@ export class Srcu {
 
   /** `synchronize_srcu()`: waits for every reader present at the call. Context: may sleep. */
   async synchronizeSrcu(): Promise<void> {
+    this.kernel.census?.countAll('synchronize_srcu', 'gp_srcu');
     const snapshot = [...this.open];
     await this.wq.waitEvent(() => snapshot.every((t) => !this.open.has(t)), `synchronize_srcu ${this.name}`);
   }
