@@ -68,17 +68,17 @@ const files = readdirSync(suitesDir)
   .sort();
 
 /**
- * Suites that take minutes per process (the hrtimer suite's 10^6-timer case,
- * the explorer's exhaustive runs) get one process in a full run, so the whole
- * report stays within its 10-minute budget on 2 cores; the report says so.
+ * Processes per suite in a full run, so the whole report stays within 5
+ * minutes on 2 cores (the report prints its time): the headline suite 5,
+ * the other discipline suites `procs` (3), the building blocks and
+ * teardown (exact virtual times) 1.
  */
-const ONE_PROCESS = new Set(['hrtimer.bench.mjs', 'explorer.bench.mjs', 'explorer-edu.bench.mjs']);
-/** The headline suites (the first screen's measured column) get more processes: their figure is the median of per-process medians. */
+// The headline suite (the first screen's measured column): its figure is the median of per-process medians.
 const HEADLINE = new Set(['disciplines-mmio-read.bench.mjs']);
 const procsFor = (file) => {
   if (args.includes('--procs') || quick) return procs;
   if (HEADLINE.has(file)) return 5;
-  return ONE_PROCESS.has(file) ? 1 : procs;
+  return file.startsWith('disciplines-') ? procs : 1;
 };
 /**
  * V8 flags of every suite process. Without them the headline figures were

@@ -34,9 +34,10 @@ const median = (xs) => {
  * against the group's own baseline.
  */
 export async function runSuite(title, tasks, opts = {}) {
-  const timeMs = quick ? Math.min(20, opts.timeMs ?? 20) : (opts.timeMs ?? 200);
+  const timeMs = quick ? Math.min(20, opts.timeMs ?? 20) : (opts.timeMs ?? 100);
   const warmupMs = quick ? Math.min(5, opts.warmupMs ?? 5) : (opts.warmupMs ?? 60);
-  const rounds = quick ? 1 : (opts.rounds ?? 3);
+  // Slow tasks (bounded by `iterations`) take 2 rounds by default, ns-scale ones 5.
+  const rounds = quick ? 1 : (opts.rounds ?? (opts.iterations !== undefined ? 2 : 5));
   const counts = {};
   if (opts.iterations !== undefined) counts.iterations = quick ? Math.min(opts.iterations, 2) : opts.iterations;
   if (opts.warmupIterations !== undefined) counts.warmupIterations = quick ? 0 : opts.warmupIterations;
