@@ -272,18 +272,41 @@ const found = findings({
 });
 const headline = Object.fromEntries(
   DISCIPLINES.map((d) => {
-    const r = suites.find((s) => s.file === 'disciplines-mmio-read.bench.mjs')?.rows.find((x) => x.name.startsWith(d.measured));
-    return [d.id, r ? { row: r.name, nsPerOp: r.nsPerOp, ratio: r.ratio, ratioSpreadPct: r.ratioSpreadPct, processes: r.processes, samples: r.samples } : null];
+    const r = suites
+      .find((s) => s.file === 'disciplines-mmio-read.bench.mjs')
+      ?.rows.find((x) => x.name.startsWith(d.measured));
+    return [
+      d.id,
+      r
+        ? {
+            row: r.name,
+            nsPerOp: r.nsPerOp,
+            ratio: r.ratio,
+            ratioSpreadPct: r.ratioSpreadPct,
+            processes: r.processes,
+            samples: r.samples,
+          }
+        : null,
+    ];
   }),
 );
 
 /** The census of every discipline and path, as a table (details section). */
 function censusMd() {
-  const paths = [...census.paths, ...census.unbindKinds.flatMap((k) => census.unbindAt.map((n) => `unbind ${k} ×${n}`))];
+  const paths = [
+    ...census.paths,
+    ...census.unbindKinds.flatMap((k) => census.unbindAt.map((n) => `unbind ${k} ×${n}`)),
+  ];
   const table = censusTable(census);
-  const lines = [`| path | ${DISCIPLINES.map((d) => d.label).join(' | ')} |`, `| --- |${DISCIPLINES.map(() => ' --- |').join('')}`];
-  for (const p of paths) lines.push(`| ${p} | ${DISCIPLINES.map((d) => censusText(table[d.id]?.[p] ?? {})).join(' | ')} |`);
-  const lin = DISCIPLINES.flatMap((d) => census.unbindKinds.filter((k) => census.counts[d.id]?.linear[k] === false).map((k) => `${d.id} ${k}`));
+  const lines = [
+    `| path | ${DISCIPLINES.map((d) => d.label).join(' | ')} |`,
+    `| --- |${DISCIPLINES.map(() => ' --- |').join('')}`,
+  ];
+  for (const p of paths)
+    lines.push(`| ${p} | ${DISCIPLINES.map((d) => censusText(table[d.id]?.[p] ?? {})).join(' | ')} |`);
+  const lin = DISCIPLINES.flatMap((d) =>
+    census.unbindKinds.filter((k) => census.counts[d.id]?.linear[k] === false).map((k) => `${d.id} ${k}`),
+  );
   lines.push(
     '',
     `Unbind counts at any N are fixed + N × per-resource, solved from N = ${census.unbindAt.join(' and ')} and checked at N = ${census.checkedAt}: ${lin.length === 0 ? 'every line holds' : `NOT linear for ${lin.join(', ')}`}.`,
@@ -327,7 +350,14 @@ const md = [
   'What each discipline costs a kernel: the exact count of kernel primitives it executes (the census), times a cost model with a source per entry ' +
     `(here "${primary.model.name}"), beside what it measured in JavaScript.`,
   '',
-  firstScreenTable({ disciplines: DISCIPLINES, census, projection: primary.projection, model: primary.model, suites, bugs }),
+  firstScreenTable({
+    disciplines: DISCIPLINES,
+    census,
+    projection: primary.projection,
+    model: primary.model,
+    suites,
+    bugs,
+  }),
   '',
   `![projected unbind time against N](unbind-projection.svg)`,
   '',
@@ -338,7 +368,7 @@ const md = [
   '## Details',
   '',
   `Census: ${censusSeconds.toFixed(1)} s; suites: ${env.seconds.toFixed(0)} s. Measured figures: every suite runs in fresh Node processes (V8 flags ${V8_FLAGS.join(' ')}: see docs/benchmarks.md); ` +
-    'inside a process, rounds interleave every row; a row\'s figure in a round is the median of its samples; its ratio is the median over rounds of ' +
+    "inside a process, rounds interleave every row; a row's figure in a round is the median of its samples; its ratio is the median over rounds of " +
     '(row ÷ its baseline in the same round); across processes the report gives the median of the per-process figures, and "±" is the larger of ' +
     'the spread across processes ((max − min)/median) and the interquartile range over rounds. A ratio is always against a baseline that reaches ' +
     'its handle the way the row does (the "vs" column names any other).',
@@ -370,9 +400,16 @@ const md = [
 writeFileSync(`${outDir}REPORT.md`, md);
 const json = {
   env: { ...env, censusSeconds, v8Flags: V8_FLAGS },
-  disciplines: DISCIPLINES.map((d) => ({ id: d.id, label: d.label, kernel: d.kernel, measuredRow: headline[d.id]?.row ?? null })),
+  disciplines: DISCIPLINES.map((d) => ({
+    id: d.id,
+    label: d.label,
+    kernel: d.kernel,
+    measuredRow: headline[d.id]?.row ?? null,
+  })),
   census: censusTable(census),
-  censusLines: Object.fromEntries(Object.entries(census.counts).map(([id, c]) => [id, { unbind: c.unbind, linear: c.linear }])),
+  censusLines: Object.fromEntries(
+    Object.entries(census.counts).map(([id, c]) => [id, { unbind: c.unbind, linear: c.linear }]),
+  ),
   costModel: { name: primary.model.name, file: primary.model.file, entries: primary.model.entries },
   costModels: models.map((m) => ({ name: m.name, file: m.file })),
   projection: primary.projection,
@@ -399,7 +436,10 @@ for (const s of suites) {
 }
 console.log('\nHeadline (MMIO readl on the edu BAR, ratio to raw, median of per-process medians):');
 for (const [id, h] of Object.entries(headline))
-  if (h) console.log(`  ${id.padEnd(14)} ${h.ratio.toFixed(3)}× ±${h.ratioSpreadPct.toFixed(1)}% (${h.processes} processes, ${h.samples} samples)`);
+  if (h)
+    console.log(
+      `  ${id.padEnd(14)} ${h.ratio.toFixed(3)}× ±${h.ratioSpreadPct.toFixed(1)}% (${h.processes} processes, ${h.samples} samples)`,
+    );
 console.log('\nFindings:');
 for (const f of found) console.log(`- ${f}`);
 console.log(`\ncensus ${censusSeconds.toFixed(1)} s, suites ran in ${env.seconds.toFixed(0)} s`);

@@ -4,7 +4,7 @@
 // run, one ioctl) and one unbind with N outstanding timers, works or open
 // files, counted exactly by a kernel made with { census: true }. Counts are
 // a property of the simulated code, not of the machine: no timing here.
-import { censusOf, deviceReleaseDriver, Devres, Kernel } from '@quiesce/core-devres';
+import { censusOf, Devres, deviceReleaseDriver, Kernel } from '@quiesce/core-devres';
 import { HRTIMER_MODE_REL, hrtimerStart } from '@quiesce/hrtimer';
 import { MISC_DYNAMIC_MINOR, O_RDWR, open } from '@quiesce/miscdev';
 import {
@@ -145,7 +145,10 @@ async function unbindOnce(dsc, kind, n) {
       for (let i = 0; i < n; i++) await open(k, `/dev/${pdev.driverData.name}`, O_RDWR);
     });
   }
-  const counts = await k.exec('unbind', async () => (await censusOf(k, 'unbind', () => deviceReleaseDriver(pdev))).counts);
+  const counts = await k.exec(
+    'unbind',
+    async () => (await censusOf(k, 'unbind', () => deviceReleaseDriver(pdev))).counts,
+  );
   if (pdev.driver !== null) throw new Error(`census ${dsc.id}: still bound after unbind`);
   return counts;
 }

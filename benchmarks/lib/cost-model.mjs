@@ -30,24 +30,37 @@ export function validateCostModel(model, file) {
     throw new CostModelError(file, 'name', 'must be a non-empty string');
   const entries = model.entries;
   if (entries === null || typeof entries !== 'object' || Array.isArray(entries))
-    throw new CostModelError(file, 'entries', 'must be an object mapping each primitive to {low, typical, high, source}');
+    throw new CostModelError(
+      file,
+      'entries',
+      'must be an object mapping each primitive to {low, typical, high, source}',
+    );
   for (const key of Object.keys(entries))
     if (!CENSUS_OPS.includes(key))
-      throw new CostModelError(file, `entries.${key}`, `is not a primitive the census counts (${CENSUS_OPS.join(', ')})`);
+      throw new CostModelError(
+        file,
+        `entries.${key}`,
+        `is not a primitive the census counts (${CENSUS_OPS.join(', ')})`,
+      );
   for (const op of CENSUS_OPS) {
     const e = entries[op];
     const f = `entries.${op}`;
     if (e === undefined) throw new CostModelError(file, f, 'is missing (every counted primitive needs a cost)');
     if (e === null || typeof e !== 'object') throw new CostModelError(file, f, 'must be an object');
     for (const k of ['low', 'typical', 'high'])
-      if (!isNs(e[k])) throw new CostModelError(file, `${f}.${k}`, `must be a finite number of ns ≥ 0 (got ${JSON.stringify(e[k])})`);
+      if (!isNs(e[k]))
+        throw new CostModelError(file, `${f}.${k}`, `must be a finite number of ns ≥ 0 (got ${JSON.stringify(e[k])})`);
     if (!(e.low <= e.typical && e.typical <= e.high))
       throw new CostModelError(file, f, `needs low ≤ typical ≤ high (got ${e.low}, ${e.typical}, ${e.high})`);
     if (e.estimate === true) {
       if (typeof e.how !== 'string' || e.how === '')
         throw new CostModelError(file, `${f}.how`, 'an estimate must say how it was reached');
     } else if (typeof e.source !== 'string' || e.source === '') {
-      throw new CostModelError(file, `${f}.source`, 'must name a source (paper, kernel documentation, list post, manual) or mark the entry "estimate": true with "how"');
+      throw new CostModelError(
+        file,
+        `${f}.source`,
+        'must name a source (paper, kernel documentation, list post, manual) or mark the entry "estimate": true with "how"',
+      );
     }
   }
   return model;

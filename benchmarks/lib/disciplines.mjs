@@ -93,7 +93,7 @@ export const DISCIPLINES = [
     filesMode: 'kernel',
     filesMisc: (k, _pdev, misc) => miscRegister(k, misc),
     /** The C driver's remove(): cancels what it armed, deregisters its misc device. */
-    async remove(k, d) {
+    async remove(_k, d) {
       for (const t of d.timers ?? []) await hrtimerCancel(t);
       for (const w of d.works ?? []) await cancelDelayedWorkSync(w);
       if (d.miscdev !== undefined) await miscDeregister(d.miscdev);
@@ -128,7 +128,8 @@ export const DISCIPLINES = [
   {
     id: 'revocable',
     label: 'revocable tryAccess()',
-    kernel: 'Rust Revocable/Devres per resource: RCU read lock + flag per access; revoke + synchronize_rcu per resource',
+    kernel:
+      'Rust Revocable/Devres per resource: RCU read lock + flag per access; revoke + synchronize_rcu per resource',
     measured: 'revocable tryAccess',
     read: (d, off) => {
       const bar = d.devres.tryAccess();

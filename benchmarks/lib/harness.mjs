@@ -84,7 +84,11 @@ export async function runSuite(title, tasks, opts = {}) {
       ratio,
       // A row is its own baseline: ratio 1 in every round, no spread.
       ratioSpreadPct:
-        vsRuns === runs ? 0 : ratios.length > 2 ? ((q(0.75) - q(0.25)) / ratio) * 100 : Math.hypot(...runs.map((x) => x.rme)),
+        vsRuns === runs
+          ? 0
+          : ratios.length > 2
+            ? ((q(0.75) - q(0.25)) / ratio) * 100
+            : Math.hypot(...runs.map((x) => x.rme)),
     };
   });
   return { title, baseline: opts.prefix === undefined ? base.name : `${opts.prefix}: ${base.name}`, rows };

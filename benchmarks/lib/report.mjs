@@ -37,11 +37,13 @@ export function bugsPrevented(file) {
   const out = {};
   if (m?.disciplines && typeof m.disciplines === 'object' && !Array.isArray(m.disciplines)) {
     for (const [id, d] of Object.entries(m.disciplines))
-      if (typeof d?.prevented === 'number') out[id] = `${d.prevented}${typeof d.total === 'number' ? ` of ${d.total}` : ''}`;
+      if (typeof d?.prevented === 'number')
+        out[id] = `${d.prevented}${typeof d.total === 'number' ? ` of ${d.total}` : ''}`;
   } else if (Array.isArray(m?.rows)) {
     const tally = {};
     for (const r of m.rows) {
-      const t = (tally[r.discipline] ??= { p: 0, n: 0 });
+      if (tally[r.discipline] === undefined) tally[r.discipline] = { p: 0, n: 0 };
+      const t = tally[r.discipline];
       t.n++;
       if (r.prevented === true || r.caught === false) t.p++;
     }
@@ -70,7 +72,7 @@ export function shareRange(share) {
 /** The first-screen table: one row per discipline. */
 export function firstScreenTable({ disciplines, census, projection, model, suites, bugs, headlineN = 10_000 }) {
   const lines = [
-    `| discipline | bugs prevented | census per MMIO read | projected kernel ns per read, typical (low–high) | what the discipline adds per read (share of the MMIO read) | projected unbind, N = ${headlineN.toLocaleString('en')} outstanding timers | measured JS ns/op ± across processes · ratio to raw ± |`,
+    `| discipline | bugs prevented | census per MMIO read | projected kernel ns per read on ${model.name}, typical (low–high) | what the discipline adds per read (share of the MMIO read) | projected unbind, N = ${headlineN.toLocaleString('en')} outstanding timers | measured JS ns/op ± across processes · ratio to raw ± |`,
     '| --- | --- | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const d of disciplines) {
@@ -219,7 +221,9 @@ export function findings({ disciplines, census, projection, model, suites, quick
     .map((f) => suites.find((s) => s.file === f))
     .filter(Boolean);
   if (cb.length > 0) {
-    const ratios = cb.flatMap((s) => s.rows.filter((r) => !r.baseline && !r.name.startsWith('Proxy')).map((r) => r.ratio));
+    const ratios = cb.flatMap((s) =>
+      s.rows.filter((r) => !r.baseline && !r.name.startsWith('Proxy')).map((r) => r.ratio),
+    );
     out.push(
       `On the callback paths (timer expiry, work item, ioctl) every discipline measures ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× raw: the simulated kernel machinery around a callback dwarfs one register read, as the census's locks, wake-ups and context switches do in a kernel.`,
     );
@@ -232,8 +236,6 @@ export function findings({ disciplines, census, projection, model, suites, quick
     );
   const noisy = suites.flatMap((s) => s.rows.filter((r) => r.ratioSpreadPct > 25)).length;
   const total = suites.reduce((n, s) => n + s.rows.length, 0);
-  out.push(
-    `${noisy} of ${total} measured rows vary by more than ±25%; the "±" column of every table says which.`,
-  );
+  out.push(`${noisy} of ${total} measured rows vary by more than ±25%; the "±" column of every table says which.`);
   return out.slice(0, 12);
 }

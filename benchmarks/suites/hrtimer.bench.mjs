@@ -25,7 +25,7 @@ import {
   hrtimerStart,
   hrtimerTryToCancel,
 } from '@quiesce/hrtimer';
-import { main, quick, runSuite, sink } from '../lib/harness.mjs';
+import { main, runSuite, sink } from '../lib/harness.mjs';
 
 // 10^6 (seconds per sample) left out: the full report must stay under 5 minutes (issue 16).
 const SIZES = [1e3, 1e4, 1e5];
@@ -110,9 +110,7 @@ async function throughput(n) {
   );
   // 10^6 timers take seconds per iteration: one round, one sample, no warm-up there.
   const opts =
-    n >= 1e6
-      ? { iterations: 1, timeMs: 1, rounds: 1, warmupMs: 0 }
-      : { iterations: n >= 1e5 ? 3 : 8, timeMs: 100 };
+    n >= 1e6 ? { iterations: 1, timeMs: 1, rounds: 1, warmupMs: 0 } : { iterations: n >= 1e5 ? 3 : 8, timeMs: 100 };
   const nLabel = `10^${Math.round(Math.log10(n))}`;
   const arm = await runGroup(
     `arm+cancel ${nLabel}`,

@@ -80,9 +80,7 @@ describe.each(Object.keys(access))('census of %s', (id) => {
       expect(u).toEqual(plus(lock, { timer_cancel: n }, pairs(n)));
     } else {
       // One Devres per timer's data: n revokes, n grace periods. The timers stay armed.
-      expect(u).toEqual(
-        plus(lock, { atomic_rmw: n, synchronize_rcu: n, gp_rcu: n, wake_up: n, context_switch: n }),
-      );
+      expect(u).toEqual(plus(lock, { atomic_rmw: n, synchronize_rcu: n, gp_rcu: n, wake_up: n, context_switch: n }));
     }
   });
 

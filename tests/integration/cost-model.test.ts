@@ -53,16 +53,30 @@ describe('cost models', () => {
 
   it.each([
     ['a missing entry', (m: Model) => delete m.entries.gp_rcu, 'entries.gp_rcu'],
-    ['a non-number', (m: Model) => Object.assign(m.entries.mmio_read as Entry, { low: 'fast' }), 'entries.mmio_read.low'],
-    ['low above high', (m: Model) => Object.assign(m.entries.barrier as Entry, { low: 9, typical: 9, high: 1 }), 'entries.barrier'],
-    ['no source, not an estimate', (m: Model) => Object.assign(m.entries.ipi as Entry, { estimate: false }), 'entries.ipi.source'],
+    [
+      'a non-number',
+      (m: Model) => Object.assign(m.entries.mmio_read as Entry, { low: 'fast' }),
+      'entries.mmio_read.low',
+    ],
+    [
+      'low above high',
+      (m: Model) => Object.assign(m.entries.barrier as Entry, { low: 9, typical: 9, high: 1 }),
+      'entries.barrier',
+    ],
+    [
+      'no source, not an estimate',
+      (m: Model) => Object.assign(m.entries.ipi as Entry, { estimate: false }),
+      'entries.ipi.source',
+    ],
     ['an unknown primitive', (m: Model) => Object.assign(m.entries, { rcu_lock: m.entries.ipi }), 'entries.rcu_lock'],
   ])('a malformed file (%s) is an error naming the file and the field', (_what, spoil, field) => {
     const m = model({});
     spoil(m);
     const f = write(`bad-${field}.json`, m);
     expect(() => lib.loadCostModel(f)).toThrow(lib.CostModelError);
-    expect(() => lib.loadCostModel(f)).toThrow(new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${field.replace('.', '\\.')}`));
+    expect(() => lib.loadCostModel(f)).toThrow(
+      new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${field.replace('.', '\\.')}`),
+    );
   });
 
   it('not JSON is an error naming the file', () => {
@@ -74,10 +88,14 @@ describe('cost models', () => {
     const m = model({});
     delete m.entries.mmio_write;
     const f = write('run-bad.json', m);
-    const r = spawnSync(process.execPath, ['benchmarks/run.mjs', '--quick', '--cost-model', f, '--out', join(dir, 'x')], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['benchmarks/run.mjs', '--quick', '--cost-model', f, '--out', join(dir, 'x')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`cost model ${f}: entries.mmio_write: is missing`);
   });
@@ -86,10 +104,14 @@ describe('cost models', () => {
     const f = write('user.json', model({ mmio_read: 1000, gp_rcu: 1_000_000 }, 'user platform'));
     const out = join(dir, 'user-out');
     // --only matches no suite: the census and the projection still run (a few seconds).
-    execFileSync(process.execPath, ['benchmarks/run.mjs', '--quick', '--only', 'no-such-suite', '--cost-model', f, '--out', out], {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      ['benchmarks/run.mjs', '--quick', '--only', 'no-such-suite', '--cost-model', f, '--out', out],
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.costModel.name).toBe('user platform');
     // One MMIO read at 1000 ns, everything else free: every discipline's read is 1000 ns (high: 2000).
@@ -101,8 +123,18 @@ describe('cost models', () => {
     expect(at('revocable', 10_000)).toEqual({ low: 1e10, typical: 1e10, high: 2e10 });
     expect(at('devres-access', 100_000).typical).toBe(1e11);
     expect(at('fenced', 10_000)).toEqual({ low: 0, typical: 0, high: 0 });
-    expect(report.census.revocable['mmio-read']).toEqual({ rcu_read_lock: 1, rcu_read_unlock: 1, atomic_load: 1, mmio_read: 1 });
-    expect(report.disciplines.map((d: { id: string }) => d.id)).toEqual(['kernel-c', 'fenced', 'devres-access', 'revocable']);
+    expect(report.census.revocable['mmio-read']).toEqual({
+      rcu_read_lock: 1,
+      rcu_read_unlock: 1,
+      atomic_load: 1,
+      mmio_read: 1,
+    });
+    expect(report.disciplines.map((d: { id: string }) => d.id)).toEqual([
+      'kernel-c',
+      'fenced',
+      'devres-access',
+      'revocable',
+    ]);
     const md = readFileSync(join(out, 'REPORT.md'), 'utf8');
     expect(md).toContain('user platform');
     expect(readFileSync(join(out, 'unbind-projection.svg'), 'utf8')).toMatch(/^<svg /);

@@ -11,8 +11,9 @@
  *   No flag is read, because a bound device cannot be unbound under a caller
  *   that holds the proof.
  */
-import type { BoundDevice, Device } from '../device/device.js';
+
 import { countDevresAccess } from '../census/counting.js';
+import type { BoundDevice, Device } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
 import { devresAdd } from './devres.js';
 import { Revocable, type RevocableGuard } from './revocable.js';

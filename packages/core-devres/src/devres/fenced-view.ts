@@ -22,8 +22,9 @@
  * is dropped. With the sanitizer `off` the trap throws a `RangeError`: an
  * oops, as a real use after `iounmap` is.
  */
-import type { Kernel } from '../kernel/kernel.js';
+
 import { countMmio } from '../census/counting.js';
+import type { Kernel } from '../kernel/kernel.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
 /** A zero-length view, for code that needs "no mapping". */
