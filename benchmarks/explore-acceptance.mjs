@@ -1,12 +1,13 @@
 // Issue 10's acceptance, at full size, on the built edu scenarios
 // (examples/buggy/dist/scenarios.js):
 //
-//   1. every buggy variant of DESIGN.md §6 is found by random and by PCT
+//   1. every buggy variant of docs/design.md §6 is found by random and by PCT
 //      within 1,000 schedules, and its shrunk decision list replays to the
 //      same report (kind + resource);
-//   2. no correct discipline (fenced, revocable, kernel; unbind, and a mix of
-//      rebind + reload + surprise removal with users keeping their files
-//      open) files a report in 10,000 random + 10,000 PCT schedules;
+//   2. no correct discipline (fenced, revocable, kernel, devres-access,
+//      srcu-device, c-revocable; unbind, and a mix of rebind + reload with
+//      users keeping their files open) files a report in 10,000 random +
+//      10,000 PCT schedules;
 //   3. bounded exhaustive search proves the tiny fenced world clean within
 //      the preemption bound, and the same search finds bug 9 in the same world.
 //
@@ -15,7 +16,7 @@
 //
 //   npx -y pnpm@10.34.8 build
 //   node benchmarks/explore-acceptance.mjs [--schedules 10000] [--jobs 0] [--bound 2]
-//        [--only buggy,correct,exhaustive] [--json] [--quick]
+//        [--only buggy,correct,exhaustive] [--worlds fenced,srcuDevice,...] [--json] [--quick]
 //
 // --jobs 0 (default) is one worker per core. Exit code 0 when every check
 // holds, 1 otherwise.
@@ -34,6 +35,21 @@ const jobsArg = Number(arg('--jobs', '0'));
 const JOBS = jobsArg === 0 ? availableParallelism() : jobsArg;
 const BOUND = Number(arg('--bound', quick ? '1' : '2'));
 const only = arg('--only', 'buggy,correct,exhaustive').split(',');
+const CORRECT_WORLDS = [
+  'fenced',
+  'revocable',
+  'kernel',
+  'devresAccess',
+  'srcuDevice',
+  'cRevocable',
+  'fencedMix',
+  'revocableMix',
+  'kernelMix',
+  'devresAccessMix',
+  'srcuDeviceMix',
+  'cRevocableMix',
+];
+const worlds = arg('--worlds', CORRECT_WORLDS.join(',')).split(',');
 const BUG_BUDGET = 1000;
 
 const modulePath = fileURLToPath(new URL('../examples/buggy/dist/scenarios.js', import.meta.url));
@@ -97,7 +113,7 @@ if (only.includes('correct')) {
   log(
     `${'scenario'.padEnd(22)} ${'strategy'.padEnd(9)} ${'schedules'.padStart(9)} ${'time'.padStart(9)} ${'sched/s'.padStart(8)}  verdict`,
   );
-  for (const name of ['fenced', 'revocable', 'kernel', 'fencedMix', 'revocableMix', 'kernelMix']) {
+  for (const name of worlds) {
     for (const strategy of ['random', 'pct']) {
       const r = await explore({ module: modulePath, export: name }, { strategy, schedules: SCHEDULES, jobs: JOBS });
       const row = {

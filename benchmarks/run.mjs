@@ -2,16 +2,16 @@
 //
 // Runs every suite in benchmarks/suites/*.bench.mjs in several fresh Node
 // processes (a JIT warmed by one suite never flatters another), takes the
-// median across processes, and writes benchmarks/results/REPORT.md,
-// report.json and one SVG chart per suite. Ratios are computed inside each
-// process (against the baseline measured in that same run) and then the
-// median ratio across processes is reported.
+// median across processes, and writes REPORT.md, report.json and one SVG
+// chart per suite (to benchmarks/out/ unless told otherwise, see below).
+// Ratios are computed inside each process (against the baseline measured in
+// that same run) and then the median ratio across processes is reported.
 //
 // Before the suites it runs the operation census of every discipline and
 // projects it through the cost models (benchmarks/cost-models/*.json, or the
 // user's own with --cost-model): REPORT.md opens with that table and chart.
 //
-//   node benchmarks/run.mjs [--quick] [--procs N] [--only a,b] [--cost-model FILE[,FILE]] [--out DIR]
+//   node benchmarks/run.mjs [--quick] [--procs N] [--only a,b] [--cost-model FILE[,FILE]] [--out DIR | --update-reference]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { censusTable, runCensus } from './lib/census-run.mjs';
 import { CostModelError, loadCostModel } from './lib/cost-model.mjs';
 import { DISCIPLINES } from './lib/disciplines.mjs';
+import { disciplinesReport } from './lib/disciplines-report.mjs';
 import { PROJECT_N, project } from './lib/projection.mjs';
 import { bugsPrevented, censusText, findings, firstScreenTable, human as humanNs, unbindSvg } from './lib/report.mjs';
 import { svgChart } from './lib/svg.mjs';
@@ -37,9 +38,24 @@ const only = arg('--only', '')
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const suitesDir = `${here}suites/`;
-// --quick only checks the harness end to end: it never overwrites the real report.
+// Where the report goes. By default an ignored folder (benchmarks/out/, or
+// out/quick/ for --quick), so a run leaves the checkout clean; the committed
+// reference results in benchmarks/results/ change only with
+// --update-reference (a full run: a --quick run's figures mean nothing).
+// --out DIR writes anywhere else.
+const updateReference = args.includes('--update-reference');
+if (updateReference && quick) {
+  console.error('run.mjs: --update-reference needs a full run (a --quick report is a harness check, not a reference)');
+  process.exit(2);
+}
 const outArg = arg('--out', '');
-const outDir = outArg !== '' ? `${resolve(outArg)}/` : quick ? `${here}results/quick/` : `${here}results/`;
+const outDir = outArg
+  ? `${resolve(outArg)}/`
+  : updateReference
+    ? `${here}results/`
+    : quick
+      ? `${here}out/quick/`
+      : `${here}out/`;
 
 // Cost models first: a malformed user file is an error before anything runs.
 const modelFiles = arg('--cost-model', '')
@@ -262,6 +278,7 @@ function table(s) {
 mkdirSync(outDir, { recursive: true });
 const primary = projections[0];
 const bugs = bugsPrevented(`${here}results/bug-matrix.json`);
+const disc = disciplinesReport();
 const found = findings({
   disciplines: DISCIPLINES,
   census,
@@ -386,6 +403,8 @@ const md = [
   '',
   costModelMd(primary.model),
   '',
+  ...disc.md,
+  '',
   ...suites.flatMap((s) => [
     `### ${s.title}`,
     '',
@@ -400,12 +419,13 @@ const md = [
 writeFileSync(`${outDir}REPORT.md`, md);
 const json = {
   env: { ...env, censusSeconds, v8Flags: V8_FLAGS },
-  disciplines: DISCIPLINES.map((d) => ({
-    id: d.id,
-    label: d.label,
-    kernel: d.kernel,
+  // Every discipline of docs/design.md §8 (issue 15), with whether the census covers it.
+  disciplines: disc.json.disciplines.map((d) => ({
+    ...d,
+    censused: census.counts[d.id] !== undefined,
     measuredRow: headline[d.id]?.row ?? null,
   })),
+  bugMatrix: disc.json.bugMatrix,
   census: censusTable(census),
   censusLines: Object.fromEntries(
     Object.entries(census.counts).map(([id, c]) => [id, { unbind: c.unbind, linear: c.linear }]),

@@ -12,11 +12,20 @@
 //   devres  Devres<IoMem>: access(bound) (proof of binding), tryAccess(),
 //           tryAccessWithGuard() (Rust-for-Linux)
 //   bound   the BoundDevice proof handed to probe()
+//   ddev    a DRM-style device: drm_dev_enter/exit around the IoMem (srcu-device)
+//   rev     a consumer of a C revocable provider holding the IoMem (c-revocable)
 //   proxy   Proxy.revocable over a composition object holding the IoMem
 //
 // Hot paths always load the handle out of `pdev.driverData`, and suites
 // rotate between devices, so no handle is a constant the JIT could fold.
-import { Devres, deviceReleaseDriver, Kernel } from '@quiesce/core-devres';
+import {
+  Devres,
+  deviceReleaseDriver,
+  drmDevAlloc,
+  Kernel,
+  revocableAlloc,
+  revocableProviderAlloc,
+} from '@quiesce/core-devres';
 import { EDU_IOC_READ_ID, eduModule } from '@quiesce/edu-driver';
 import { O_RDWR, open } from '@quiesce/miscdev';
 import { deleteModule, loadModule, O_NONBLOCK } from '@quiesce/module-loader';
@@ -116,6 +125,8 @@ export async function bindBenchDriver(k, pdevs, { nDevs = 2, name = 'edu-bench',
         io,
         devres: new Devres(pdev, io, `${name} BAR0`),
         bound,
+        ddev: drmDevAlloc(pdev, name),
+        rev: revocableAlloc(revocableProviderAlloc(k, io, `${name} BAR0`)),
         // Proxy.revocable cannot wrap the IoMem itself (DataView methods need
         // the real receiver): it wraps the composition a JS programmer writes.
         proxy: Proxy.revocable(comp, {}).proxy,

@@ -22,9 +22,8 @@ export function censusText(counts) {
 
 /**
  * Bugs prevented per discipline from benchmarks/results/bug-matrix.json
- * (written by the bug-matrix run when it exists): accepts
- * `{disciplines: {id: {prevented, total}}}` or `{rows: [{discipline, caught|prevented}]}`.
- * Returns id → "p of t", or null when there is no matrix.
+ * (benchmarks/bug-matrix.mjs: `cells` of {bug, discipline, verdict}):
+ * id → "p prevented, c caught, s silent of n". Null when there is no matrix.
  */
 export function bugsPrevented(file) {
   if (!existsSync(file)) return null;
@@ -34,21 +33,17 @@ export function bugsPrevented(file) {
   } catch {
     return null;
   }
-  const out = {};
-  if (m?.disciplines && typeof m.disciplines === 'object' && !Array.isArray(m.disciplines)) {
-    for (const [id, d] of Object.entries(m.disciplines))
-      if (typeof d?.prevented === 'number')
-        out[id] = `${d.prevented}${typeof d.total === 'number' ? ` of ${d.total}` : ''}`;
-  } else if (Array.isArray(m?.rows)) {
-    const tally = {};
-    for (const r of m.rows) {
-      if (tally[r.discipline] === undefined) tally[r.discipline] = { p: 0, n: 0 };
-      const t = tally[r.discipline];
-      t.n++;
-      if (r.prevented === true || r.caught === false) t.p++;
-    }
-    for (const [id, t] of Object.entries(tally)) out[id] = `${t.p} of ${t.n}`;
+  if (!Array.isArray(m?.cells)) return null;
+  const tally = {};
+  for (const c of m.cells) {
+    if (tally[c.discipline] === undefined) tally[c.discipline] = { prevented: 0, caught: 0, silent: 0, n: 0 };
+    const t = tally[c.discipline];
+    t.n++;
+    if (c.verdict in t) t[c.verdict]++;
   }
+  const out = {};
+  for (const [id, t] of Object.entries(tally))
+    out[id] = `${t.prevented} prevented, ${t.caught} caught, ${t.silent} silent (of ${t.n})`;
   return Object.keys(out).length > 0 ? out : null;
 }
 

@@ -6,6 +6,8 @@
 // with nothing subtracted. The fenced row's timers are devm-managed
 // (cancelled by the unbind fence); the others are plain hrtimers, as a
 // revocable driver's would be. Ratios are to the raw-callback row.
+
+import { drmDevEnter, drmDevExit, revocableTryAccess, revocableWithdrawAccess } from '@quiesce/core-devres';
 import {
   CLOCK_MONOTONIC,
   devmHrtimerSetup,
@@ -47,6 +49,24 @@ const callbacks = {
     function tryAccessExpiry() {
       const bar = pdev.driverData.devres.tryAccess();
       if (bar !== null) sink.n += bar.readl(READ_REGS[tick++ & 3]);
+      return HRTIMER_NORESTART;
+    },
+  srcu: (pdev) =>
+    function srcuDeviceExpiry() {
+      const d = pdev.driverData;
+      const idx = drmDevEnter(d.ddev);
+      if (idx >= 0) {
+        sink.n += d.io.readl(READ_REGS[tick++ & 3]);
+        drmDevExit(d.ddev, idx);
+      }
+      return HRTIMER_NORESTART;
+    },
+  crev: (pdev) =>
+    function cRevocableExpiry() {
+      const rev = pdev.driverData.rev;
+      const bar = revocableTryAccess(rev);
+      if (bar !== null) sink.n += bar.readl(READ_REGS[tick++ & 3]);
+      revocableWithdrawAccess(rev);
       return HRTIMER_NORESTART;
     },
   guard: (pdev) =>
@@ -92,6 +112,8 @@ export async function suite() {
     row('fenced handle: devm timer, IoMem.readl', 'fenced'),
     row('Devres.access(bound).readl', 'access'),
     row('revocable tryAccess() per expiry', 'tryAccess'),
+    row('srcu-device drm_dev_enter/exit per expiry', 'srcu'),
+    row('c-revocable try_access/withdraw per expiry', 'crev'),
     row('revocable guard per expiry', 'guard'),
     row('Proxy.revocable readl', 'proxy'),
   ];

@@ -9,7 +9,15 @@
 // wait for them, and the driver checks nothing); the other rows use the
 // kernel's plain misc mode, as the revocable edu driver does, plus their
 // check in the driver. Ratios are to the raw row (plain mode, no check).
-import { devmMiscRegister, MISC_DYNAMIC_MINOR, miscRegister, O_RDWR, open } from '@quiesce/miscdev';
+import { drmDevEnter, drmDevExit, revocableTryAccess, revocableWithdrawAccess } from '@quiesce/core-devres';
+import {
+  devmMiscRegister,
+  MISC_DYNAMIC_MINOR,
+  miscRegister,
+  O_RDWR,
+  open,
+  revocableReplaceFops,
+} from '@quiesce/miscdev';
 import { bindBenchDriver, churnedKernel, READ_REGS } from '../lib/edu-world.mjs';
 import { main, quick, runSuite, sink } from '../lib/harness.mjs';
 
@@ -30,6 +38,27 @@ const ioctls = {
     if (bar === null) return -19; // -ENODEV
     return bar.readl(READ_REGS[tick++ & 3]) & 0x7fff_ffff;
   },
+  srcu: async (f) => {
+    const d = f.privateData.pdev.driverData;
+    const idx = drmDevEnter(d.ddev);
+    if (idx < 0) return -19; // -ENODEV
+    try {
+      return d.io.readl(READ_REGS[tick++ & 3]) & 0x7fff_ffff;
+    } finally {
+      drmDevExit(d.ddev, idx);
+    }
+  },
+  crev: async (f) => {
+    const rev = f.privateData.pdev.driverData.rev;
+    const bar = revocableTryAccess(rev);
+    try {
+      return bar === null ? -19 : bar.readl(READ_REGS[tick++ & 3]) & 0x7fff_ffff;
+    } finally {
+      revocableWithdrawAccess(rev);
+    }
+  },
+  // The driver checks nothing: its open() replaced the file's fops, so the VFS call goes through the provider.
+  crevFops: async (f) => f.privateData.pdev.driverData.io.readl(READ_REGS[tick++ & 3]) & 0x7fff_ffff,
   guard: async (f) => {
     const g = f.privateData.pdev.driverData.devres.tryAccessWithGuard();
     if (g === null) return -19;
@@ -50,7 +79,16 @@ export async function suite() {
         const misc = {
           minor: MISC_DYNAMIC_MINOR,
           name: `edub${priv.index}${kind}`,
-          fops: { owner: null, unlockedIoctl: fn },
+          fops:
+            kind === 'crevFops'
+              ? {
+                  owner: null,
+                  unlockedIoctl: fn,
+                  async open(file) {
+                    revocableReplaceFops(file, priv.rev.rp);
+                  },
+                }
+              : { owner: null, unlockedIoctl: fn },
           pdev,
         };
         if (kind === 'fenced') await devmMiscRegister(pdev, misc);
@@ -88,6 +126,9 @@ export async function suite() {
     row('fenced: fenced misc, IoMem.readl', 'fenced'),
     row('Devres.access(bound).readl', 'access'),
     row('revocable tryAccess() per ioctl', 'tryAccess'),
+    row('srcu-device drm_dev_enter/exit per ioctl', 'srcu'),
+    row('c-revocable try_access/withdraw per ioctl', 'crev'),
+    row('c-revocable revocable_replace_fops (VFS-side)', 'crevFops'),
     row('revocable guard per ioctl', 'guard'),
     row('Proxy.revocable readl', 'proxy'),
   ];

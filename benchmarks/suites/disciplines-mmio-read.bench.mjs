@@ -5,6 +5,7 @@
 // driver in both disciplines. The registers read (id, liveness, factorial,
 // status) are plain memory reads in the edu model.
 
+import { drmDevEnter, drmDevExit, revocableTryAccess, revocableWithdrawAccess } from '@quiesce/core-devres';
 import { bindBenchDriver, churnedKernel, regOffsets } from '../lib/edu-world.mjs';
 import { main, runSuite, sink } from '../lib/harness.mjs';
 
@@ -66,6 +67,37 @@ export async function suite() {
       },
     },
     {
+      name: 'srcu-device drm_dev_enter/exit per readl',
+      ops: OPS,
+      fn: () => {
+        const pdev = next();
+        let s = 0;
+        for (let i = 0; i < OPS; i++) {
+          const d = pdev.driverData;
+          const idx = drmDevEnter(d.ddev);
+          if (idx < 0) continue;
+          s += d.io.readl(offsets[i]);
+          drmDevExit(d.ddev, idx);
+        }
+        sink.n += s;
+      },
+    },
+    {
+      name: 'c-revocable try_access/withdraw per readl',
+      ops: OPS,
+      fn: () => {
+        const pdev = next();
+        let s = 0;
+        for (let i = 0; i < OPS; i++) {
+          const rev = pdev.driverData.rev;
+          const bar = revocableTryAccess(rev);
+          if (bar !== null) s += bar.readl(offsets[i]);
+          revocableWithdrawAccess(rev);
+        }
+        sink.n += s;
+      },
+    },
+    {
       // The like-for-like baseline of the guard row: raw reads that load the
       // handle from driver data once per batch, as the guard row does.
       name: `raw DataView, handle loaded per batch of ${GUARD_BATCH}`,
@@ -109,11 +141,7 @@ export async function suite() {
     },
   ];
   // The headline suite: many short interleaved rounds (see runSuite's estimator), more processes (run.mjs).
-  return runSuite('Hot path: MMIO readl on an edu BAR, per discipline', tasks, {
-    rounds: 25,
-    timeMs: 12,
-    warmupMs: 150,
-  });
+  return runSuite('Hot path: MMIO readl on an edu BAR, per discipline', tasks, { rounds: 25, timeMs: 12, warmupMs: 150 });
 }
 
 export default suite;

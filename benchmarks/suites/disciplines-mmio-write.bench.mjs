@@ -4,6 +4,8 @@
 // and has no other side effect. Every write, raw included, reaches the device
 // model (IoMem.writel = DataView store + pdev.mmioWrite), so the model's cost
 // is common to all rows and the ratios show what each discipline adds.
+
+import { drmDevEnter, drmDevExit, revocableTryAccess, revocableWithdrawAccess } from '@quiesce/core-devres';
 import { EDU_REG_LIVENESS } from '@quiesce/pci-emu';
 import { bindBenchDriver, churnedKernel } from '../lib/edu-world.mjs';
 import { main, runSuite, sink } from '../lib/harness.mjs';
@@ -64,6 +66,35 @@ export async function suite() {
         for (let i = 0; i < OPS; i++) {
           const bar = pdev.driverData.devres.tryAccess();
           if (bar !== null) bar.writel(values[i], REG);
+        }
+        sink.n += pdev.driverData.view.getUint32(REG, true);
+      },
+    },
+    {
+      name: 'srcu-device drm_dev_enter/exit per writel',
+      ops: OPS,
+      fn: () => {
+        const pdev = next();
+        for (let i = 0; i < OPS; i++) {
+          const d = pdev.driverData;
+          const idx = drmDevEnter(d.ddev);
+          if (idx < 0) continue;
+          d.io.writel(values[i], REG);
+          drmDevExit(d.ddev, idx);
+        }
+        sink.n += pdev.driverData.view.getUint32(REG, true);
+      },
+    },
+    {
+      name: 'c-revocable try_access/withdraw per writel',
+      ops: OPS,
+      fn: () => {
+        const pdev = next();
+        for (let i = 0; i < OPS; i++) {
+          const rev = pdev.driverData.rev;
+          const bar = revocableTryAccess(rev);
+          if (bar !== null) bar.writel(values[i], REG);
+          revocableWithdrawAccess(rev);
         }
         sink.n += pdev.driverData.view.getUint32(REG, true);
       },

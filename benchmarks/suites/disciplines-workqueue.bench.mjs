@@ -5,6 +5,7 @@
 // the kworkers are idle: ns per queue + dispatch + work function, nothing
 // subtracted. The fenced row's works are devm-managed (cancel_work_sync in
 // the unbind fence). Ratios are to the raw-work row.
+import { drmDevEnter, drmDevExit, revocableTryAccess, revocableWithdrawAccess } from '@quiesce/core-devres';
 import { allocWork, devmWorkInit, initWork, queueWork, systemWq } from '@quiesce/workqueue';
 import { bindBenchDriver, churnedKernel, READ_REGS } from '../lib/edu-world.mjs';
 import { main, quick, runSuite, sink } from '../lib/harness.mjs';
@@ -31,6 +32,22 @@ const works = {
     async function tryAccessWork() {
       const bar = pdev.driverData.devres.tryAccess();
       if (bar !== null) sink.n += bar.readl(READ_REGS[tick++ & 3]);
+    },
+  srcu: (pdev) =>
+    async function srcuDeviceWork() {
+      const d = pdev.driverData;
+      const idx = drmDevEnter(d.ddev);
+      if (idx >= 0) {
+        sink.n += d.io.readl(READ_REGS[tick++ & 3]);
+        drmDevExit(d.ddev, idx);
+      }
+    },
+  crev: (pdev) =>
+    async function cRevocableWork() {
+      const rev = pdev.driverData.rev;
+      const bar = revocableTryAccess(rev);
+      if (bar !== null) sink.n += bar.readl(READ_REGS[tick++ & 3]);
+      revocableWithdrawAccess(rev);
     },
   guard: (pdev) =>
     async function guardWork() {
@@ -74,6 +91,8 @@ export async function suite() {
     row('fenced handle: devm work, IoMem.readl', 'fenced'),
     row('Devres.access(bound).readl', 'access'),
     row('revocable tryAccess() per work', 'tryAccess'),
+    row('srcu-device drm_dev_enter/exit per work', 'srcu'),
+    row('c-revocable try_access/withdraw per work', 'crev'),
     row('revocable guard per work', 'guard'),
     row('Proxy.revocable readl', 'proxy'),
   ];

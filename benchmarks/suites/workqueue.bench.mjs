@@ -59,7 +59,7 @@ function accessCase(read) {
   };
 }
 
-/** A process that has already unbound devices (DESIGN.md §4): one fenced handle released. */
+/** A process that has already unbound devices (docs/design.md §4): one fenced handle released. */
 async function unbindOnce() {
   const k = new Kernel({ trace: false, sanitizer: 'off' });
   const bus = busRegister(k, 'bench');

@@ -1,4 +1,4 @@
-// DESIGN.md §6 / issue 9: every buggy variant produces its expected report
+// docs/design.md §6 / issue 9: every buggy variant produces its expected report
 // kind on at least one of a fixed set of seeds, and the recorded decisions
 // replay to the same report.
 import { BUGGY, variantScenario } from '@quiesce/edu-buggy';

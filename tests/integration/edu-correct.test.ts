@@ -1,4 +1,4 @@
-// DESIGN.md §6 / issue 9: each correct discipline survives unbind, rebind,
+// docs/design.md §6 / issue 9: each correct discipline survives unbind, rebind,
 // module unload/reload and surprise removal while users hammer /dev/edu and
 // timers and IRQs fire, over many seeds, with zero sanitizer reports and
 // every resource released.
@@ -12,7 +12,14 @@ import { delayedWorkPending, workBusy } from '@quiesce/workqueue';
 import { describe, expect, it } from 'vitest';
 import { execFor, explain, runScenario, strategyOf } from './helpers.js';
 
-const DISCIPLINES: readonly Discipline[] = ['fenced', 'revocable', 'kernel'];
+const DISCIPLINES: readonly Discipline[] = [
+  'fenced',
+  'revocable',
+  'kernel',
+  'devres-access',
+  'srcu-device',
+  'c-revocable',
+];
 const TEARDOWNS: readonly (readonly Teardown[])[] = [
   ['unbind'],
   ['rebind'],
@@ -37,6 +44,8 @@ function assertReleased(w: EduWorld, why: string): void {
   const io = priv.io ?? null;
   if (io !== null) expect(io.isReleased, `${why}: BAR0 still mapped`).toBe(true);
   if (priv.bar !== null) expect(priv.bar.isRevoked(), `${why}: Devres BAR0 not revoked`).toBe(true);
+  if (priv.ddev !== null) expect(priv.ddev.unplugged, `${why}: DRM device not unplugged`).toBe(true);
+  if (priv.provider !== null) expect(priv.provider.res, `${why}: revocable provider not revoked`).toBeNull();
   expect(w.pdev?.resources[0]?.owner ?? null, `${why}: BAR0 region still requested`).toBeNull();
 }
 

@@ -1,5 +1,5 @@
 // Issue 10's acceptance on the real edu driver: the race explorer finds
-// every buggy variant of DESIGN.md §6 within 1,000 schedules (random or
+// every buggy variant of docs/design.md §6 within 1,000 schedules (random or
 // PCT) and its shrunk decision list replays to the same report; the correct
 // disciplines stay clean over a few hundred schedules each (the 10,000-
 // schedule run is benchmarks/explore-acceptance.mjs, too slow for the

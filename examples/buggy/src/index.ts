@@ -1,5 +1,5 @@
 /**
- * The bug catalogue of DESIGN.md §6 as runnable variants of the edu driver.
+ * The bug catalogue of docs/design.md §6 as runnable variants of the edu driver.
  */
 import { bug01 } from './bug01-work-after-remove.js';
 import { bug02 } from './bug02-timer-after-remove.js';
@@ -18,5 +18,15 @@ export { bug01, bug02, bug03, bug04, bug05, bug06, bug07, bug08, bug09, bug10 };
 
 export const BUGGY: readonly BuggyVariant[] = [bug01, bug02, bug03, bug04, bug05, bug06, bug07, bug08, bug09, bug10];
 
+/** The bug × discipline matrix: cells (the mistake per discipline) and their computation. */
+export { MATRIX_DISCIPLINES, type MatrixCellSpec, matrixCell, matrixCells } from './matrix/cells.js';
+export {
+  type CellHit,
+  computeCell,
+  type MatrixCell,
+  MEMORY_KINDS,
+  productionReplay,
+  type Verdict,
+} from './matrix/compute.js';
 /** The edu worlds as named explorer scenarios (`scenarios.bug04`, `scenarios.fenced`, …); built: dist/scenarios.js. */
 export * as scenarios from './scenarios.js';

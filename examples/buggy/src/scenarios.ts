@@ -5,11 +5,11 @@
  *
  *   quiesce-explore examples/buggy/dist/scenarios.js --export bug04 --strategy random
  *
- * One export per buggy variant of DESIGN.md §6 (`bug01` … `bug10`), one per
- * correct discipline (`fenced`, `revocable`, `kernel`: unbind while users
- * hammer /dev/edu), the same three with a harder teardown mix
- * (`fencedMix`, … : rebind, then unload and reload the module while users
- * keep their files open), and the tiny world the bounded exhaustive search
+ * One export per buggy variant of docs/design.md §6 (`bug01` … `bug10`), one per
+ * correct discipline (`fenced`, `revocable`, `kernel`, `devresAccess`,
+ * `srcuDevice`, `cRevocable`: unbind while users hammer /dev/edu), the same
+ * six with a harder teardown mix (`fencedMix`, … : rebind, then unload and
+ * reload the module while users keep their files open), and the tiny world the bounded exhaustive search
  * can cover completely (`fencedTiny`, and the buggy variant of the same size,
  * `bug09Tiny`).
  */
@@ -38,7 +38,7 @@ export const bug09: EduScenario = variantScenario(v09);
 export const bug10: EduScenario = variantScenario(v10);
 
 /** The correct disciplines, as the explorer's acceptance runs them. */
-export type CorrectDiscipline = 'fenced' | 'revocable' | 'kernel';
+export type CorrectDiscipline = 'fenced' | 'revocable' | 'kernel' | 'devres-access' | 'srcu-device' | 'c-revocable';
 
 /** Teardown mixes the correct disciplines are explored under. */
 export const TEARDOWN_MIXES: Readonly<Record<'unbind' | 'mix', readonly Teardown[]>> = {
@@ -67,6 +67,12 @@ export const kernel: EduScenario = correctScenario('kernel');
 export const fencedMix: EduScenario = correctScenario('fenced', 'mix');
 export const revocableMix: EduScenario = correctScenario('revocable', 'mix');
 export const kernelMix: EduScenario = correctScenario('kernel', 'mix');
+export const devresAccess: EduScenario = correctScenario('devres-access');
+export const srcuDevice: EduScenario = correctScenario('srcu-device');
+export const cRevocable: EduScenario = correctScenario('c-revocable');
+export const devresAccessMix: EduScenario = correctScenario('devres-access', 'mix');
+export const srcuDeviceMix: EduScenario = correctScenario('srcu-device', 'mix');
+export const cRevocableMix: EduScenario = correctScenario('c-revocable', 'mix');
 
 /**
  * The configuration the bounded exhaustive search covers completely: one

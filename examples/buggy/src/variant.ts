@@ -7,7 +7,7 @@ import type { ReportKind } from '@quiesce/core-devres';
 import { type EduScenario, type EduScenarioOptions, eduScenario } from '@quiesce/edu-driver';
 
 export interface BuggyVariant {
-  /** Bug number in DESIGN.md §6. */
+  /** Bug number in docs/design.md §6. */
   bug: number;
   /** Short slug, e.g. `work-after-remove`. */
   slug: string;

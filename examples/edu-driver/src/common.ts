@@ -5,6 +5,7 @@
 import { type Kernel, Mutex, registerModuleText, WaitQueue } from '@quiesce/core-devres';
 import type { HrTimer, HrtimerRestart } from '@quiesce/hrtimer';
 import {
+  type File,
   type FileOperations,
   type IoctlArg,
   MISC_DYNAMIC_MINOR,
@@ -30,6 +31,9 @@ export function newPriv(k: Kernel, pdev: PciDev, mod: Module, discipline: Discip
     enter: () => null,
     io: null,
     bar: null,
+    bound: null,
+    ddev: null,
+    provider: null,
     irq: -1,
     timer: null,
     work: null,
@@ -68,10 +72,15 @@ export function eduMisc(
   opts: EduOptions,
   mode: MiscMode,
   ioctl: (cmd: number, arg: number) => Promise<number>,
+  open?: (file: File) => Promise<void>,
 ): MiscDevice {
   const eduIoctl = async (_file: unknown, cmd: number, arg: IoctlArg): Promise<number> => ioctl(cmd, ioctlNumber(arg));
-  const fops: FileOperations = { owner: opts.fopsOwner === 'none' ? null : priv.mod, unlockedIoctl: eduIoctl };
-  registerModuleText(priv.k, priv.mod, eduIoctl);
+  const fops: FileOperations = {
+    owner: opts.fopsOwner === 'none' ? null : priv.mod,
+    unlockedIoctl: eduIoctl,
+    ...(open !== undefined ? { open } : {}),
+  };
+  registerModuleText(priv.k, priv.mod, eduIoctl, ...(open !== undefined ? [open] : []));
   return { minor: MISC_DYNAMIC_MINOR, name: opts.name ?? 'edu', fops, mode };
 }
 

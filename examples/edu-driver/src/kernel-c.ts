@@ -2,7 +2,7 @@
  * The kernel-C discipline: nothing devm-managed; a hand-written remove() in
  * the order a careful C driver uses. The hot paths touch BAR0 with no check,
  * which is only safe because remove() stops every user before `iounmap`:
- * drop or reorder one step and the bug catalogue of DESIGN.md §6 appears.
+ * drop or reorder one step and the bug catalogue of docs/design.md §6 appears.
  */
 import { type BoundDevice, KernelError, msleep } from '@quiesce/core-devres';
 import {
@@ -48,7 +48,13 @@ import {
 } from '@quiesce/workqueue';
 import { direct, directCallbacks, EDU_ID_TABLE, eduMisc, newPriv } from './common.js';
 import { eduIoctlWith } from './logic.js';
-import { CAREFUL_REMOVE, type EduOptions, type RemoveStep } from './options.js';
+import {
+  CANCEL_ORDER_REMOVE,
+  CAREFUL_REMOVE,
+  type EduOptions,
+  IRQ_AFTER_UNMAP_REMOVE,
+  type RemoveStep,
+} from './options.js';
 import type { EduPriv } from './priv.js';
 
 export function kernelCDriver(mod: Module, opts: EduOptions = {}): PciDriver {
@@ -96,9 +102,31 @@ export function kernelCDriver(mod: Module, opts: EduOptions = {}): PciDriver {
     },
     async remove(pdev: PciDev): Promise<void> {
       const priv = pdev.driverData as EduPriv;
-      for (const step of opts.removeSteps ?? CAREFUL_REMOVE) await removeStep(priv, step);
+      for (const step of removeStepsFor(opts)) await removeStep(priv, step);
     },
   };
+}
+
+/** remove()'s steps: the explicit list, else the careful order with the mistake written in. */
+function removeStepsFor(opts: EduOptions): readonly RemoveStep[] {
+  if (opts.removeSteps !== undefined) return opts.removeSteps;
+  switch (opts.mistake) {
+    case 'work-not-stopped':
+      return CAREFUL_REMOVE.filter((s) => s !== 'cancel_work_sync');
+    case 'timer-not-stopped':
+      return CAREFUL_REMOVE.filter((s) => s !== 'hrtimer_cancel');
+    case 'work-cancel-nosync':
+      return CAREFUL_REMOVE.map((s) => (s === 'cancel_work_sync' ? 'cancel_work' : s));
+    case 'work-cancelled-before-timer':
+      return CANCEL_ORDER_REMOVE;
+    case 'irq-before-map':
+      return IRQ_AFTER_UNMAP_REMOVE;
+    case 'ioctl-unguarded':
+      return CAREFUL_REMOVE.filter((s) => s !== 'fence_ioctls');
+    default:
+      // work-before-map has no kernel-C form: nothing is devm-registered.
+      return CAREFUL_REMOVE;
+  }
 }
 
 /** One step of remove(); the order is the driver's (and the bug's). */

@@ -11,7 +11,6 @@ import {
   EDU_DMA_RUN,
   EDU_DMA_SIZE,
   EDU_DMA_START,
-  EDU_FACT_IRQ,
   EDU_REG_DMA_CMD,
   EDU_REG_DMA_CNT,
   EDU_REG_DMA_DST,
@@ -163,6 +162,3 @@ export async function eduIoctlWith(
       throw new KernelError('ENOTTY', `edu: unknown ioctl 0x${cmd.toString(16)}`);
   }
 }
-
-/** Interrupt bits the driver enables (factorial done; DMA done is per transfer). */
-export const EDU_IRQ_MASK = EDU_FACT_IRQ;

@@ -15,11 +15,23 @@ import {
 } from '@quiesce/hrtimer';
 import { defineModule, type Module, type ModuleDefinition } from '@quiesce/module-loader';
 import { type PciDriver, pciRegisterDriver, pciUnregisterDriver } from '@quiesce/pci-emu';
+import { cRevocableDriver } from './c-revocable.js';
+import { devresAccessDriver } from './devres-access.js';
 import { fencedDriver } from './fenced.js';
 import { kernelCDriver } from './kernel-c.js';
 import type { EduOptions } from './options.js';
 import type { Discipline } from './priv.js';
 import { revocableDriver } from './revocable.js';
+import { srcuDeviceDriver } from './srcu-device.js';
+
+const DRIVERS: Readonly<Record<Discipline, (mod: Module, opts: EduOptions) => PciDriver>> = {
+  fenced: fencedDriver,
+  'devres-access': devresAccessDriver,
+  revocable: revocableDriver,
+  'srcu-device': srcuDeviceDriver,
+  'c-revocable': cRevocableDriver,
+  kernel: kernelCDriver,
+};
 
 /** Period of the module-wide statistics timer. */
 export const EDU_STATS_PERIOD_NS = 5_000_000;
@@ -36,12 +48,7 @@ export function eduModule(
   opts: EduOptions = {},
 ): { def: ModuleDefinition; state: EduModuleState } {
   const state: EduModuleState = { driver: null, stats: null, statsTicks: 0 };
-  const makeDriver = (mod: Module): PciDriver =>
-    discipline === 'fenced'
-      ? fencedDriver(mod, opts)
-      : discipline === 'revocable'
-        ? revocableDriver(mod, opts)
-        : kernelCDriver(mod, opts);
+  const makeDriver = (mod: Module): PciDriver => DRIVERS[discipline](mod, opts);
   const def = defineModule({
     name: opts.name ?? 'edu',
     async init(mod: Module) {

@@ -5,14 +5,15 @@
  * `enter(priv)` returns the mapping (fenced and kernel-C: the `IoMem`
  * itself, no check) or null (revocable: `Devres.tryAccess()` after unbind).
  */
-import type { Devres, Kernel, Mutex, WaitQueue } from '@quiesce/core-devres';
+import type { BoundDevice, Devres, DrmDevice, Kernel, Mutex, RevocableProvider, WaitQueue } from '@quiesce/core-devres';
 import type { HrTimer } from '@quiesce/hrtimer';
 import type { MiscDevice } from '@quiesce/miscdev';
 import type { Module } from '@quiesce/module-loader';
 import type { DmaCoherent, IoMem, PciDev } from '@quiesce/pci-emu';
 import type { DelayedWork, Workqueue } from '@quiesce/workqueue';
 
-export type Discipline = 'fenced' | 'revocable' | 'kernel';
+/** How the driver obeys "only while bound" (docs/disciplines.md; `kernel` is the report's `kernel-c`). */
+export type Discipline = 'fenced' | 'revocable' | 'kernel' | 'devres-access' | 'srcu-device' | 'c-revocable';
 
 export interface EduPriv {
   readonly k: Kernel;
@@ -23,8 +24,14 @@ export interface EduPriv {
   enter(): IoMem | null;
   /** fenced / kernel-C: the mapping. */
   io: IoMem | null;
-  /** revocable: the mapping behind a Devres. */
+  /** revocable, devres-access: the mapping behind a Devres. */
   bar: Devres<IoMem> | null;
+  /** devres-access: the proof of binding handed to probe, kept for the hot paths. */
+  bound: BoundDevice | null;
+  /** srcu-device: the DRM-style device whose unplug flag guards every hot path. */
+  ddev: DrmDevice | null;
+  /** c-revocable: the provider holding the mapping. */
+  provider: RevocableProvider<IoMem> | null;
   irq: number;
   timer: HrTimer | null;
   work: DelayedWork | null;

@@ -6,6 +6,31 @@
 
 // Operation census (docs/design.md §9)
 export { CENSUS_OPS, Census, type CensusCounts, type CensusOp, censusOf } from './census/census.js';
+// Other designs for "only while bound" (docs/disciplines.md)
+export {
+  devmRevocableProviderAlloc,
+  RevocableConsumer,
+  RevocableProvider,
+  revocableAlloc,
+  revocableIsRevoked,
+  revocableProviderAlloc,
+  revocableRevoke,
+  revocableScoped,
+  revocableScopedAsync,
+  revocableTryAccess,
+  revocableWithdrawAccess,
+} from './designs/c-revocable.js';
+export {
+  DrmDevice,
+  drmDevAlloc,
+  drmDevEnter,
+  drmDevExit,
+  drmDevIsUnplugged,
+  drmDevUnplug,
+  drmUnplugSrcu,
+} from './designs/drm-dev.js';
+export { type SrcuDomain, srcuGracePeriods, synchronizeSrcuGp } from './designs/srcu-grace.js';
+export { SrcuStruct } from './designs/srcu-struct.js';
 // Device model
 export {
   bindScope,
@@ -30,6 +55,7 @@ export {
   trackResource,
   type UnbindMode,
 } from './device/device.js';
+export { devmKcalloc, devmKfree, devmKmalloc, devmKzalloc } from './devres/devm-kmalloc.js';
 // devres and the lifecycle contract
 export {
   type DevmAction,
@@ -43,7 +69,13 @@ export {
   devresRemoveResource,
 } from './devres/devres.js';
 export { Devres } from './devres/devres-value.js';
-export { DEAD_VIEW, FencedView } from './devres/fenced-view.js';
+export {
+  type AccessorSpec,
+  type AccessorTable,
+  accessorTableOf,
+  DATA_VIEW_ACCESSORS,
+  FencedView,
+} from './devres/fenced-view.js';
 export {
   DevresGroupScope,
   devresCloseGroup,
@@ -55,9 +87,42 @@ export {
 export type { DevresNode, GroupId, ManagedResource, ResourceNode, ResourceState } from './devres/node.js';
 export { Revocable, RevocableGuard } from './devres/revocable.js';
 export { releaseAllAndCheck } from './devres/teardown.js';
+// The fence of one resource
+export { type DevmFenceOps, type DevmFenceParts, devmFence, devmFenceAdd } from './fence/devm-fence.js';
+export {
+  Fence,
+  type FenceOps,
+  type FenceState,
+  fenceInit,
+  fenceRefuses,
+  fenceReportCallback,
+  fenceSync,
+  type LateStart,
+} from './fence/fence.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export {
+  type AsyncDisposeSymbol,
+  type AsyncScope,
+  asyncDispose,
+  type DisposeSymbol,
+  dispose,
+} from './kernel/dispose.js';
 // Runtime
 export { ERRNO, type ErrnoName, errno, isKernelError, KernelError } from './kernel/errno.js';
+export {
+  HZ,
+  jiffies,
+  jiffiesToMsecs,
+  jiffiesToUsecs,
+  MAX_JIFFY_OFFSET,
+  MAX_SCHEDULE_TIMEOUT,
+  msecsToJiffies,
+  scheduleTimeoutUninterruptible,
+  TICK_NSEC,
+  timeAfter,
+  timeBefore,
+  usecsToJiffies,
+} from './kernel/jiffies.js';
 export {
   type BlockedTask,
   type Candidate,
@@ -85,8 +150,48 @@ export { msleep, sleepNs, usleepRange } from './kernel/sync/sleep.js';
 export { SpinLock } from './kernel/sync/spinlock.js';
 export { Srcu } from './kernel/sync/srcu.js';
 export { WaitQueue } from './kernel/sync/wait-queue.js';
+export { ERESTARTSYS, waitEventInterruptibleTimeout, waitEventTimeout } from './kernel/sync/wait-timeout.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
+// Kernel memory
+export {
+  __GFP_DIRECT_RECLAIM,
+  __GFP_DMA,
+  __GFP_DMA32,
+  __GFP_FS,
+  __GFP_HIGH,
+  __GFP_IO,
+  __GFP_KSWAPD_RECLAIM,
+  __GFP_NORETRY,
+  __GFP_NOWARN,
+  __GFP_RECLAIM,
+  __GFP_RETRY_MAYFAIL,
+  __GFP_ZERO,
+  GFP_ATOMIC,
+  GFP_DMA32,
+  GFP_KERNEL,
+  GFP_NOFS,
+  GFP_NOIO,
+  GFP_NOWAIT,
+  gfpflagsAllowBlocking,
+} from './mm/gfp.js';
+export { isKBuf, KBuf, type KBufOrigin, POISON_FREE, POISON_INUSE } from './mm/kbuf.js';
+export {
+  KMALLOC_MAX_CACHE_SIZE,
+  KMALLOC_MAX_SIZE,
+  kcalloc,
+  kfree,
+  kmalloc,
+  kmallocArray,
+  kmallocCacheName,
+  krealloc,
+  kzalloc,
+  SIZE_MAX,
+  type SlabInfo,
+  slabInfo,
+  ZERO_OR_NULL_PTR,
+  ZERO_SIZE_PTR,
+} from './mm/slab.js';
 // Sanitizer
 export {
   type ContextInfo,

@@ -1,4 +1,6 @@
 import {
+  type AccessorTable,
+  accessorTableOf,
   deviceBind,
   deviceReleaseDriver,
   devresAdd,
@@ -159,7 +161,7 @@ describe('FencedView, released', () => {
     }
   });
 
-  it('methods a subclass adds are trapped as well', () => {
+  it('only declared accessors trap: a subclass helper runs and the accessor it calls is reported', () => {
     class Regs extends FencedView {
       status(): number {
         return this.readl(4);
@@ -171,7 +173,67 @@ describe('FencedView, released', () => {
     expect(h.status()).toBe(3);
     h.release();
     expect(h.status()).toBe(0xffffffff);
-    expect(k.reports.map((r) => r.title)).toEqual(['BUG: KASAN: use-after-remove in status']);
+    expect(k.reports.map((r) => [r.title, r.detail])).toEqual([
+      ['BUG: KASAN: use-after-remove in readl', 'Read of size 4 at offset 0x4 of regs, released at unbind'],
+    ]);
+  });
+
+  it("a subclass's own accessor table: the declared size, direction and offset argument are reported", () => {
+    class Regs16 extends FencedView {
+      static override readonly accessors: AccessorTable = {
+        pokeHalf: { size: 2, access: 'write', offsetArg: 1 },
+        peekHalf: { size: 2, access: 'read', offsetArg: 0 },
+      };
+      pokeHalf(v: number, off: number): void {
+        this.setUint16(off, v, true);
+      }
+      peekHalf(off: number): number {
+        return this.getUint16(off, true);
+      }
+    }
+    const k = new Kernel();
+    const h = new Regs16(k, 'r16', new DataView(new ArrayBuffer(8)));
+    h.pokeHalf(0x1234, 2);
+    expect(h.peekHalf(2)).toBe(0x1234);
+    h.release();
+    h.pokeHalf(0x5555, 6);
+    expect(h.peekHalf(6)).toBe(0xffff);
+    expect(h.readl(0)).toBe(0xffffffff); // the inherited FencedView entries still trap
+    expect(k.reports.map((r) => [r.title, r.detail])).toEqual([
+      ['BUG: KASAN: use-after-remove in pokeHalf', 'Write of size 2 at offset 0x6 of r16, released at unbind'],
+      ['BUG: KASAN: use-after-remove in peekHalf', 'Read of size 2 at offset 0x6 of r16, released at unbind'],
+      ['BUG: KASAN: use-after-remove in readl', 'Read of size 4 at offset 0x0 of r16, released at unbind'],
+    ]);
+    expect(accessorTableOf(Regs16.prototype).pokeHalf).toEqual({ size: 2, access: 'write', offsetArg: 1 });
+    expect(accessorTableOf(Regs16.prototype).getUint32).toMatchObject({ size: 4, access: 'read', offsetArg: 0 });
+  });
+
+  it('a released handle is still a DataView (and its class), with byteLength and length 0', () => {
+    const k = new Kernel();
+    const { h } = mapping(k, 16);
+    expect(h.byteLength).toBe(16);
+    h.release();
+    expect(h).toBeInstanceOf(DataView);
+    expect(h).toBeInstanceOf(FencedView);
+    expect(h.byteLength).toBe(0);
+    expect(h.length).toBe(0);
+    expect(k.reports).toEqual([]);
+  });
+
+  it('stale reads of signed and float DataView accessors return all ones of their type', () => {
+    const k = new Kernel();
+    const { h } = mapping(k);
+    h.release();
+    expect(h.getInt32(0, true)).toBe(-1);
+    expect(h.getInt8(0)).toBe(-1);
+    expect(h.getFloat64(0, true)).toBeNaN();
+    expect(h.getBigInt64(0, true)).toBe(-1n);
+    expect(k.reports.map((r) => r.detail)).toEqual([
+      'Read of size 4 at offset 0x0 of edu BAR0, released at unbind',
+      'Read of size 1 at offset 0x0 of edu BAR0, released at unbind',
+      'Read of size 8 at offset 0x0 of edu BAR0, released at unbind',
+      'Read of size 8 at offset 0x0 of edu BAR0, released at unbind',
+    ]);
   });
 
   it('as a devres resource: released at unbind, a later access from an IRQ is reported in hardirq context', async () => {

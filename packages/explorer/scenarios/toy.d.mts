@@ -1,4 +1,4 @@
-import type { Scenario } from '../src/scenario.js';
+import type { Scenario } from '../dist/scenario.js';
 
 export declare function toyScenario(variant: 'buggy' | 'misordered' | 'fenced', rounds?: number): Scenario;
 export declare const buggy: Scenario;

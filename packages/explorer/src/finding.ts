@@ -16,6 +16,9 @@ export type FindingKind = ReportKind | 'oops' | 'hang';
 /** Every finding kind, for validating user input (`--kind`). */
 export const FINDING_KINDS: readonly FindingKind[] = [
   'use-after-remove',
+  'use-after-free',
+  'double-free',
+  'invalid-free',
   'execute-after-free',
   'sleep-in-atomic',
   'double-release',

@@ -109,7 +109,7 @@ describe('quiesce-explore CLI', () => {
     expect(run('scenarios/toy.mjs', '--bogus').code).toBe(2);
     expect(run('scenarios/toy.mjs', '--strategy', 'dfs').code).toBe(2);
     expect(run('scenarios/toy.mjs', '--schedules', 'many').code).toBe(2);
-    expect(run('scenarios/toy.mjs', '--kind', 'use-after-free').code).toBe(2);
+    expect(run('scenarios/toy.mjs', '--kind', 'use-after-lunch').code).toBe(2);
     expect(run('scenarios/nope.mjs').code).toBe(2);
     const noExport = run('scenarios/toy.mjs', '--export', 'nothing');
     expect(noExport.code).toBe(2);

@@ -1,14 +1,21 @@
 /**
  * @quiesce/miscdev: misc devices and minors, a small VFS
- * (`open('/dev/NAME')`), file operations with an owner, and three deregister
- * disciplines (kernel, fenced, revocable).
+ * (`open('/dev/NAME')`), file operations with an owner, and four deregister
+ * disciplines (kernel, fenced, sync = `misc_deregister_sync`, revocable).
  */
 export { DEAD_FOPS, FileFence } from './fence/file-fence.js';
 export { MINORMASK, MISC_DYNAMIC_MINOR, MISC_MAJOR } from './misc/constants.js';
 export { devmMiscRegister } from './misc/devm.js';
 export type { MiscDevice, MiscMode } from './misc/misc-device.js';
-export { miscDeregister, miscOpenFiles, miscRegister, miscRegistered } from './misc/register.js';
+export {
+  miscDeregister,
+  miscDeregisterSync,
+  miscOpenFiles,
+  miscRegister,
+  miscRegistered,
+} from './misc/register.js';
 export { MiscRegistry, miscMutex, miscRegistry } from './misc/registry.js';
+export { revocableReplaceFops } from './revocable/replace-fops.js';
 export { File, FileHandle, fileRevocable } from './vfs/file.js';
 export type { FileOperations, IoctlArg } from './vfs/fops.js';
 export { open } from './vfs/open.js';

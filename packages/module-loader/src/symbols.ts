@@ -4,7 +4,7 @@
  * pins the module providing it: the provider's refcount goes up and the
  * importer appears in its "used by" list until the importer is unloaded.
  */
-import { type Kernel, KernelError } from '@quiesce/core-devres';
+import { callbackRunnable, captureStack, type Kernel, KernelError } from '@quiesce/core-devres';
 import type { Module } from './module/module.js';
 import { moduleRegistry } from './module/registry.js';
 
@@ -69,11 +69,44 @@ export function refModule(a: Module, b: Module | null): void {
  * `symbol_get()`: the value of an exported symbol with a reference on its
  * module, or null when nobody exports it or its module cannot be pinned
  * (initialising, going). Release with {@link symbolPut}. Context: any.
+ *
+ * A function exported by a module comes back as a guarded pointer to it:
+ * calling it after the module's text is gone (the reference was dropped with
+ * `symbol_put` and the module unloaded, or a forced unload) is an
+ * `execute-after-free` report naming the symbol and where it was taken, and
+ * the call is not made (it returns undefined). While the module lives the
+ * guard is one branch. The same symbol always yields the same guard.
+ * Differences: the kernel (6.6+) only hands out EXPORT_SYMBOL_GPL symbols
+ * here; quiesce has no licences, so any export is returned. TypeError when
+ * `name` is not a string.
  */
 export function symbolGet<T = unknown>(k: Kernel, name: string): T | null {
+  if (typeof name !== 'string') throw new TypeError(`symbol_get: symbol must be a string, got ${String(name)}`);
   const s = findSymbol(k, name);
   if (s === null || strongTryModuleGet(s.owner) !== 0) return null;
-  return s.value as T;
+  if (s.owner === null || typeof s.value !== 'function') return s.value as T;
+  return guarded(k, s.owner, name, s.value as (...a: unknown[]) => unknown) as T;
+}
+
+const guards = new WeakMap<object, (...a: unknown[]) => unknown>();
+
+/** The guard of a module function taken with symbol_get: owner-checked at every call. */
+function guarded(
+  k: Kernel,
+  owner: Module,
+  name: string,
+  fn: (...a: unknown[]) => unknown,
+): (...a: unknown[]) => unknown {
+  const cached = guards.get(fn);
+  if (cached !== undefined) return cached;
+  const taken = captureStack(k.sanitizer.mode, 3);
+  const g = function (this: unknown, ...args: unknown[]): unknown {
+    if (!callbackRunnable(k, owner, name, 'symbol_get', taken, fn)) return undefined;
+    return fn.apply(this, args);
+  };
+  Object.defineProperty(g, 'name', { value: name });
+  guards.set(fn, g);
+  return g;
 }
 
 /**

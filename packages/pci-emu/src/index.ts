@@ -24,14 +24,17 @@ export {
   irqOccupy,
   irqTable,
 } from './irq/irq-desc.js';
+export { IrqThread, type IrqThreadFn } from './irq/irq-thread.js';
 export {
   devmRequestIrq,
   disableIrqNosync,
   enableIrq,
   freeIrq,
+  irqDefaultPrimaryHandler,
   requestIrq,
   synchronizeIrq,
 } from './irq/request-irq.js';
+export { devmRequestThreadedIrq, requestThreadedIrq } from './irq/threaded-irq.js';
 export {
   MSI_ADDRESS_BASE,
   pciAllocIrqVectors,

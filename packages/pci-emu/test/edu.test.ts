@@ -287,7 +287,7 @@ describe('edu: DMA', () => {
   it('RAM → edu → RAM round trip of 100 bytes, each leg 100 ms, IRQ 0x100 when asked', async () => {
     const k = kernel();
     const { d, buf } = await dmaSetup(k);
-    for (let i = 0; i < 100; i++) buf.cpu[i] = (i * 7 + 3) & 0xff;
+    for (let i = 0; i < 100; i++) buf.cpu.setU8(i, (i * 7 + 3) & 0xff);
     const t0 = k.now;
     program(d.io, buf.dmaHandle, EDU_DMA_START, 100, 0x1);
     expect(d.io.readl(EDU_REG_DMA_CMD)).toBe(0x1);
@@ -301,7 +301,7 @@ describe('edu: DMA', () => {
     await k.run();
     expect(d.io.readl(EDU_REG_DMA_CMD)).toBe(0x6);
     expect(d.irqs).toEqual([0x100]);
-    expect([...buf.cpu.subarray(100, 200)]).toEqual([...buf.cpu.subarray(0, 100)]);
+    expect([...buf.cpu.memcpyTo(100, 100)]).toEqual([...buf.cpu.memcpyTo(0, 100)]);
     expect(k.reports).toHaveLength(0);
   });
 
@@ -349,7 +349,7 @@ describe('edu: DMA', () => {
   it('out-of-buffer transfers are logged as guest errors and do not copy', async () => {
     const k = kernel();
     const { d, buf } = await dmaSetup(k);
-    buf.cpu.fill(0x11, 0, 16);
+    buf.cpu.memset(0x11, 0, 16);
     program(d.io, buf.dmaHandle, EDU_DMA_START + 4090, 16, 0x1);
     await k.run();
     expect(d.pdev.guestErrors).toEqual([
@@ -361,7 +361,7 @@ describe('edu: DMA', () => {
   it('addresses are masked with dma_mask (28 bits): clamped and logged', async () => {
     const k = kernel();
     const { d, buf } = await dmaSetup(k);
-    buf.cpu.fill(0x5a, 0, 8);
+    buf.cpu.memset(0x5a, 0, 8);
     program(d.io, buf.dmaHandle + 0x1000_0000, EDU_DMA_START, 8, 0x1);
     await k.run();
     const edu = d.pdev.model as EduDevice;
@@ -375,7 +375,7 @@ describe('edu: DMA', () => {
     const k = kernel();
     const { pdev, io, edu } = await eduIo(k);
     const buf = await inTask(k, () => dmaAllocCoherent(pdev, 4096));
-    buf.cpu.fill(0x77, 0, 8);
+    buf.cpu.memset(0x77, 0, 8);
     program(io, buf.dmaHandle, EDU_DMA_START, 8, 0x1);
     await k.run();
     expect([...edu.dmaBuf.subarray(0, 8)]).toEqual(Array(8).fill(0));

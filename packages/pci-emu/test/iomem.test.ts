@@ -1,12 +1,5 @@
 import { isKernelError, Kernel } from '@quiesce/core-devres';
-import {
-  EDU_REG_ID,
-  EDU_REG_LIVENESS,
-  type IoMem,
-  type PciDeviceModel,
-  pciAddDevice,
-  pciIomap,
-} from '@quiesce/pci-emu';
+import { EDU_REG_ID, EDU_REG_LIVENESS, IoMem, type PciDeviceModel, pciAddDevice, pciIomap } from '@quiesce/pci-emu';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inTask, kernel, plugEdu } from './helpers.js';
@@ -141,6 +134,34 @@ describe('IoMem accessors', () => {
     io.writeChecked32(1, 0);
     expect(log).toEqual([]); // the model never sees a stale write
     expect(k.reports.map((r) => r.kind)).toEqual(Array(6).fill('use-after-remove'));
+  });
+
+  it("IoMem's accessor table: a stale checked access is reported with its declared size and offset argument", async () => {
+    const k = kernel();
+    const io = await ramIo(k, 0x100);
+    io.release();
+    io.writeChecked16(0xabcd, 0x42);
+    io.readChecked8(0x13);
+    io.writeChecked64(1n, 0x88);
+    expect(k.reports.map((r) => [r.title, r.detail])).toEqual([
+      [
+        'BUG: KASAN: use-after-remove in writeChecked16',
+        `Write of size 2 at offset 0x42 of ${io.name}, released at unbind`,
+      ],
+      [
+        'BUG: KASAN: use-after-remove in readChecked8',
+        `Read of size 1 at offset 0x13 of ${io.name}, released at unbind`,
+      ],
+      [
+        'BUG: KASAN: use-after-remove in writeChecked64',
+        `Write of size 8 at offset 0x88 of ${io.name}, released at unbind`,
+      ],
+    ]);
+    // Still an IoMem and a DataView, now of length 0; validate() is not an accessor and still answers.
+    expect(io).toBeInstanceOf(IoMem);
+    expect(io).toBeInstanceOf(DataView);
+    expect(io.byteLength).toBe(0);
+    expect(io.validate(0x40, 4)).toBe(0x40);
   });
 
   it('with the sanitizer off a stale access throws RangeError (an oops)', async () => {

@@ -18,6 +18,7 @@ export {
   queueDelayedWork,
   queueDelayedWorkOn,
 } from './api/delayed.js';
+export { workqueueSetMaxActive, wqClampMaxActive } from './api/max-active.js';
 export {
   allocWork,
   cancelWork,

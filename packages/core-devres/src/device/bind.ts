@@ -7,11 +7,11 @@
  * the device's unbind mode, then driver data cleared, then the leak check.
  */
 import { releaseAllAndCheck } from '../devres/teardown.js';
-import { asyncDispose } from '../kernel/dispose.js';
+import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
-import { BoundDevice, BusType, type Device, type Driver, type UnbindMode } from './device.js';
+import { BoundDevice, BusType, type Device, type Driver, endBinding, type UnbindMode } from './device.js';
 
 /** `bus_register()`: a new bus type. Context: any. */
 export function busRegister(
@@ -59,6 +59,7 @@ export async function deviceBind(dev: Device, drv: Driver): Promise<BoundDevice>
     } catch (e) {
       k.trace('probe_failed', `${drv.name} ${dev.name}: ${e instanceof Error ? e.message : String(e)}`);
       await withBinding(k, dev, () => releaseAllAndCheck(dev));
+      endBinding(bound);
       dev.driver = null;
       dev.bound = null;
       dev.driverData = null;
@@ -88,6 +89,7 @@ export async function deviceReleaseDriver(dev: Device): Promise<void> {
       if (drv.remove) await drv.remove(dev, bound);
       await releaseAllAndCheck(dev);
     });
+    endBinding(bound);
     dev.driver = null;
     dev.bound = null;
     dev.driverData = null;
@@ -172,7 +174,7 @@ export async function driverUnregister(bus: BusType, drv: Driver): Promise<void>
  * A bound device as a scope: `await using b = await bindScope(dev, drv)`
  * binds now and unbinds at scope exit. Context: may sleep.
  */
-export async function bindScope(dev: Device, drv: Driver): Promise<AsyncDisposable & { bound: BoundDevice }> {
+export async function bindScope(dev: Device, drv: Driver): Promise<AsyncScope & { bound: BoundDevice }> {
   const bound = await deviceBind(dev, drv);
   return {
     bound,

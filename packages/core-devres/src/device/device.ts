@@ -20,14 +20,34 @@ import { Mutex } from '../kernel/sync/mutex.js';
  */
 export type UnbindMode = 'two-phase' | 'lifo';
 
-/** Proof that a device is bound to a driver (Rust-for-Linux's `&Device<Bound>`). */
+/**
+ * Proof that a device is bound to a driver (Rust-for-Linux's `&Device<Bound>`).
+ *
+ * `Devres.access()` compares {@link BoundDevice.key} with its own: the device
+ * while the binding lasts. In sanitizer `report`/`panic` mode the driver core
+ * replaces the key with a fresh object when the binding ends (and a Devres
+ * replaces its own at release), so a token kept past unbind or used after a
+ * rebind fails the one compare the hot path already makes and the cold path
+ * tells a stale binding from another device's proof. With the sanitizer
+ * `off` nothing is replaced: the hot path is the identity compare alone.
+ */
 export class BoundDevice {
+  /** @internal The device while bound; a tombstone after the binding ended (sanitizer on). */
+  key: object;
+
   /** @internal Only the driver core creates tokens. */
   constructor(
     readonly dev: Device,
     /** Bind generation: a new token per bind. */
     readonly generation: number,
-  ) {}
+  ) {
+    this.key = dev;
+  }
+}
+
+/** @internal Ends a token's validity for `Devres.access` (cold path; only with the sanitizer on). */
+export function endBinding(bound: BoundDevice): void {
+  if (bound.dev.kernel.sanitizer.mode !== 'off') bound.key = {};
 }
 
 export interface Driver<D extends Device = Device> {

@@ -3,9 +3,23 @@
  *
  * A `FencedView` *is* a `DataView` on the mapped memory (a subclass), so a
  * read through it is a `DataView` read with no extra load and no check. At
- * release the handle's prototype is swapped for a "dead" prototype whose
- * every accessor traps: a stale access then fails at the method lookup the
- * call already performs (V8's map check), so the live hot path pays nothing.
+ * release the handle's prototype is swapped for a "dead" prototype that
+ * shadows every declared accessor with a trap: a stale access then fails at
+ * the method lookup the call already performs (V8's map check), so the live
+ * hot path pays nothing.
+ *
+ * Which methods trap, and how a stale call is reported (read or write, its
+ * size, which argument is the offset), is an explicit accessor table, not a
+ * guess from method names: DataView's own accessors here
+ * ({@link DATA_VIEW_ACCESSORS}), `readb`…`writeq` on `FencedView`, and each
+ * subclass declares the accessors it adds in its own `static accessors`
+ * (pci-emu's `IoMem` declares its checked forms). Methods not in a table
+ * are not trapped: they run, and the accessors they call trap.
+ *
+ * The dead prototype sits *below* the live one (its prototype is the live
+ * class's), so a released handle still satisfies `instanceof DataView` and
+ * `instanceof` its class, and reports `byteLength` and `length` 0. Live
+ * handles never see it: only dead objects change shape.
  *
  * Measured on Node 20 (docs/fenced-handles.md has the table):
  * - composition (`this.view.getUint32`, with the field swapped to a
@@ -27,12 +41,69 @@ import { countMmio } from '../census/counting.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
-/** A zero-length view, for code that needs "no mapping". */
-export const DEAD_VIEW: DataView = new DataView(new ArrayBuffer(0));
-
 const ONES64 = 0xffff_ffff_ffff_ffffn;
 
+/** How a stale call of one accessor is reported, and what a stale read returns. */
+export interface AccessorSpec {
+  /** Access size in bytes. */
+  readonly size: 1 | 2 | 4 | 8;
+  readonly access: 'read' | 'write';
+  /** Index of the offset argument: 0 for `getUint32(off)`, `setUint32(off, v)`; 1 for `writel(v, off)`. */
+  readonly offsetArg: number;
+  /** What a stale read returns (all ones of the type). Default: all ones unsigned, a bigint for size 8. */
+  readonly ones?: number | bigint;
+}
+
+/** Accessor name → {@link AccessorSpec}: what a class declares in its `static accessors`. */
+export type AccessorTable = Readonly<Record<string, AccessorSpec>>;
+
+/** An all-ones window, read once per DataView accessor for its stale-read value. */
+const ONES_VIEW = new DataView(new Uint8Array(8).fill(0xff).buffer);
+
+function dataViewPair(type: string, size: 1 | 2 | 4 | 8): Record<string, AccessorSpec> {
+  const get = `get${type}`;
+  const ones = (ONES_VIEW as unknown as Record<string, (o: number, le: boolean) => number | bigint>)[get]?.call(
+    ONES_VIEW,
+    0,
+    true,
+  );
+  return {
+    [get]: { size, access: 'read', offsetArg: 0, ...(ones === undefined ? {} : { ones }) },
+    [`set${type}`]: { size, access: 'write', offsetArg: 0 },
+  };
+}
+
+/** DataView's own accessors: every one traps on a released handle (the base of every table). */
+export const DATA_VIEW_ACCESSORS: AccessorTable = Object.freeze({
+  ...dataViewPair('Int8', 1),
+  ...dataViewPair('Uint8', 1),
+  ...dataViewPair('Int16', 2),
+  ...dataViewPair('Uint16', 2),
+  ...dataViewPair('Int32', 4),
+  ...dataViewPair('Uint32', 4),
+  ...dataViewPair('Float32', 4),
+  ...dataViewPair('Float64', 8),
+  ...dataViewPair('BigInt64', 8),
+  ...dataViewPair('BigUint64', 8),
+});
+
 export class FencedView extends DataView<ArrayBufferLike> {
+  /**
+   * The accessors this class adds (a subclass declares its own in its own
+   * `static accessors`; tables merge along the class chain, over
+   * {@link DATA_VIEW_ACCESSORS}). `writeX(v, off)` takes the offset second.
+   */
+  static readonly accessors: AccessorTable = Object.freeze({
+    readb: { size: 1, access: 'read', offsetArg: 0 },
+    readw: { size: 2, access: 'read', offsetArg: 0 },
+    readl: { size: 4, access: 'read', offsetArg: 0 },
+    readq: { size: 8, access: 'read', offsetArg: 0 },
+    writeb: { size: 1, access: 'write', offsetArg: 1 },
+    writew: { size: 2, access: 'write', offsetArg: 1 },
+    writel: { size: 4, access: 'write', offsetArg: 1 },
+    writeq: { size: 8, access: 'write', offsetArg: 1 },
+  });
+
   /** Set at release (only read on cold paths). */
   releasedStack: string | undefined = undefined;
   readonly acquiredStack: string | undefined;
@@ -119,57 +190,49 @@ export class FencedView extends DataView<ArrayBufferLike> {
 /** Dead prototypes, one per live class, made on first release. */
 const deadPrototypes = new WeakMap<object, object>();
 
-/** Every accessor name a live handle may have, from its class up to `DataView.prototype`. */
-function accessorNames(proto: object): string[] {
-  const names = new Set<string>();
+/** The merged accessor table of `liveProto`'s class: DataView's, then each class's own, base first. */
+export function accessorTableOf(liveProto: object): AccessorTable {
+  const chain: AccessorTable[] = [];
   for (
-    let p: object | null = proto;
-    p !== null && p !== Object.prototype;
-    p = Object.getPrototypeOf(p) as object | null
+    let c = (liveProto as { constructor?: unknown }).constructor;
+    typeof c === 'function' && c !== DataView;
+    c = Object.getPrototypeOf(c) as unknown
   ) {
-    for (const n of Object.getOwnPropertyNames(p)) {
-      if (n === 'constructor') continue;
-      const d = Object.getOwnPropertyDescriptor(p, n);
-      if (d !== undefined && typeof d.value === 'function') names.add(n);
-    }
+    if (Object.hasOwn(c, 'accessors')) chain.push((c as unknown as { accessors: AccessorTable }).accessors);
   }
-  return [...names];
+  return Object.assign({}, DATA_VIEW_ACCESSORS, ...chain.reverse()) as AccessorTable;
 }
 
-/** Access size from an accessor name: `readb`/`writeb`/`getUint8` → 1 … (suffixes like `Checked` ignored). */
-function sizeOf(method: string): number {
-  const base = method.replace(/(Checked|Relaxed|Unchecked)$/, '');
-  if (/^(read|write|ioread|iowrite)b$|8$/.test(base)) return 1;
-  if (/^(read|write|ioread|iowrite)w$|16$/.test(base)) return 2;
-  if (/^(read|write|ioread|iowrite)q$|64$/.test(base)) return 8;
-  return 4;
+function staleValue(spec: AccessorSpec): number | bigint {
+  if (spec.ones !== undefined) return spec.ones;
+  return spec.size === 8 ? ONES64 : 2 ** (8 * spec.size) - 1;
 }
 
 function deadPrototypeOf(liveProto: object): object {
   const cached = deadPrototypes.get(liveProto);
   if (cached !== undefined) return cached;
-  const dead: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const name of accessorNames(liveProto)) {
-    if (name === 'release') {
-      dead[name] = function (this: FencedView): void {
-        reportStale(this, 'double-release', name, 0, false);
-      };
-      continue;
-    }
-    const write = /^(write|set|iowrite|memcpyTo|memset)/.test(name);
-    const size = sizeOf(name);
-    // writel(v, off) takes the offset second; DataView's setUint32(off, v) first.
-    const offArg = write && !name.startsWith('set') ? 1 : 0;
-    dead[name] = function (this: FencedView, ...args: unknown[]): unknown {
-      const off = typeof args[offArg] === 'number' ? (args[offArg] as number) : 0;
-      reportStale(this, 'use-after-remove', name, off, write, size);
-      if (write) return undefined;
-      return size === 8 ? ONES64 : 2 ** (8 * size) - 1;
-    };
+  // Below the live prototype: instanceof holds, undeclared methods still run.
+  const dead = Object.create(liveProto) as Record<string, unknown>;
+  for (const [name, spec] of Object.entries(accessorTableOf(liveProto))) {
+    const write = spec.access === 'write';
+    const value = write ? undefined : staleValue(spec);
+    const offArg = spec.offsetArg;
+    Object.defineProperty(dead, name, {
+      value: function (this: FencedView, ...args: unknown[]): unknown {
+        const off = typeof args[offArg] === 'number' ? (args[offArg] as number) : 0;
+        reportStale(this, 'use-after-remove', name, off, write, spec.size);
+        return value;
+      },
+    });
   }
+  Object.defineProperty(dead, 'release', {
+    value: function (this: FencedView): void {
+      reportStale(this, 'double-release', 'release', 0, false);
+    },
+  });
   Object.defineProperty(dead, 'isReleased', { get: () => true });
   Object.defineProperty(dead, 'length', { get: () => 0 });
-  Object.defineProperty(dead, 'constructor', { value: (liveProto as { constructor: unknown }).constructor });
+  Object.defineProperty(dead, 'byteLength', { get: () => 0 });
   deadPrototypes.set(liveProto, dead);
   return dead;
 }

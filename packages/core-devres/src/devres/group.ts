@@ -4,7 +4,7 @@
  * probe step.
  */
 import type { Device } from '../device/device.js';
-import { asyncDispose } from '../kernel/dispose.js';
+import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import { releaseNodes } from './devres.js';
 import type { GroupId, ResourceNode } from './node.js';
@@ -94,7 +94,7 @@ export async function devresReleaseGroup(dev: Device, id: GroupId | null = null)
  * device). This is the "undo a failed probe step" idiom in TypeScript's own
  * syntax.
  */
-export class DevresGroupScope implements AsyncDisposable {
+export class DevresGroupScope implements AsyncScope {
   private kept = false;
   readonly id: GroupId;
 

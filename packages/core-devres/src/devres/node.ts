@@ -4,7 +4,7 @@
  */
 
 /**
- * A resource under the lifecycle contract (DESIGN.md §4).
+ * A resource under the lifecycle contract (docs/design.md §4).
  *
  * - `fence()` may sleep. When it resolves nothing of the resource runs, is
  *   queued or armed, and nothing new can start.

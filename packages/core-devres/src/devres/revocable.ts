@@ -19,12 +19,13 @@
  *   so the "reader spanning a sleep" case is expressible.
  */
 import { countRevocable } from '../census/counting.js';
+import { dispose } from '../kernel/dispose.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { synchronizeRcu } from '../kernel/sync/rcu.js';
 import { WaitQueue } from '../kernel/sync/wait-queue.js';
 
 /** A held read-side section of a {@link Revocable}. Release it exactly once. */
-export class RevocableGuard<T> implements Disposable {
+export class RevocableGuard<T> {
   private held = true;
 
   constructor(
@@ -43,7 +44,8 @@ export class RevocableGuard<T> implements Disposable {
     this.owner.guardDone();
   }
 
-  [Symbol.dispose](): void {
+  /** `using g = r.tryAccessWithGuard()` releases at scope exit. */
+  [dispose](): void {
     this.release();
   }
 }

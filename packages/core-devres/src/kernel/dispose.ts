@@ -1,15 +1,46 @@
 /**
- * `Symbol.asyncDispose` for `await using`. Node 20.20 defines it; older
- * Node 20 releases did not. The symbol comes from ljharb's `disposablestack`
- * polyfill, which returns the native symbol when there is one (so this is a
- * no-op on current Node) and installs a spec-compliant one otherwise.
+ * The well-known symbols of explicit resource management (`using`,
+ * `await using`), with no polyfill and no requirement on a consumer's `lib`.
+ *
+ * Runtime: Node defines `Symbol.dispose` and `Symbol.asyncDispose` since
+ * 20.4.0 (nodejs/node#48518); newer engines define them natively. Where
+ * neither is there (an older browser, a fresh `vm` context on Node 20:
+ * Node's definitions live on the main context's `Symbol` only) the fallback is
+ * `Symbol.for('Symbol.asyncDispose')`, the registered symbol that esbuild's
+ * and other down-levelled `await using` helpers look up, so the scopes still
+ * work there. Nothing global is written (the package has no side effects).
+ *
+ * Types: `typeof Symbol.asyncDispose` exists only with `lib` esnext.disposable
+ * (or esnext) or `@types/node`. The conditional types below pick that symbol
+ * type when the consumer has it (so `await using` type-checks against our
+ * scopes) and a unique symbol of this module otherwise, so the declarations
+ * compile under any `lib` from ES2015 up.
  */
-import { createRequire } from 'node:module';
 
-// The polyfill is CommonJS without type declarations: load it with require
-// so no ambient module declaration has to follow core's sources around.
-const require = createRequire(import.meta.url);
-const shimSymbolAsyncDispose = require('disposablestack/Symbol.asyncDispose/shim') as () => typeof Symbol.asyncDispose;
+declare const asyncDisposeFallback: unique symbol;
+declare const disposeFallback: unique symbol;
 
-/** The `Symbol.asyncDispose` in force (native, or the polyfill's). */
-export const asyncDispose: typeof Symbol.asyncDispose = shimSymbolAsyncDispose();
+/** The type of `Symbol.asyncDispose` where the consumer's lib declares it. */
+export type AsyncDisposeSymbol = SymbolConstructor extends { readonly asyncDispose: infer S extends symbol }
+  ? S
+  : typeof asyncDisposeFallback;
+
+/** The type of `Symbol.dispose` where the consumer's lib declares it. */
+export type DisposeSymbol = SymbolConstructor extends { readonly dispose: infer S extends symbol }
+  ? S
+  : typeof disposeFallback;
+
+type MaybeDisposeSymbols = { readonly asyncDispose?: symbol; readonly dispose?: symbol };
+
+/** `Symbol.asyncDispose` (native or Node's), else `Symbol.for('Symbol.asyncDispose')`. */
+export const asyncDispose: AsyncDisposeSymbol = ((Symbol as MaybeDisposeSymbols).asyncDispose ??
+  Symbol.for('Symbol.asyncDispose')) as AsyncDisposeSymbol;
+
+/** `Symbol.dispose` (native or Node's), else `Symbol.for('Symbol.dispose')`. */
+export const dispose: DisposeSymbol = ((Symbol as MaybeDisposeSymbols).dispose ??
+  Symbol.for('Symbol.dispose')) as DisposeSymbol;
+
+/** An object `await using` can hold: the lib-independent form of `AsyncDisposable`. */
+export interface AsyncScope {
+  [asyncDispose](): Promise<void>;
+}

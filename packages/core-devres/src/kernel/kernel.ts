@@ -1,7 +1,7 @@
 /**
  * The simulated kernel: virtual CPUs, a virtual clock with its timer queue, a
  * deterministic scheduler of tasks, atomic contexts, the sanitizer and the
- * trace. One `Kernel` is the whole world of one run (docs/design.md §2).
+ * trace. One `Kernel` is the whole world of one run (docs/design.md §3).
  *
  * `Kernel` is a facade: the state lives in parts a reader finds by name --
  * `clock.ts` (time, timer queue, busy CPUs), `context.ts` (current task,
@@ -10,7 +10,7 @@
  * `rcu-nesting.ts`, `trace.ts`, `fault-injection.ts`, `diagnostics.ts`
  * (its own reports), `kernel-local.ts` (per-kernel subsystem state).
  *
- * Execution model (docs/design.md §2): one task runs at a time and is switched
+ * Execution model (docs/design.md §3): one task runs at a time and is switched
  * out only at a kernel await; atomic callbacks run to completion between task
  * steps; time jumps to the next expiry when nothing can run; every choice
  * among candidates is made by the strategy and recorded for replay.
@@ -395,7 +395,11 @@ export class Kernel {
     this.faults.failNext(n);
   }
 
-  /** @internal True when the next allocation should fail (consumes one injected fault). */
+  /**
+   * True when this simulated allocation should fail (consumes one injected
+   * fault). Subsystems call it where the kernel allocates (`kmalloc` in
+   * `alloc_workqueue`, `dma_alloc_coherent`, devres nodes). Context: any.
+   */
   allocFails(): boolean {
     return this.faults.allocFails();
   }

@@ -4,7 +4,7 @@
  * Every registration (timer, work, IRQ handler, file operations, driver)
  * records the module whose text holds the callback. `@quiesce/module-loader`
  * implements this interface; the subsystems only see the interface, so
- * `hrtimer` never imports `module-loader` (DESIGN.md §2).
+ * `hrtimer` never imports `module-loader` (docs/design.md §2).
  *
  * Built-in code has no owner: pass `null` (it can never be unloaded).
  */

@@ -3,9 +3,12 @@
  * block second. One report is one bug seen once.
  */
 
-/** What went wrong. The first six are DESIGN.md §5; `warn` is a kernel WARN, `deadlock` a hung run. */
+/** What went wrong (docs/design.md §5): `warn` is a kernel WARN, `deadlock` a hung run. */
 export type ReportKind =
   | 'use-after-remove'
+  | 'use-after-free'
+  | 'double-free'
+  | 'invalid-free'
   | 'execute-after-free'
   | 'sleep-in-atomic'
   | 'double-release'

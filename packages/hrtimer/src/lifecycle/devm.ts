@@ -1,22 +1,26 @@
 /**
- * The devm-managed timer: an hrtimer under the lifecycle contract.
+ * The devm-managed timer: an hrtimer under the lifecycle contract, its fence
+ * a core `Fence` (docs/devres.md) whose quiesce step is `hrtimer_cancel`
+ * (kernel/time/hrtimer.c).
  *
- * Fence (at unbind, may sleep): `hrtimerCancel` — waits for a running
- * callback and cancels any re-arm — then the timer is marked fenced in the
- * same synchronous step, so nothing can arm it in between. From then on every
- * `hrtimerStart` on it is refused (a `callback-after-fence` report) and the
- * timer stays idle: after unbind its callback provably never runs again.
- * Release: nothing to free (the `struct hrtimer` memory is the driver's).
+ * Order at unbind: the core closes the fence first, then `hrtimerCancel`
+ * waits for a callback still running on another CPU. During that wait
+ * nothing re-arms the timer: the callback's RESTART at the end of its span,
+ * and an `hrtimerStart` from any other context, are refused by the closed
+ * fence (quietly: the kernel's `hrtimer_cancel` would cancel them). Once the
+ * fence has resolved, an `hrtimerStart` on it is a `callback-after-fence`
+ * report and the timer stays idle: after unbind its callback provably never
+ * runs again. Release: nothing to free (the `struct hrtimer` is the driver's).
  */
-import { type Device, devresAdd, type Owner } from '@quiesce/core-devres';
+import { type Device, devmFence, type Owner } from '@quiesce/core-devres';
 import type { ClockId, HrtimerMode } from '../mode.js';
 import { hrtimerCancel } from '../timer/cancel.js';
 import type { HrTimer, HrtimerFn, HrtimerSetupOptions } from '../timer/hrtimer.js';
 import { initTimer } from '../timer/setup.js';
-import { trackOn } from '../timer/track.js';
+import { claimForBinding, timerBusy } from '../timer/track.js';
 
 /**
- * devmHrtimerSetup - `hrtimerSetup` plus a devres entry that fences the
+ * devmHrtimerSetup - `hrtimerSetup` plus a devres fence that cancels the
  * timer at unbind (newest first with the device's other resources).
  * @param dev the device whose binding owns the timer.
  * Other parameters as {@link hrtimerSetup}.
@@ -26,9 +30,9 @@ import { trackOn } from '../timer/track.js';
  * up but not managed.
  * No kernel counterpart (the kernel has no devm hrtimer; drivers call
  * `hrtimer_cancel` in remove() or from a `devm_add_action`): this is the
- * fenced discipline's version of that action. The timer is tracked as a
- * managed resource, so if it is still active after the fence the leak check
- * reports that the fence did not hold.
+ * fenced discipline's version of that action. The core fence tracks the
+ * timer for the leak check as managed, so a timer still active after its
+ * fence is reported as a fence that did not hold.
  */
 export function devmHrtimerSetup<T extends HrTimer>(
   dev: Device,
@@ -41,15 +45,15 @@ export function devmHrtimerSetup<T extends HrTimer>(
 ): T {
   const k = dev.kernel;
   initTimer(k, timer, fn, clockId, mode, owner, opts);
-  devresAdd(dev, {
-    name: `hrtimer ${timer.name}`,
-    fence: async () => {
+  timer.fence = devmFence(dev, `hrtimer ${timer.name}`, {
+    quiesce: async () => {
       await hrtimerCancel(timer);
-      timer.fenced = true;
       k.trace('hrtimer_fenced', timer.name);
     },
-    release: () => undefined,
+    lateStart: 'report',
+    acquiredStack: timer.registeredStack,
+    busy: () => timerBusy(timer),
   });
-  trackOn(dev, timer, true);
+  claimForBinding(dev, timer);
   return timer;
 }

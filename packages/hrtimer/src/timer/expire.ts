@@ -14,10 +14,12 @@
  *    and steps 5-6 happen at its end (other CPUs see the callback running).
  * 5. RESTART and not already queued (the callback did not call
  *    `hrtimer_start` itself): re-queue at the current expiry. A callback that
- *    started the timer itself stays queued whatever it returned.
+ *    started the timer itself stays queued whatever it returned. If the
+ *    timer's devm fence closed meanwhile (unbind during the span), the
+ *    restart is refused.
  * 6. `base->running` is cleared and `hrtimer_cancel` waiters are woken.
  */
-import { callbackRunnable, type Kernel } from '@quiesce/core-devres';
+import { callbackRunnable, fenceRefuses, type Kernel } from '@quiesce/core-devres';
 import { HRTIMER_NORESTART, type HrtimerRestart } from '../mode.js';
 import { type HrtimerClockBase, hrtimerState } from './base.js';
 import type { HrTimer } from './hrtimer.js';
@@ -64,7 +66,13 @@ function finishHrtimer(
   tracing: boolean,
 ): void {
   // Any value other than NORESTART restarts, as `restart != HRTIMER_NORESTART` in the kernel.
-  if (restart !== HRTIMER_NORESTART && timer.entry.heapIndex < 0 && timer.base === base) {
+  // A devm fence that closed while the callback ran refuses the restart (asked last: only a real re-arm counts).
+  if (
+    restart !== HRTIMER_NORESTART &&
+    timer.entry.heapIndex < 0 &&
+    timer.base === base &&
+    !fenceRefuses(timer.fence, 'HRTIMER_RESTART')
+  ) {
     k.armTimer(timer.entry, timer.softexpires);
   }
   base.running = null;

@@ -12,7 +12,7 @@
  *
  * Fields marked internal are written only by this package's functions.
  */
-import type { Kernel, Owner, Task, TimerEntry } from '@quiesce/core-devres';
+import type { Fence, Kernel, Owner, Task, TimerEntry } from '@quiesce/core-devres';
 import { timerEntry } from '@quiesce/core-devres';
 import { CLOCK_MONOTONIC, type ClockId, HRTIMER_NORESTART, type HrtimerRestart } from '../mode.js';
 import type { HrtimerClockBase } from './base.js';
@@ -53,8 +53,8 @@ export class HrTimer {
   base: HrtimerClockBase | null = null;
   /** @internal Its entry on the kernel's timer queue. */
   entry: TimerEntry = timerEntry('hrtimer (not set up)', 0, () => undefined);
-  /** @internal Set by the devm fence: every later start is refused. */
-  fenced = false;
+  /** @internal The devm fence (null for an unmanaged timer): while it is closed every start is refused. */
+  fence: Fence | null = null;
   /** @internal Tasks waiting in `hrtimerCancel` for the running callback. */
   waiters: Task[] | null = null;
   /** @internal The binding (bound-device token, else device) the timer is tracked against for the leak check. */
@@ -80,9 +80,9 @@ export class HrTimer {
     return this.base === null ? 0 : this.base.cpu;
   }
 
-  /** True once a devm fence ran: starts are refused from then on. */
+  /** True once its devm fence has started: starts and restarts are refused from then on. */
   get isFenced(): boolean {
-    return this.fenced;
+    return this.fence?.closed === true;
   }
 }
 

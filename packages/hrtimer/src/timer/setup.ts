@@ -82,7 +82,7 @@ export function initTimer<T extends HrTimer>(
   timer.softexpires = 0;
   timer.expires = 0;
   timer.base = base;
-  timer.fenced = false;
+  timer.fence = null;
   timer.trackedBinding = null;
   timer.callbackSpanNs = span;
   timer.registeredStack = captureStack(k.sanitizer.mode, 3);

@@ -6,6 +6,7 @@
  * while the callback goes on; the timer then does not migrate to another
  * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
  */
+import { fenceRefuses } from '@quiesce/core-devres';
 import { HrtimerMode, ktimeAddSafe } from '../mode.js';
 import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
 import { type HrTimer, timerKernel } from './hrtimer.js';
@@ -26,7 +27,8 @@ import { trackIfBinding } from './track.js';
  * has no effect beyond `hrtimerGetExpires`); the timer goes on the caller's
  * CPU base whether PINNED or not (the kernel may move a non-pinned timer to
  * a busy CPU under NOHZ timer migration, which is not modelled). A timer
- * fenced by its devm teardown is not armed: a `callback-after-fence` report.
+ * whose devm fence has started is not armed (core `fenceRefuses`): quietly
+ * during the fence, as a `callback-after-fence` report after it.
  */
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
   const k = timerKernel(timer, 'hrtimer_start_range_ns');
@@ -40,10 +42,8 @@ export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number
       'kernel/time/hrtimer.c: hrtimer_start_range_ns: WARN_ON_ONCE(!(mode & HRTIMER_MODE_SOFT) ^ !timer->is_soft)',
     );
   }
-  if (timer.fenced) {
-    refuseFenced(timer);
-    return;
-  }
+  // The devm fence's refusal (and, after the fence, its callback-after-fence report).
+  if (fenceRefuses(timer.fence, 'hrtimer_start')) return;
   const base = timer.base;
   if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
   if ((mode & HrtimerMode.REL) !== 0) tim = ktimeAddSafe(tim, k.now);
@@ -81,17 +81,4 @@ export function hrtimerStart(timer: HrTimer, tim: number, mode: HrtimerMode): vo
 export function hrtimerStartExpires(timer: HrTimer, mode: HrtimerMode): void {
   const soft = timer.softexpires;
   hrtimerStartRangeNs(timer, soft, timer.expires - soft, mode);
-}
-
-function refuseFenced(timer: HrTimer): void {
-  const k = timer.kernel;
-  if (k === null) return;
-  k.sanitizer.report({
-    kind: 'callback-after-fence',
-    title: `BUG: hrtimer_start on fenced hrtimer ${timer.name}`,
-    resource: `hrtimer ${timer.name}`,
-    detail: `hrtimer ${timer.name} was fenced at unbind; arming it again would run its callback after the fence. The timer stays idle.`,
-    stacks: { ...k.stack(), ...(timer.registeredStack !== undefined ? { acquired: timer.registeredStack } : {}) },
-  });
-  k.trace('callback-after-fence', `hrtimer ${timer.name}`);
 }

@@ -4,32 +4,44 @@
 import type { Kernel } from '@quiesce/core-devres';
 import type { MiscState } from '../misc/misc-device.js';
 import { callRelease, dropModuleRef, type File, fileRevocable } from '../vfs/file.js';
-import type { FileOperations } from '../vfs/fops.js';
 import { DEAD_FOPS } from './file-fence.js';
 
 /**
- * The fenced deregister's second half: swap every open file to
- * `DEAD_FOPS`, wait for in-flight operations, then call the driver's release
- * for each file whose release has not run and drop its module reference.
- * When it resolves, no function of the driver runs for these files again,
- * and they no longer pin the module. Context: may sleep.
+ * Points every open file of `st` at `DEAD_FOPS` (no operation reaches the
+ * driver from then on) and adds the files it swapped to `victims`.
  */
-export async function fenceOpenFiles(k: Kernel, st: MiscState): Promise<void> {
-  const fence = st.fence;
-  if (fence === null) return;
-  fence.fenced = true;
-  const victims: [File, FileOperations][] = [];
+export function killOpenFiles(st: MiscState, victims: File[]): void {
   for (const f of st.files) {
-    victims.push([f, f.fops]);
+    if (f.fops === DEAD_FOPS) continue;
     f.fops = DEAD_FOPS;
+    victims.push(f);
   }
-  k.trace('misc_fence', `${st.misc.name}: ${victims.length} open file(s), ${fence.active} op(s) in flight`);
-  await fence.drain();
-  for (const [f, fops] of victims) {
-    if (f.driverReleased) continue;
-    f.driverReleased = true;
-    await callRelease(k, f, fops);
-    dropModuleRef(f);
+}
+
+/**
+ * The fenced and sync deregisters' second half: swap every open file not
+ * yet swapped (one opened by an open that was in flight when the fence
+ * closed) to `DEAD_FOPS`, adding it to `victims` (the files swapped when
+ * the fence closed), then wait for in-flight operations. In `fenced` mode, then
+ * call the driver's release for each file whose release has not run and
+ * drop its module reference: the files no longer pin the module. In `sync`
+ * mode (`misc_deregister_sync`) release stays with close. When it resolves
+ * no operation of the driver runs for these files, and none starts again.
+ * Context: may sleep.
+ */
+export async function fenceOpenFiles(k: Kernel, st: MiscState, victims: File[]): Promise<void> {
+  const ff = st.fence;
+  if (ff === null) return;
+  killOpenFiles(st, victims);
+  k.trace('misc_fence', `${st.misc.name}: ${victims.length} open file(s), ${ff.active} op(s) in flight`);
+  await ff.drain();
+  if (!ff.releaseAtClose) {
+    for (const f of victims) {
+      if (f.driverReleased) continue;
+      f.driverReleased = true;
+      await callRelease(k, f, f.driverFops);
+      dropModuleRef(f);
+    }
   }
   k.trace('misc_fenced', st.misc.name);
 }

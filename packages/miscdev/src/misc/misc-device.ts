@@ -13,11 +13,14 @@ import type { FileOperations } from '../vfs/fops.js';
  * - `fenced`: waits for in-flight operations, calls the driver's release for
  *   every open file, drops their module references, and from then on every
  *   operation fails `-ENODEV` in the VFS (no check in the driver).
+ * - `sync`: `misc_deregister_sync` (see `miscDeregisterSync`): as fenced,
+ *   but the files keep their module reference and the driver's release
+ *   runs when each is closed.
  * - `revocable`: the file's private data lives in a `Revocable`; deregister
  *   revokes it (waiting for guards and a grace period); the driver's ops
  *   keep being called and must `tryAccess()` it, failing `-ENODEV`.
  */
-export type MiscMode = 'kernel' | 'fenced' | 'revocable';
+export type MiscMode = 'kernel' | 'fenced' | 'sync' | 'revocable';
 
 /**
  * `struct miscdevice`. Drivers may extend it with their own fields (the
@@ -40,8 +43,8 @@ export interface MiscState {
   readonly kernel: Kernel;
   readonly misc: MiscDevice;
   readonly mode: MiscMode;
-  /** In-flight counter of the fenced mode; null in the other modes (their dispatch does not count). */
-  readonly fence: FileFence | null;
+  /** In-flight counter and core fence of the fenced and sync modes; null in the others (their dispatch does not count). */
+  fence: FileFence | null;
   /** Open files (struct file) whose last reference is not yet gone. */
   readonly files: Set<File>;
   readonly registeredStack: string | undefined;

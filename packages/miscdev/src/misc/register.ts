@@ -1,9 +1,18 @@
 /**
  * `misc_register` / `misc_deregister` (drivers/char/misc.c).
  */
-import { captureStack, currentBindingDevice, type Kernel, KernelError, trackResource } from '@quiesce/core-devres';
-import { fenceOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
+import {
+  captureStack,
+  currentBindingDevice,
+  fenceInit,
+  fenceSync,
+  type Kernel,
+  KernelError,
+  trackResource,
+} from '@quiesce/core-devres';
+import { fenceOpenFiles, killOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
 import { FileFence } from '../fence/file-fence.js';
+import type { File } from '../vfs/file.js';
 import { MISC_DYNAMIC_MINOR } from './constants.js';
 import { type MiscDevice, type MiscState, miscState, setMiscState } from './misc-device.js';
 import { miscRegistry } from './registry.js';
@@ -58,18 +67,20 @@ export async function registerInternal(k: Kernel, misc: MiscDevice, managed: boo
       kernel: k,
       misc,
       mode,
-      fence: mode === 'fenced' ? new FileFence(k, misc.name) : null,
+      fence: null,
       files: new Set(),
       registeredStack: captureStack(k.sanitizer.mode, 3),
       registered: true,
       fenced: false,
     };
+    if (mode === 'fenced' || mode === 'sync') st.fence = fileFenceFor(k, st);
     setMiscState(misc, st);
     reg.byMinor.set(misc.minor, misc);
     reg.names.add(misc.name);
     reg.mknod(misc.name, misc.minor);
     const dev = currentBindingDevice(k);
-    if (dev !== null) {
+    // A devm registration with a fence is tracked by its core fence instead.
+    if (dev !== null && !(managed && st.fence !== null)) {
       trackResource(dev, {
         description: `misc ${misc.name} (10:${misc.minor})`,
         busy: () => st.registered,
@@ -84,32 +95,30 @@ export async function registerInternal(k: Kernel, misc: MiscDevice, managed: boo
 }
 
 /**
- * `misc_deregister()`: no new opens (`-ENODEV` from then on), the minor is
- * freed and a dynamic minor reset to `MISC_DYNAMIC_MINOR`. Then, by
- * `misc.mode`:
- * - `kernel`: returns; open files keep calling the driver and pin the module.
- * - `fenced`: waits for every in-flight file operation, calls the driver's
- *   release for each open file and drops its module reference; later
- *   operations on those files fail `-ENODEV` (poll: `EPOLLERR|EPOLLHUP`).
- * - `revocable`: revokes every open file's private data (waits for guards
- *   and a grace period).
- *
- * Deregistering a device that is not registered warns (the kernel's
- * `WARN_ON(list_empty(&misc->list))`) and returns; one that was never
- * registered anywhere throws (there is no kernel to warn on).
- * Context: may sleep. Deliberate difference: the kernel's is not fenced.
+ * The fence of a fenced or sync registration. Its quiesce step, run with
+ * the core fence already closed (so `open` refuses from the first instant):
+ * swap the open files to `DEAD_FOPS`, unlink the minor under `misc_mtx`
+ * (an open that held the mutex finishes first; its file is swapped next),
+ * then wait out the in-flight operations (and, in fenced mode, release).
  */
-export async function miscDeregister(misc: MiscDevice): Promise<void> {
-  const st = miscState(misc);
-  if (st === undefined) throw new Error(`misc_deregister: '${misc.name}' was never registered`);
-  const k = st.kernel;
-  if (!st.registered) {
-    k.warn(
-      `misc ${misc.name}`,
-      `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`,
-    );
-    return;
-  }
+function fileFenceFor(k: Kernel, st: MiscState): FileFence {
+  const victims: File[] = [];
+  const fence = fenceInit(k, `misc ${st.misc.name}`, {
+    quiesce: async () => {
+      st.fenced = true;
+      killOpenFiles(st, victims);
+      await unlinkMinor(k, st);
+      await fenceOpenFiles(k, st, victims);
+    },
+    lateStart: 'refuse',
+    acquiredStack: st.registeredStack,
+  });
+  return new FileFence(k, st.misc.name, fence, st.mode === 'sync');
+}
+
+/** `misc_deregister()`'s first half: the minor leaves the misc list (no new opens), under `misc_mtx`. */
+async function unlinkMinor(k: Kernel, st: MiscState): Promise<void> {
+  const misc = st.misc;
   const reg = miscRegistry(k);
   await reg.mutex.lock();
   try {
@@ -122,10 +131,80 @@ export async function miscDeregister(misc: MiscDevice): Promise<void> {
   } finally {
     reg.mutex.unlock();
   }
+}
+
+/** The registration's state; throws for a device never registered anywhere (no kernel to warn on). */
+function stateOf(misc: MiscDevice, what: string): MiscState {
+  const st = miscState(misc);
+  if (st === undefined) throw new Error(`${what}: '${misc.name}' was never registered`);
+  return st;
+}
+
+/**
+ * `misc_deregister()`: no new opens (`-ENODEV` from then on), the minor is
+ * freed and a dynamic minor reset to `MISC_DYNAMIC_MINOR`. Then, by
+ * `misc.mode`:
+ * - `kernel`: returns; open files keep calling the driver and pin the module.
+ * - `fenced`: waits for every in-flight file operation, calls the driver's
+ *   release for each open file and drops its module reference; later
+ *   operations on those files fail `-ENODEV` (poll: `EPOLLERR|EPOLLHUP`).
+ * - `sync`: {@link miscDeregisterSync}: as fenced, but release (and the
+ *   module reference) stays with close.
+ * - `revocable`: revokes every open file's private data (waits for guards
+ *   and a grace period).
+ * In fenced and sync modes this is the registration's core fence
+ * (`fenceSync`): its flag closes before anything waits.
+ *
+ * Deregistering a device that is not registered warns (the kernel's
+ * `WARN_ON(list_empty(&misc->list))`) and returns; one that was never
+ * registered anywhere throws (there is no kernel to warn on).
+ * Context: may sleep. Deliberate difference: the kernel's is not fenced.
+ */
+export async function miscDeregister(misc: MiscDevice): Promise<void> {
+  const st = stateOf(misc, 'misc_deregister');
+  const k = st.kernel;
+  if (!st.registered) {
+    k.warn(
+      `misc ${misc.name}`,
+      `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`,
+    );
+    return;
+  }
+  if (st.fence !== null) return fenceSync(st.fence.fence);
+  await unlinkMinor(k, st);
   if (st.fenced) return;
   st.fenced = true;
-  if (st.mode === 'fenced') await fenceOpenFiles(k, st);
-  else if (st.mode === 'revocable') await revokeOpenFiles(k, st);
+  if (st.mode === 'revocable') await revokeOpenFiles(k, st);
+}
+
+/**
+ * miscDeregisterSync - deregister, then wait out the open files' in-flight
+ * operations.
+ * @param misc a device registered with `mode: 'sync'` (or `'fenced'`).
+ *
+ * Jason Gunthorpe's `misc_deregister_sync()` (proposed Oct 2025 in the
+ * revocable thread, not in mainline): from the moment it is called no open
+ * succeeds (`-ENODEV`); it returns only when no file operation of the
+ * driver is running; later operations on files still open fail `-ENODEV`
+ * without reaching the driver; the files are not closed, and the driver's
+ * release still runs when each is closed (it must only free memory), with
+ * the module reference held until then, as for any open file.
+ * A `fenced` registration gets the fenced deregister, which is this plus
+ * release at the fence (the files stop pinning the module).
+ * A `kernel` or `revocable` registration does not count its operations:
+ * the call warns and deregisters without waiting.
+ * Context: may sleep. Returns: when the fence holds. Errors: as
+ * {@link miscDeregister}.
+ */
+export async function miscDeregisterSync(misc: MiscDevice): Promise<void> {
+  const st = stateOf(misc, 'misc_deregister_sync');
+  if (st.fence === null) {
+    st.kernel.warn(
+      `misc ${misc.name}`,
+      `misc_deregister_sync: '${misc.name}' was registered in ${st.mode} mode; its file operations are not counted, so nothing is waited for`,
+    );
+  }
+  await miscDeregister(misc);
 }
 
 /** True while `misc` is registered. Context: any. */

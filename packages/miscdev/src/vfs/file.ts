@@ -35,6 +35,8 @@ import { UserBuffer } from './user-buffer.js';
 export class File {
   /** `f_op`. The fence swaps it to `DEAD_FOPS`. Not readonly on purpose. */
   fops: FileOperations;
+  /** @internal The driver's table the file was opened with (its release runs from here). */
+  readonly driverFops: FileOperations;
   /** `private_data`: the misc device on entry to `open`; the driver may replace it. A `Revocable` in revocable mode. */
   privateData: unknown;
   /** `f_pos`: the driver's read/write advance it. */
@@ -63,6 +65,7 @@ export class File {
     readonly openFiles: Set<File>,
   ) {
     this.fops = fops;
+    this.driverFops = fops;
     this.privateData = misc;
   }
 }
@@ -99,13 +102,15 @@ export function dropModuleRef(f: File): void {
 
 /** @internal `__fput`: the last reference is gone. */
 async function finalPut(k: Kernel, f: File): Promise<void> {
-  // After the fence swapped the table, the fence owns the driver's release.
-  if (f.fops !== DEAD_FOPS && !f.driverReleased) {
+  // After a fenced-mode fence swapped the table, the fence owns the driver's
+  // release; after a sync deregister (misc_deregister_sync) close keeps it.
+  const fence = f.fence;
+  const closeReleases = f.fops !== DEAD_FOPS || fence?.releaseAtClose === true;
+  if (closeReleases && !f.driverReleased) {
     f.driverReleased = true;
-    const fence = f.fence;
     if (fence !== null) fence.active++;
     try {
-      await callRelease(k, f, f.fops);
+      await callRelease(k, f, f.driverFops);
     } finally {
       if (fence !== null) fence.exit();
     }

@@ -3,6 +3,7 @@
  */
 import {
   callbackRunnable,
+  fenceRefuses,
   type Kernel,
   KernelError,
   modulePutOwner,
@@ -24,7 +25,8 @@ import { O_RDWR } from './poll.js';
  * the module reference is dropped.
  *
  * Returns the user's {@link FileHandle}. Errors: `-ENOENT` (no such node),
- * `-ENODEV` (no device on the node's minor, e.g. deregistered; the owner is
+ * `-ENODEV` (no device on the node's minor, e.g. deregistered, or a fenced
+ * or sync deregister has started; the owner is
  * GOING or gone; the owner's text is freed), whatever the driver's open
  * returns. Context: may sleep (a task).
  */
@@ -40,6 +42,9 @@ export async function open(k: Kernel, path: string, flags: number = O_RDWR): Pro
     const st = misc === undefined ? undefined : miscState(misc);
     if (misc === undefined || st === undefined)
       throw new KernelError('ENODEV', `${path}: no misc device on minor ${minor}`);
+    // A fenced/sync deregister has started (it may still wait for misc_mtx): refused.
+    if (st.fence !== null && fenceRefuses(st.fence.fence, 'open'))
+      throw new KernelError('ENODEV', `${path}: misc device is being deregistered`);
     const fops = misc.fops;
     if (!tryModuleGetOwner(fops.owner)) {
       throw new KernelError('ENODEV', `${path}: try_module_get(${fops.owner?.name ?? 'built-in'}) failed`);

@@ -9,7 +9,7 @@
  * Anything that is not a mapped `UserBuffer` (an integer ioctl argument used
  * as a pointer, null, undefined) faults on every byte.
  *
- * Unmapping never detaches an `ArrayBuffer` (DESIGN.md §4: a detach slows
+ * Unmapping never detaches an `ArrayBuffer` (docs/design.md §4: a detach slows
  * every typed-array access in the isolate); it drops the reference instead.
  */
 import { KernelError } from '@quiesce/core-devres';

@@ -3,14 +3,20 @@
  * `dma_set_mask`, `dma_alloc_coherent`, `dma_free_coherent`,
  * `dmam_alloc_coherent`.
  */
-import { devresAdd, KernelError } from '@quiesce/core-devres';
+import { devresAdd, KBuf, KernelError } from '@quiesce/core-devres';
 import type { PciDev } from '../pci/pci-dev.js';
 import { systemRam } from './system-ram.js';
 
-/** A coherent buffer: the CPU's view and the bus address the device uses. */
+/**
+ * A coherent buffer: the CPU's view and the bus address the device uses.
+ * `cpu` is a `KBuf` over the buffer's bytes in system RAM: once the buffer
+ * is freed its prototype is dead, so a CPU access is KASAN's
+ * `use-after-free` with the allocation, free and access stacks (a
+ * `RangeError` with the sanitizer off), at no cost while it is live.
+ */
 export interface DmaCoherent {
-  /** The CPU address, as bytes in system RAM. */
-  readonly cpu: Uint8Array;
+  /** The CPU address: the bytes in system RAM (`getU8…`, `setU32…`, `memset`, `memcpyFrom`, `memcpyTo`). */
+  readonly cpu: KBuf;
   /** The bus (DMA) address to program into the device. */
   readonly dmaHandle: number;
   readonly size: number;
@@ -44,14 +50,21 @@ export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
   if (dev.kernel.allocFails()) throw new KernelError('ENOMEM', `dma_alloc_coherent(${size}) for ${dev.name}`);
   const at = ram.alloc(size, dev.dmaMask);
   if (at === null) throw new KernelError('ENOMEM', `dma_alloc_coherent(${size}) for ${dev.name}: no RAM below mask`);
-  return { cpu: ram.view(at, size), dmaHandle: at, size };
+  const cpu = new KBuf(dev.kernel, size, 'dma-coherent', 'dma', ram.view(at, size));
+  return { cpu, dmaHandle: at, size };
 }
 
-/** `dma_free_coherent()`. Warns when `buf` is not allocated. Context: any. */
+/**
+ * `dma_free_coherent()`: frees the RAM and kills the CPU view (a later CPU
+ * access is `use-after-free`). Warns when `buf` is not allocated (a second
+ * free). Context: any.
+ */
 export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
   if (!systemRam(dev.kernel).free(buf.dmaHandle)) {
     dev.kernel.warn(dev.name, `dma_free_coherent: 0x${buf.dmaHandle.toString(16)} is not allocated`);
+    return;
   }
+  if (!buf.cpu.isFreed) buf.cpu.kill();
 }
 
 /** `dmam_alloc_coherent()`: as {@link dmaAllocCoherent}, freed at unbind. Context: may sleep. */

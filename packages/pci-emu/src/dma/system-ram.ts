@@ -24,7 +24,7 @@ interface Block {
 }
 
 export class SystemRam {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   private readonly blocks: Block[] = [];
 
   constructor(
@@ -59,7 +59,7 @@ export class SystemRam {
   }
 
   /** The CPU's view of `[addr, addr+len)`. */
-  view(addr: number, len: number): Uint8Array {
+  view(addr: number, len: number): Uint8Array<ArrayBuffer> {
     return this.bytes.subarray(addr - this.base, addr - this.base + len);
   }
 

@@ -24,9 +24,10 @@ import {
   type TimerEntry,
   WaitQueue,
 } from '@quiesce/core-devres';
-import { IRQ_HANDLED, type IrqReturn } from '../pci/constants.js';
+import { IRQ_HANDLED, IRQ_WAKE_THREAD, type IrqReturn } from '../pci/constants.js';
+import type { IrqThread } from './irq-thread.js';
 
-/** `irq_handler_t`: runs in hardirq context; returns IRQ_HANDLED or IRQ_NONE. */
+/** `irq_handler_t`: runs in hardirq context; returns IRQ_HANDLED, IRQ_NONE or (threaded) IRQ_WAKE_THREAD. */
 export type IrqHandler = (irq: number, devId: unknown) => IrqReturn;
 
 /** Consecutive level-triggered passes with the line still asserted before the IRQ is disabled. */
@@ -40,6 +41,8 @@ export interface IrqAction {
   readonly devId: unknown;
   readonly owner: Owner;
   readonly stack: string | undefined;
+  /** The thread of a threaded action (`request_threaded_irq`), else null. */
+  readonly thread: IrqThread | null;
 }
 
 export class IrqDesc {
@@ -59,6 +62,10 @@ export class IrqDesc {
   unhandled = 0;
   /** Whether the last pass had an action return IRQ_HANDLED. */
   lastHandled = true;
+  /** ONESHOT threads woken and not finished: the line stays masked while > 0. */
+  threadsOneshot = 0;
+  /** Threads woken and not finished (`threads_active`, waited for by `synchronize_irq`). */
+  threadsActive = 0;
   /** Where `synchronize_irq` sleeps. */
   readonly wq: WaitQueue;
 
@@ -71,6 +78,11 @@ export class IrqDesc {
     readonly chip: string,
   ) {
     this.wq = new WaitQueue(kernel, `irq ${irq}`);
+  }
+
+  /** `IRQCHIP_ONESHOT_SAFE`: MSI is, so IRQF_ONESHOT is dropped and a NULL primary handler needs no ONESHOT. */
+  get oneshotSafe(): boolean {
+    return this.chip === 'PCI-MSI';
   }
 
   /** True while the handler of this IRQ runs on some CPU. */
@@ -102,7 +114,8 @@ export class IrqTable {
 
   /** Queues a pass of `desc` unless one is queued already. Context: any. */
   kick(desc: IrqDesc): void {
-    if (desc.pending !== null || desc.depth > 0) return;
+    // No action: the line is shut down (the last free_irq does irq_shutdown), so nothing fires.
+    if (desc.pending !== null || desc.depth > 0 || desc.threadsOneshot > 0 || desc.actions.length === 0) return;
     desc.pending = this.kernel.raise(`irq ${desc.irq}`, desc.cpu, () => this.pass(desc));
   }
 
@@ -135,7 +148,9 @@ export class IrqTable {
         if (!desc.actions.includes(a)) continue; // freed by an earlier handler of this pass
         if (!callbackRunnable(k, a.owner, a.handler.name || a.name, 'irq', a.stack, a.handler)) continue;
         k.trace('irq_handler', `${desc.irq} ${a.name}`);
-        if ((a.handler(desc.irq, a.devId) & IRQ_HANDLED) !== 0) handled = true;
+        const r = a.handler(desc.irq, a.devId);
+        if ((r & IRQ_WAKE_THREAD) !== 0) this.wakeThread(desc, a);
+        if ((r & (IRQ_HANDLED | IRQ_WAKE_THREAD)) !== 0) handled = true;
       }
     } finally {
       const span = this.spanNs;
@@ -147,10 +162,23 @@ export class IrqTable {
     }
   }
 
+  /** `__irq_wake_thread()`, or the kernel's warning when the action has no thread. */
+  private wakeThread(desc: IrqDesc, a: IrqAction): void {
+    if (a.thread === null) {
+      this.kernel.warn(
+        `irq ${desc.irq}`,
+        `IRQ ${desc.irq} device ${a.name} returned IRQ_WAKE_THREAD but no thread function available.`,
+      );
+      return;
+    }
+    a.thread.wake();
+  }
+
   private endPass(desc: IrqDesc): void {
     desc.inProgress--;
     desc.wq.wakeUp();
-    if (desc.flow !== 'level' || desc.asserted.size === 0 || desc.inProgress > 0) return;
+    // A ONESHOT line stays masked until its thread is done (irq_finalize_oneshot unmasks).
+    if (desc.flow !== 'level' || desc.asserted.size === 0 || desc.inProgress > 0 || desc.threadsOneshot > 0) return;
     if (++desc.storm >= IRQ_STORM_LIMIT) {
       desc.depth++;
       this.kernel.warn(

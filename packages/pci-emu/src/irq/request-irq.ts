@@ -11,14 +11,24 @@ import {
   captureStack,
   currentBindingDevice,
   type Device,
-  devresAdd,
+  devmFence,
   type Kernel,
   KernelError,
   type Owner,
   trackResource,
 } from '@quiesce/core-devres';
-import { IRQF_SHARED } from '../pci/constants.js';
-import { type IrqAction, type IrqHandler, irqTable } from './irq-desc.js';
+import { IRQ_WAKE_THREAD, IRQF_ONESHOT, IRQF_SHARED } from '../pci/constants.js';
+import { type IrqAction, type IrqDesc, type IrqHandler, irqTable } from './irq-desc.js';
+import { IrqThread, type IrqThreadFn } from './irq-thread.js';
+
+/**
+ * `irq_default_primary_handler()`: the primary handler used when a threaded
+ * IRQ is requested with a NULL handler; it only wakes the thread.
+ * Context: hardirq.
+ */
+export function irqDefaultPrimaryHandler(_irq: number, _devId: unknown): number {
+  return IRQ_WAKE_THREAD;
+}
 
 /**
  * `request_irq()`: adds `handler` to `irq`. `owner` is the module owning the
@@ -40,10 +50,30 @@ export async function requestIrq(
   owner: Owner,
 ): Promise<void> {
   if (!k.mightSleep('request_irq')) return;
-  setupIrq(k, irq, handler, flags, name, devId, owner, false);
+  trackIrq(k, irq, setupIrq(k, irq, handler, flags, name, devId, owner));
 }
 
-function setupIrq(
+/**
+ * @internal Records an unmanaged IRQ of the device being bound for the
+ * leak check at unbind (busy while its action is linked).
+ */
+export function trackIrq(k: Kernel, irq: number, action: IrqAction): void {
+  const dev = currentBindingDevice(k);
+  if (dev === null) return;
+  const desc = irqTable(k).descs.get(irq) as IrqDesc; // setupIrq just linked an action to it
+  trackResource(dev, {
+    description: `irq ${irq} ${action.name}`,
+    busy: () => desc.actions.includes(action),
+    managed: false,
+    acquiredStack: action.stack,
+  });
+}
+
+/**
+ * @internal `__setup_irq()`: validates and links a new action (with its
+ * thread when `threadFn` is given). Shared by the plain and threaded forms.
+ */
+export function setupIrq(
   k: Kernel,
   irq: number,
   handler: IrqHandler,
@@ -51,36 +81,38 @@ function setupIrq(
   name: string,
   devId: unknown,
   owner: Owner,
-  managed: boolean,
-): void {
+  threadFn: IrqThreadFn | null = null,
+): IrqAction {
   const t = irqTable(k);
   const desc = t.descs.get(irq);
   if ((flags & IRQF_SHARED) !== 0 && (devId === null || devId === undefined)) {
     throw new KernelError('EINVAL', `request_irq(${irq}, ${name}): IRQF_SHARED without dev_id`);
   }
   if (desc === undefined) throw new KernelError('EINVAL', `request_irq(${irq}, ${name}): no such IRQ`);
+  // IRQCHIP_ONESHOT_SAFE chips (MSI) need no masking: the flag is dropped.
+  if (desc.oneshotSafe) flags &= ~IRQF_ONESHOT;
   const old = desc.actions[0];
-  if (old !== undefined && (old.flags & flags & IRQF_SHARED) === 0) {
+  if (old !== undefined && ((old.flags & flags & IRQF_SHARED) === 0 || ((old.flags ^ flags) & IRQF_ONESHOT) !== 0)) {
     k.trace('irq_mismatch', `Flags mismatch irq ${irq}. ${hex8(flags)} (${name}) vs. ${hex8(old.flags)} (${old.name})`);
     throw new KernelError(
       'EBUSY',
       `Flags mismatch irq ${irq}. ${hex8(flags)} (${name}) vs. ${hex8(old.flags)} (${old.name})`,
     );
   }
-  const action: IrqAction = { handler, flags, name, devId, owner, stack: captureStack(k.sanitizer.mode, 3) };
+  if (handler === irqDefaultPrimaryHandler && (flags & IRQF_ONESHOT) === 0 && !desc.oneshotSafe) {
+    const msg = `Threaded irq requested with handler=NULL and !ONESHOT for ${name} (irq ${irq})`;
+    k.trace('irq_setup', msg);
+    throw new KernelError('EINVAL', msg);
+  }
+  const stack = captureStack(k.sanitizer.mode, 3);
+  const oneshot = (flags & IRQF_ONESHOT) !== 0;
+  const thread = threadFn === null ? null : new IrqThread(k, t, desc, threadFn, name, devId, owner, oneshot, stack);
+  const action: IrqAction = { handler, flags, name, devId, owner, stack, thread };
   desc.actions.push(action);
   k.trace('request_irq', `${irq} ${name}`);
   // A line asserted before anyone listened fires as soon as there is a handler.
   if (desc.flow === 'level' && desc.asserted.size > 0 && desc.inProgress === 0) t.kick(desc);
-  const dev = currentBindingDevice(k);
-  if (dev !== null) {
-    trackResource(dev, {
-      description: `irq ${irq} ${name}`,
-      busy: () => desc.actions.includes(action),
-      managed,
-      acquiredStack: action.stack,
-    });
-  }
+  return action;
 }
 
 function hex8(n: number): string {
@@ -88,21 +120,24 @@ function hex8(n: number): string {
 }
 
 /**
- * `synchronize_irq()`: waits until no handler of `irq` runs on any CPU.
+ * `synchronize_irq()`: waits until no handler of `irq` runs on any CPU and
+ * no woken thread function of it is still pending or running.
  * Context: may sleep.
  */
 export async function synchronizeIrq(k: Kernel, irq: number): Promise<void> {
   if (!k.mightSleep('synchronize_irq')) return;
   const desc = irqTable(k).descs.get(irq);
   if (desc === undefined) return;
-  await desc.wq.waitEvent(() => !desc.running, `synchronize_irq ${irq}`);
+  await desc.wq.waitEvent(() => !desc.running && desc.threadsActive === 0, `synchronize_irq ${irq}`);
 }
 
 /**
  * `free_irq()`: removes the action of `irq` registered with `devId`, then
- * waits for a running handler. Returns the name the action was requested
- * with, or null (with the kernel's "Trying to free already-free IRQ"
- * warning) when there is none. Context: may sleep.
+ * waits for a running handler, then (threaded) stops the action's thread:
+ * a thread function that is running, or woken and pending, finishes first.
+ * Returns the name the action was requested with, or null (with the
+ * kernel's "Trying to free already-free IRQ" warning) when there is none.
+ * Context: may sleep (from the IRQ's own thread it never returns).
  */
 export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<string | null> {
   if (!k.mightSleep('free_irq')) return null;
@@ -115,13 +150,19 @@ export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<s
   const [action] = desc.actions.splice(i, 1) as [IrqAction];
   k.trace('free_irq', `${irq} ${action.name}`);
   await desc.wq.waitEvent(() => !desc.running, `synchronize_irq ${irq}`);
+  if (action.thread !== null) await action.thread.stop();
   return action.name;
 }
 
 /**
- * `devm_request_irq()`: {@link requestIrq}, undone at unbind. Fence:
- * `free_irq` (unlink, then wait for a running handler); release: nothing.
- * Context: may sleep. Errors: as {@link requestIrq}, `-ENOMEM`.
+ * `devm_request_irq()`: {@link requestIrq}, undone at unbind by a core
+ * fence whose quiesce step is `free_irq` (unlink, then wait for a running
+ * handler); release: nothing. The fence closes before `free_irq` runs, and
+ * `free_irq` unlinks the action before it waits, so a pass that starts
+ * during the wait (an edge raised meanwhile) does not call the handler.
+ * The fence tracks the IRQ for the leak check (busy while linked).
+ * Context: may sleep. Errors: as {@link requestIrq}, `-ENOMEM` (the IRQ is
+ * freed again).
  */
 export async function devmRequestIrq(
   dev: Device,
@@ -134,14 +175,25 @@ export async function devmRequestIrq(
 ): Promise<void> {
   const k = dev.kernel;
   if (!k.mightSleep('devm_request_irq')) return;
-  setupIrq(k, irq, handler, flags, name, devId, owner, true);
+  await devmIrqFence(dev, irq, devId, setupIrq(k, irq, handler, flags, name, devId, owner));
+}
+
+/**
+ * @internal The devm half of `devm_request_irq()` and
+ * `devm_request_threaded_irq()`: a core fence whose quiesce step is
+ * `free_irq` for the action just linked; on -ENOMEM the IRQ is freed again.
+ */
+export async function devmIrqFence(dev: Device, irq: number, devId: unknown, action: IrqAction): Promise<void> {
+  const k = dev.kernel;
+  const desc = irqTable(k).descs.get(irq) as IrqDesc; // setupIrq just linked an action to it
   try {
-    devresAdd(dev, {
-      name: `irq ${irq} ${name}`,
-      fence: async () => {
+    devmFence(dev, `irq ${irq} ${action.name}`, {
+      quiesce: async () => {
         await freeIrq(k, irq, devId);
       },
-      release: () => {},
+      lateStart: 'refuse',
+      acquiredStack: action.stack,
+      busy: () => desc.actions.includes(action),
     });
   } catch (e) {
     await freeIrq(k, irq, devId);

@@ -16,17 +16,31 @@
  * sizes the model routes through its read hook go to the model.
  *
  * After `pci_iounmap` or devres release the handle is dead: the core swaps
- * its prototype, so every accessor (the checked ones too) traps as a
- * `use-after-remove` report with the sanitizer on. The device model is never
- * called through a dead handle.
+ * its prototype, so every declared accessor traps as a `use-after-remove`
+ * report with the sanitizer on: `readb`…`writeq` are declared by the core's
+ * `FencedView` (overriding them here keeps the entries), the checked forms
+ * by {@link IoMem.accessors}. The device model is never called through a
+ * dead handle.
  */
-import { FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
+import { type AccessorTable, FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
 import type { PciDev } from '../pci/pci-dev.js';
 
 /** An offset validated for an access of `S` bytes (Rust's const-checked offset). */
 export type IoOffset<S extends 1 | 2 | 4 | 8 = 1 | 2 | 4 | 8> = number & { readonly __ioSize?: S };
 
 export class IoMem extends FencedView {
+  /** The accessors IoMem adds to the core's table: the checked forms (`writeChecked32(v, off)`: offset second). */
+  static override readonly accessors: AccessorTable = Object.freeze({
+    readChecked8: { size: 1, access: 'read', offsetArg: 0 },
+    readChecked16: { size: 2, access: 'read', offsetArg: 0 },
+    readChecked32: { size: 4, access: 'read', offsetArg: 0 },
+    readChecked64: { size: 8, access: 'read', offsetArg: 0 },
+    writeChecked8: { size: 1, access: 'write', offsetArg: 1 },
+    writeChecked16: { size: 2, access: 'write', offsetArg: 1 },
+    writeChecked32: { size: 4, access: 'write', offsetArg: 1 },
+    writeChecked64: { size: 8, access: 'write', offsetArg: 1 },
+  });
+
   /** Bit n set: reads of 2^n bytes go to the device model's read hook. */
   private readonly hooked: number;
   /** The mapped length, cached for the checked form (a field load is cheaper than the DataView getter). */
@@ -120,8 +134,7 @@ export class IoMem extends FencedView {
   }
 
   // ------------------------------------------------------------ checked forms
-  // Named with a size suffix (Rust's try_read32): the core's dead prototype
-  // derives the access size of a stale call from the method name.
+  // Named with a size suffix, as Rust's try_read32; declared in `accessors`.
 
   /** `readb` with a runtime offset check. Context: any. Errors: `-EINVAL`. */
   readChecked8(off: number): number {

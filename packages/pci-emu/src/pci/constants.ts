@@ -79,7 +79,11 @@ export const PCI_IRQ_ALL_TYPES = PCI_IRQ_INTX | PCI_IRQ_MSI | PCI_IRQ_MSIX;
 
 // request_irq flags and handler results.
 export const IRQF_SHARED = 0x80;
+/** Keep the line masked until the threaded handler has run (required with a NULL primary handler). */
+export const IRQF_ONESHOT = 0x2000;
 export const IRQ_NONE = 0;
 export const IRQ_HANDLED = 1;
-/** `irqreturn_t`: IRQ_NONE or IRQ_HANDLED (a plain number, so handlers need no annotation). */
+/** A primary handler's request to run the action's thread function. */
+export const IRQ_WAKE_THREAD = 2;
+/** `irqreturn_t`: IRQ_NONE, IRQ_HANDLED or IRQ_WAKE_THREAD (a plain number, so handlers need no annotation). */
 export type IrqReturn = number;

@@ -4,12 +4,12 @@
  * (`delayed_work_timer_fn`). Delays are in nanoseconds of virtual time
  * (the kernel counts jiffies; `msecs` callers multiply by 1e6).
  */
-import { type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';
+import { fenceRefuses, type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND } from '../core/flags.js';
 import { cancelInternal, cancelSyncInternal, enableInternal, grabPending, queueWorkInternal } from '../core/queue.js';
 import { DelayedWork, IDLE, TIMER, type WorkFn } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
-import { flushWork, initWork } from './work.js';
+import { flushWork, initWork, initWorkInternal } from './work.js';
 
 /** Allocates an uninitialised delayed work for `k`; pass it to {@link initDelayedWork}. Context: any. */
 export function allocDelayedWork(k: Kernel): DelayedWork {
@@ -33,8 +33,23 @@ function delayedWorkTimerFn(dw: DelayedWork): void {
  * set up unarmed. Context: any. Returns: `dwork`.
  */
 export function initDelayedWork(dwork: DelayedWork, fn: WorkFn, owner: Owner = null): DelayedWork {
-  if (dwork.timer.heapIndex >= 0) dwork.kernel.cancelTimer(dwork.timer);
+  initDelayedTimer(dwork);
   initWork(dwork.work, fn, owner);
+  return finishDelayedInit(dwork);
+}
+
+/** @internal `INIT_DELAYED_WORK()` without the leak tracking (a devm delayed work is tracked by its fence). */
+export function initDelayedWorkInternal(dwork: DelayedWork, fn: WorkFn, owner: Owner): void {
+  initDelayedTimer(dwork);
+  initWorkInternal(dwork.work, fn, owner);
+  finishDelayedInit(dwork);
+}
+
+function initDelayedTimer(dwork: DelayedWork): void {
+  if (dwork.timer.heapIndex >= 0) dwork.kernel.cancelTimer(dwork.timer);
+}
+
+function finishDelayedInit(dwork: DelayedWork): DelayedWork {
   dwork.timer.label = `delayed_work_timer_fn ${dwork.work.name}`;
   dwork.wq = null;
   dwork.cpu = WORK_CPU_UNBOUND;
@@ -63,10 +78,11 @@ function queueDelayedInternal(cpu: number, wq: Workqueue, dwork: DelayedWork, de
  */
 export function queueDelayedWorkOn(cpu: number, wq: Workqueue, dwork: DelayedWork, delayNs: number): boolean {
   const work = dwork.work;
-  if (work.pending !== IDLE || work.disable !== 0 || work.fenced) {
-    if (work.fenced) work.refusedAfterFence++;
+  if (work.pending !== IDLE || work.disable !== 0) {
+    fenceRefuses(work.fence, 'queue_delayed_work');
     return false;
   }
+  if (fenceRefuses(work.fence, 'queue_delayed_work')) return false;
   queueDelayedInternal(cpu, wq, dwork, delayNs);
   return true;
 }
@@ -86,8 +102,8 @@ export function queueDelayedWork(wq: Workqueue, dwork: DelayedWork, delayNs: num
 export function modDelayedWorkOn(cpu: number, wq: Workqueue, dwork: DelayedWork, delayNs: number): boolean {
   const work = dwork.work;
   const ret = grabPending(work);
-  if (work.disable === 0 && !work.fenced) queueDelayedInternal(cpu, wq, dwork, delayNs);
-  else if (work.fenced) work.refusedAfterFence++;
+  if (fenceRefuses(work.fence, 'mod_delayed_work')) return ret;
+  if (work.disable === 0) queueDelayedInternal(cpu, wq, dwork, delayNs);
   return ret;
 }
 

@@ -2,7 +2,14 @@
  * The work API (include/linux/workqueue.h, kernel/workqueue.c): init, queue,
  * cancel, disable/enable, flush, and the state queries.
  */
-import { captureStack, currentBindingDevice, type Kernel, type Owner, trackResource } from '@quiesce/core-devres';
+import {
+  captureStack,
+  currentBindingDevice,
+  fenceRefuses,
+  type Kernel,
+  type Owner,
+  trackResource,
+} from '@quiesce/core-devres';
 import { WORK_BUSY_PENDING, WORK_BUSY_RUNNING, WORK_CPU_UNBOUND } from '../core/flags.js';
 import { cancelInternal, cancelSyncInternal, enableInternal, flushInternal, queueWorkInternal } from '../core/queue.js';
 import { IDLE, type WorkFn, WorkStruct } from '../core/work.js';
@@ -25,27 +32,34 @@ export function allocWork(k: Kernel): WorkStruct {
  * in the function's text.
  */
 export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): WorkStruct {
-  const k = work.kernel;
-  work.fn = fn;
-  work.owner = owner;
-  work.name = fn.name || 'work_fn';
-  work.registeredStack = captureStack(k.sanitizer.mode, 3);
-  work.pending = IDLE;
-  work.item = null;
-  work.disable = 0;
-  work.fenced = false;
-  const dev = currentBindingDevice(k);
+  initWorkInternal(work, fn, owner);
+  const dev = currentBindingDevice(work.kernel);
   if (dev !== null) {
     trackResource(dev, {
       description: `work ${work.name}`,
-      busy: () => work.pending !== IDLE || work.running > 0,
-      get managed() {
-        return work.devm;
-      },
+      busy: () => workBusyNow(work),
+      managed: false,
       acquiredStack: work.registeredStack,
     });
   }
   return work;
+}
+
+/** @internal `INIT_WORK()` without the leak tracking (a devm work is tracked by its core fence). */
+export function initWorkInternal(work: WorkStruct, fn: WorkFn, owner: Owner): void {
+  work.fn = fn;
+  work.owner = owner;
+  work.name = fn.name || 'work_fn';
+  work.registeredStack = captureStack(work.kernel.sanitizer.mode, 4);
+  work.pending = IDLE;
+  work.item = null;
+  work.disable = 0;
+  work.fence = null;
+}
+
+/** @internal Pending or running: what the leak check asks. */
+export function workBusyNow(work: WorkStruct): boolean {
+  return work.pending !== IDLE || work.running > 0;
 }
 
 /**
@@ -58,13 +72,12 @@ export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): Wor
  */
 export function queueWorkOn(cpu: number, wq: Workqueue, work: WorkStruct): boolean {
   work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
-  if (work.pending !== IDLE || work.disable !== 0 || work.fenced) {
-    if (work.fenced) {
-      work.refusedAfterFence++;
-      work.kernel.trace('workqueue_refused_after_fence', work.name);
-    }
+  if (work.pending !== IDLE || work.disable !== 0) {
+    // A fenced work is disabled too; the core counts (and traces) the refusal.
+    fenceRefuses(work.fence, 'queue_work');
     return false;
   }
+  if (fenceRefuses(work.fence, 'queue_work')) return false;
   queueWorkInternal(cpu, wq, work);
   return true;
 }

@@ -8,6 +8,7 @@ import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_MAX_ACTIVE, WQ_UNBOUND } from '../core/
 import type { DelayedWork, WorkStruct } from '../core/work.js';
 import { Workqueue } from '../core/workqueue.js';
 import { queueDelayedWork } from './delayed.js';
+import { wqClampMaxActive } from './max-active.js';
 import { queueWork } from './work.js';
 
 /** Drain flushes after which quiesce stops (the kernel loops for ever). */
@@ -23,14 +24,7 @@ export const DRAIN_MAX_TRIES = 1000;
  */
 export function allocWorkqueue(k: Kernel, name: string, flags = 0, maxActive = 0): Workqueue | null {
   if (k.allocFails()) return null;
-  let active = maxActive === 0 ? WQ_DFL_ACTIVE : Math.trunc(maxActive);
-  if (active < 1 || active > WQ_MAX_ACTIVE) {
-    k.warn(
-      name,
-      `workqueue: max_active ${active} requested for ${name} is out of range, clamping between 1 and ${WQ_MAX_ACTIVE}`,
-    );
-    active = Math.min(Math.max(active, 1), WQ_MAX_ACTIVE);
-  }
+  const active = wqClampMaxActive(k, maxActive === 0 ? WQ_DFL_ACTIVE : Math.trunc(maxActive), name);
   const wq = new Workqueue(k, name, flags, active);
   k.trace(
     'alloc_workqueue',

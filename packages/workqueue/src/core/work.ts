@@ -12,7 +12,7 @@
  * - `running` counts workers executing the function; the pool's collision
  *   rule keeps it at most 1 per workqueue.
  */
-import type { Kernel, Owner, TimerEntry, WaitQueue } from '@quiesce/core-devres';
+import type { Fence, Kernel, Owner, TimerEntry, WaitQueue } from '@quiesce/core-devres';
 import type { ItemList, Linked } from './list.js';
 import type { Pwq, Worker, WorkerPool } from './pool.js';
 import type { Workqueue } from './workqueue.js';
@@ -75,14 +75,25 @@ export class WorkStruct {
   waitq: WaitQueue | null = null;
   /** The enclosing delayed work, if any. */
   dwork: DelayedWork | null = null;
-  /** devres-managed (its fence runs at unbind). */
-  devm = false;
-  /** Fenced at unbind: queueing is refused for good. */
-  fenced = false;
-  /** Queue attempts refused because the work was fenced. */
-  refusedAfterFence = 0;
+  /** The devm fence (null for an unmanaged work): once it is closed queueing is refused for good. */
+  fence: Fence | null = null;
 
   constructor(readonly kernel: Kernel) {}
+
+  /** devres-managed (a core fence runs at unbind). */
+  get devm(): boolean {
+    return this.fence !== null;
+  }
+
+  /** True once its devm fence has started: queueing is refused from then on. */
+  get fenced(): boolean {
+    return this.fence?.closed === true;
+  }
+
+  /** Queue attempts refused by the fence (during its wait and after it). */
+  get refusedAfterFence(): number {
+    return this.fence === null ? 0 : this.fence.refused;
+  }
 }
 
 async function noWork(): Promise<void> {}

@@ -38,8 +38,8 @@ export class Workqueue {
     readonly kernel: Kernel,
     readonly name: string,
     readonly flags: number,
-    /** Effective `max_active` (after the default and the clamp). */
-    readonly maxActive: number,
+    /** Effective `max_active` (after the default and the clamp); `workqueueSetMaxActive` changes it. */
+    public maxActive: number,
   ) {
     this.unbound = (flags & WQ_UNBOUND) !== 0;
     this.ordered = (flags & __WQ_ORDERED) !== 0;

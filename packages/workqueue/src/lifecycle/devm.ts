@@ -1,73 +1,91 @@
 /**
  * Device-managed work and workqueues under the lifecycle contract
- * (DESIGN.md §4): the fence makes sure nothing of the resource runs, is
- * queued or armed when it resolves, and that nothing can start again.
+ * (docs/design.md §4), each fence a core `Fence` supplying only its quiesce
+ * step: when it resolves nothing of the resource runs, is queued or armed,
+ * and nothing can start again.
  *
- * - Work: the fence is `disable_work_sync()` and the work is marked fenced,
- *   so a self-requeue (or a timer/IRQ queueing it) after remove is refused
- *   and counted. The kernel's `devm_work_autocancel()` uses
- *   `cancel_work_sync()`, which re-enables the work when it returns; another
- *   queuer can still queue it afterwards.
- * - Workqueue: the fence drains, then destroys (`devm_alloc_workqueue()`
- *   destroys, which drains).
+ * - Work: the quiesce step is `disable_work_sync()` (kernel/workqueue.c).
+ *   The core closes the fence before it, so a self-requeue (or a timer/IRQ
+ *   queueing the work) while it waits for the running instance is refused
+ *   and counted, and so is every queueing after unbind (`lateStart:
+ *   'refuse'`: a disabled work refuses queueing in the kernel too, so a
+ *   refusal is the contract working, not a report). The kernel's
+ *   `devm_work_autocancel()` uses `cancel_work_sync()`, which re-enables the
+ *   work when it returns; another queuer can still queue it afterwards.
+ * - Workqueue: the quiesce step drains, then destroys
+ *   (`devm_alloc_workqueue()` destroys, which drains); queueing from outside
+ *   meanwhile is the workqueue's own "cannot queue" warning.
  */
-import { type Device, devresAdd, type Owner } from '@quiesce/core-devres';
-import { initDelayedWork } from '../api/delayed.js';
-import { initWork } from '../api/work.js';
+import { type Device, devmFence, type Owner } from '@quiesce/core-devres';
+import { initDelayedWorkInternal } from '../api/delayed.js';
+import { initWorkInternal, workBusyNow } from '../api/work.js';
 import { allocWorkqueue, destroyWorkqueue, drainWorkqueue } from '../api/workqueue.js';
 import { cancelSyncInternal } from '../core/queue.js';
 import type { DelayedWork, WorkFn, WorkStruct } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
 
-async function fenceWork(work: WorkStruct): Promise<void> {
-  // Refuse queueing first, then wait: a requeue during the wait is refused and counted.
-  work.fenced = true;
-  await cancelSyncInternal(work, true, 'disable_work_sync');
+/** Puts `work`'s fence on `dev`: quiesce = `disable_work_sync` (the delayed-work timer is disarmed by the same grab). */
+function fenceWork(dev: Device, work: WorkStruct, name: string): void {
+  work.fence = devmFence(dev, name, {
+    quiesce: async () => {
+      await cancelSyncInternal(work, true, 'disable_work_sync');
+    },
+    lateStart: 'refuse',
+    acquiredStack: work.registeredStack,
+    busy: () => workBusyNow(work),
+  });
 }
 
 /**
- * Initialises `work` (as {@link initWork}) and registers it with `dev`'s
- * devres: at unbind its fence disables it and waits for a running instance.
- * Context: any. Errors: `-ENOMEM` (devres allocation), nothing registered.
- * Returns: `work`. Mirrors `devm_work_autocancel()` with disable instead of cancel.
+ * devmWorkInit - `INIT_WORK()` plus a devres fence that disables the work
+ * and waits for a running instance at unbind.
+ * @param dev the device whose binding owns the work.
+ * @param work the work (from `allocWork`).
+ * @param fn the work function.
+ * @param owner the module owning `fn` (`THIS_MODULE`), null for built-in.
+ *
+ * Context: any. Returns: `work`. Errors: `-ENOMEM` (devres allocation): the
+ * work is initialised but not managed.
+ * Mirrors `devm_work_autocancel()` with disable instead of cancel.
  */
 export function devmWorkInit(dev: Device, work: WorkStruct, fn: WorkFn, owner: Owner = null): WorkStruct {
-  initWork(work, fn, owner);
-  devresAdd(dev, { name: `work ${work.name}`, fence: () => fenceWork(work), release: () => undefined });
-  work.devm = true;
+  initWorkInternal(work, fn, owner);
+  fenceWork(dev, work, `work ${work.name}`);
   return work;
 }
 
 /**
- * Initialises `dwork` (as {@link initDelayedWork}) and registers it with
- * `dev`'s devres: the fence disarms the timer, disables the work and waits
- * for a running instance. Context: any. Errors: `-ENOMEM`.
- * Returns: `dwork`. Mirrors `devm_delayed_work_autocancel()` (disable, not cancel).
+ * devmDelayedWorkInit - `INIT_DELAYED_WORK()` plus a devres fence: at unbind
+ * it disarms the timer, disables the work and waits for a running instance.
+ * Parameters as {@link devmWorkInit}.
+ *
+ * Context: any. Returns: `dwork`. Errors: `-ENOMEM`, as devmWorkInit.
+ * Mirrors `devm_delayed_work_autocancel()` (disable, not cancel).
  */
 export function devmDelayedWorkInit(dev: Device, dwork: DelayedWork, fn: WorkFn, owner: Owner = null): DelayedWork {
-  initDelayedWork(dwork, fn, owner);
-  const work = dwork.work;
-  devresAdd(dev, { name: `delayed_work ${work.name}`, fence: () => fenceWork(work), release: () => undefined });
-  work.devm = true;
+  initDelayedWorkInternal(dwork, fn, owner);
+  fenceWork(dev, dwork.work, `delayed_work ${dwork.work.name}`);
   return dwork;
 }
 
 /**
- * `devm_alloc_workqueue()`: a workqueue whose fence at unbind drains it and
- * then destroys it. Context: any. Errors: `-ENOMEM` from devres (the
- * workqueue is then not leaked: it was never handed out).
- * Returns: the workqueue, or null when its allocation fails.
+ * devmAllocWorkqueue - `alloc_workqueue()` whose devres fence drains and
+ * destroys it at unbind.
+ * @param dev the device. Other parameters as `allocWorkqueue`.
+ *
+ * Context: any. Returns: the workqueue, or null when its allocation fails.
+ * Errors: `-ENOMEM` from devres (the workqueue is then not leaked: it was
+ * never handed out). Mirrors `devm_alloc_workqueue()`.
  */
 export function devmAllocWorkqueue(dev: Device, name: string, flags = 0, maxActive = 0): Workqueue | null {
   const wq = allocWorkqueue(dev.kernel, name, flags, maxActive);
   if (wq === null) return null;
-  devresAdd(dev, {
-    name: `workqueue ${name}`,
-    fence: async () => {
+  devmFence(dev, `workqueue ${name}`, {
+    quiesce: async () => {
       await drainWorkqueue(wq);
       await destroyWorkqueue(wq);
     },
-    release: () => undefined,
+    lateStart: 'refuse',
   });
   return wq;
 }

@@ -1,3 +1,4 @@
+import { scheduleTimeoutWith } from '../jiffies.js';
 import type { Kernel } from '../kernel.js';
 import { WaitQueue } from './wait-queue.js';
 
@@ -12,7 +13,10 @@ export class Completion {
   private readonly wq: WaitQueue;
 
   /** `init_completion()`. */
-  constructor(kernel: Kernel, name = 'completion') {
+  constructor(
+    private readonly kernel: Kernel,
+    name = 'completion',
+  ) {
     this.wq = new WaitQueue(kernel, `completion ${name}`);
   }
 
@@ -32,6 +36,32 @@ export class Completion {
   async waitForCompletion(): Promise<void> {
     await this.wq.waitEvent(() => this.done > 0, 'wait_for_completion');
     if (this.done !== Number.MAX_SAFE_INTEGER && this.done > 0) this.done--;
+  }
+
+  /**
+   * `wait_for_completion_timeout(x, timeout)`: sleeps until completed or
+   * `timeout` jiffies pass, consuming one completion when it succeeds.
+   * Context: may sleep. Returns: 0 on timeout, else the jiffies left, at
+   * least 1 (the full timeout when already completed; 1 for a timeout of 0).
+   * TypeError when `timeout` is not an integer.
+   */
+  async waitForCompletionTimeout(timeout: number): Promise<number> {
+    const k = this.kernel;
+    const what = 'wait_for_completion_timeout';
+    if (!Number.isInteger(timeout))
+      throw new TypeError(`${what}: timeout must be an integer (jiffies), got ${String(timeout)}`);
+    if (!k.mightSleep(what)) return this.tryWaitForCompletion() ? Math.max(1, timeout) : 0;
+    await k.yield();
+    let left = timeout;
+    if (this.done === 0) {
+      // do_wait_for_common(): sleep until done or no time left (a timeout of 0 still tries once).
+      do {
+        left = await scheduleTimeoutWith(k, left, what, () => this.wq.sleepOnce(what));
+      } while (this.done === 0 && left !== 0);
+      if (this.done === 0) return left;
+    }
+    if (this.done !== Number.MAX_SAFE_INTEGER) this.done--;
+    return left === 0 ? 1 : left;
   }
 
   /** `try_wait_for_completion()`: consumes one completion without sleeping. Returns false if none. Context: any. */

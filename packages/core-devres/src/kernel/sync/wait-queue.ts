@@ -38,6 +38,21 @@ export class WaitQueue {
     }
   }
 
+  /**
+   * @internal One sleep on the queue: parks the current task (as `reason`)
+   * until a wake-up of this queue, or anyone's `k.wake`, makes it runnable.
+   * The building block of the timed waits (sync/wait-timeout.ts).
+   */
+  async sleepOnce(reason = this.name): Promise<void> {
+    const me = this.kernel.current as Task;
+    this.sleepers.add(me);
+    try {
+      await this.kernel.block(reason);
+    } finally {
+      this.sleepers.delete(me);
+    }
+  }
+
   /** `wake_up_all()`: every sleeper re-checks its condition. Context: any. */
   wakeUp(): void {
     if (this.sleepers.size === 0) return;

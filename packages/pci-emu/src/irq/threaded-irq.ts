@@ -1,0 +1,103 @@
+/**
+ * `request_threaded_irq` / `devm_request_threaded_irq` (kernel/irq/manage.c,
+ * kernel/irq/devres.c). The thread itself is in irq-thread.ts.
+ */
+import { type Device, type Kernel, KernelError, type Owner } from '@quiesce/core-devres';
+import type { IrqHandler } from './irq-desc.js';
+import type { IrqThreadFn } from './irq-thread.js';
+import { devmIrqFence, irqDefaultPrimaryHandler, setupIrq, trackIrq } from './request-irq.js';
+
+function checkFns(fn: string, handler: unknown, threadFn: unknown): void {
+  if (handler !== null && typeof handler !== 'function') {
+    throw new TypeError(`${fn}: handler must be a function or null, got ${String(handler)}`);
+  }
+  if (threadFn !== null && typeof threadFn !== 'function') {
+    throw new TypeError(`${fn}: thread_fn must be a function or null, got ${String(threadFn)}`);
+  }
+}
+
+/** Resolves the primary handler: NULL means the default one, which needs a thread function. */
+function primary(
+  k: Kernel,
+  fn: string,
+  irq: number,
+  handler: IrqHandler | null,
+  threadFn: IrqThreadFn | null,
+): IrqHandler {
+  if (handler !== null) return handler;
+  if (threadFn === null) {
+    k.trace('irq_setup', `${fn}(${irq}): neither handler nor thread_fn`);
+    throw new KernelError('EINVAL', `${fn}(${irq}): handler and thread_fn are both NULL`);
+  }
+  return irqDefaultPrimaryHandler;
+}
+
+/**
+ * `request_threaded_irq()`: `handler` runs in hardirq context; when it
+ * returns `IRQ_WAKE_THREAD`, `threadFn` runs in the action's kernel thread
+ * `irq/N-name` (process context, may sleep). A null `handler` uses the
+ * default primary handler (wake the thread), and then `IRQF_ONESHOT` is
+ * required unless the chip is one-shot safe (PCI-MSI). `IRQF_ONESHOT` keeps
+ * the line masked until `threadFn` returns. `owner` is checked before each
+ * handler and thread call (execute-after-free).
+ * Context: may sleep. Errors: `-EINVAL` (both null; NULL handler without
+ * ONESHOT on a line that needs it; unknown IRQ; IRQF_SHARED without devId),
+ * `-EBUSY` (flags mismatch with an existing action, ONESHOT included).
+ * TypeError when a callback is neither a function nor null.
+ */
+export async function requestThreadedIrq(
+  k: Kernel,
+  irq: number,
+  handler: IrqHandler | null,
+  threadFn: IrqThreadFn | null,
+  flags: number,
+  name: string,
+  devId: unknown,
+  owner: Owner,
+): Promise<void> {
+  checkFns('request_threaded_irq', handler, threadFn);
+  if (!k.mightSleep('request_threaded_irq')) return;
+  const action = setupIrq(
+    k,
+    irq,
+    primary(k, 'request_threaded_irq', irq, handler, threadFn),
+    flags,
+    name,
+    devId,
+    owner,
+    threadFn,
+  );
+  trackIrq(k, irq, action);
+}
+
+/**
+ * `devm_request_threaded_irq()`: {@link requestThreadedIrq} undone at unbind.
+ * Fence: `free_irq` (unlink, wait for the hardirq handler, then for the
+ * thread function, stop the thread); release: nothing.
+ * Context: may sleep. Errors: as requestThreadedIrq, `-ENOMEM`.
+ */
+export async function devmRequestThreadedIrq(
+  dev: Device,
+  irq: number,
+  handler: IrqHandler | null,
+  threadFn: IrqThreadFn | null,
+  flags: number,
+  name: string,
+  devId: unknown,
+  owner: Owner,
+): Promise<void> {
+  checkFns('devm_request_threaded_irq', handler, threadFn);
+  const k = dev.kernel;
+  if (!k.mightSleep('devm_request_threaded_irq')) return;
+  const action = setupIrq(
+    k,
+    irq,
+    primary(k, 'devm_request_threaded_irq', irq, handler, threadFn),
+    flags,
+    name,
+    devId,
+    owner,
+    threadFn,
+  );
+  await devmIrqFence(dev, irq, devId, action);
+}
