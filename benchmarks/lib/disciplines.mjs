@@ -3,7 +3,18 @@
 // down timers, works and misc devices, and which measured row stands for it.
 // A new discipline is one more entry (the census, the projection and the
 // first-screen table are driven by this list).
-import { Devres } from '@quiesce/core-devres';
+import {
+  Devres,
+  devmRevocableProviderAlloc,
+  drmDevAlloc,
+  drmDevEnter,
+  drmDevExit,
+  drmDevUnplug,
+  revocableAlloc,
+  revocableProviderAlloc,
+  revocableTryAccess,
+  revocableWithdrawAccess,
+} from '@quiesce/core-devres';
 import {
   CLOCK_MONOTONIC,
   devmHrtimerSetup,
@@ -141,4 +152,121 @@ export const DISCIPLINES = [
     },
     ...revocableSetup,
   },
+  {
+    id: 'srcu-device',
+    label: 'srcu-device (drm_dev_enter)',
+    kernel: "DRM's drm_dev_enter/exit/unplug: SRCU read lock + device flag; one synchronize_srcu per device at unbind",
+    measured: 'srcu-device',
+    read: (d, off) => {
+      const ddev = drmDevOf(d);
+      const idx = drmDevEnter(ddev);
+      if (idx < 0) return 0xffff_ffff;
+      const v = d.io.readl(off);
+      drmDevExit(ddev, idx);
+      return v;
+    },
+    write: (d, v, off) => {
+      const ddev = drmDevOf(d);
+      const idx = drmDevEnter(ddev);
+      if (idx < 0) return;
+      d.io.writel(v, off);
+      drmDevExit(ddev, idx);
+    },
+    ...revocableSetup,
+    outstandingTimer(k, pdev) {
+      const ddev = drmDevOf(pdev.driverData, pdev);
+      return hrtimerSetup(
+        k,
+        new HrTimer(),
+        () => {
+          const idx = drmDevEnter(ddev);
+          if (idx >= 0) drmDevExit(ddev, idx);
+          return HRTIMER_NORESTART;
+        },
+        CLOCK_MONOTONIC,
+        HRTIMER_MODE_REL,
+        null,
+      );
+    },
+    outstandingWork(k, pdev) {
+      const ddev = drmDevOf(pdev.driverData, pdev);
+      return initDelayedWork(
+        allocDelayedWork(k),
+        async () => {
+          const idx = drmDevEnter(ddev);
+          if (idx >= 0) drmDevExit(ddev, idx);
+        },
+        null,
+      );
+    },
+    filesMode: 'kernel',
+    filesMisc: (k, pdev, misc) => {
+      drmDevOf(pdev.driverData, pdev);
+      return miscRegister(k, misc);
+    },
+    /** The DRM driver's remove(): drm_dev_unplug() (one synchronize_srcu), then its misc device goes. */
+    async remove(_k, d) {
+      if (d.ddev !== undefined) await drmDevUnplug(d.ddev);
+      if (d.miscdev !== undefined) await miscDeregister(d.miscdev);
+    },
+  },
+  {
+    id: 'c-revocable',
+    label: 'c-revocable (revocable_try_access)',
+    kernel: 'the C revocable API: SRCU read lock + resource pointer per access; synchronize_srcu per provider at unbind',
+    measured: 'c-revocable',
+    read: (d, off) => {
+      const rev = cRevOf(d);
+      const bar = revocableTryAccess(rev);
+      const v = bar === null ? 0xffff_ffff : bar.readl(off);
+      revocableWithdrawAccess(rev);
+      return v;
+    },
+    write: (d, v, off) => {
+      const rev = cRevOf(d);
+      const bar = revocableTryAccess(rev);
+      if (bar !== null) bar.writel(v, off);
+      revocableWithdrawAccess(rev);
+    },
+    ...revocableSetup,
+    // One provider per resource, as revocable has one Devres per resource: a grace period each at unbind.
+    outstandingTimer(k, pdev, i) {
+      const rev = revocableAlloc(devmRevocableProviderAlloc(pdev, { n: i }, `data ${i}`));
+      return hrtimerSetup(
+        k,
+        new HrTimer(),
+        () => {
+          revocableTryAccess(rev);
+          revocableWithdrawAccess(rev);
+          return HRTIMER_NORESTART;
+        },
+        CLOCK_MONOTONIC,
+        HRTIMER_MODE_REL,
+        null,
+      );
+    },
+    outstandingWork(k, pdev, i) {
+      const rev = revocableAlloc(devmRevocableProviderAlloc(pdev, { n: i }, `data ${i}`));
+      return initDelayedWork(
+        allocDelayedWork(k),
+        async () => {
+          revocableTryAccess(rev);
+          revocableWithdrawAccess(rev);
+        },
+        null,
+      );
+    },
+  },
 ];
+
+/** The srcu-device discipline's DRM device of this binding (made on first use). */
+function drmDevOf(d, pdev = d.pdev) {
+  if (d.ddev === undefined) d.ddev = drmDevAlloc(pdev, `drm-${d.name ?? 'census'}`);
+  return d.ddev;
+}
+
+/** The c-revocable discipline's consumer of the BAR's provider (made on first use). */
+function cRevOf(d) {
+  if (d.crev === undefined) d.crev = revocableAlloc(revocableProviderAlloc(d.pdev.kernel, d.io, 'census BAR0'));
+  return d.crev;
+}

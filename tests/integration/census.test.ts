@@ -41,7 +41,12 @@ const access: Record<string, Counts> = {
   fenced: {},
   'devres-access': { check: 1 },
   revocable: { rcu_read_lock: 1, atomic_load: 1, rcu_read_unlock: 1 },
+  // drm_dev_enter(): srcu_read_lock + a load of dev->unplugged; drm_dev_exit(): srcu_read_unlock.
+  'srcu-device': { srcu_read_lock: 1, atomic_load: 1, srcu_read_unlock: 1 },
+  // revocable_try_access(): srcu_read_lock + srcu_dereference(rp->res); withdraw: srcu_read_unlock.
+  'c-revocable': { srcu_read_lock: 1, atomic_load: 1, srcu_read_unlock: 1 },
 };
+const fencedLike = (id: string) => id === 'kernel-c' || id === 'fenced';
 const plus = (...cs: Counts[]): Counts => {
   const out: Counts = {};
   for (const c of cs) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
@@ -76,8 +81,14 @@ describe.each(Object.keys(access))('census of %s', (id) => {
   it.each([1, 100])('unbind with %i outstanding timers', (n) => {
     const u = c().unbindAt.timers?.[n] as Counts;
     const lock = { mutex_lock: 1, mutex_unlock: 1 };
-    if (id === 'kernel-c' || id === 'fenced') {
+    if (fencedLike(id)) {
       expect(u).toEqual(plus(lock, { timer_cancel: n }, pairs(n)));
+    } else if (id === 'srcu-device') {
+      // drm_dev_unplug(): the flag and one synchronize_srcu for the device, whatever N.
+      expect(u).toEqual(plus(lock, { synchronize_srcu: 1, gp_srcu: 1, wake_up: 1, context_switch: 1 }));
+    } else if (id === 'c-revocable') {
+      // One provider per timer's data: n revocations, an SRCU grace period each.
+      expect(u).toEqual(plus(lock, { synchronize_srcu: n, gp_srcu: n, wake_up: n, context_switch: n }));
     } else {
       // One Devres per timer's data: n revokes, n grace periods. The timers stay armed.
       expect(u).toEqual(plus(lock, { atomic_rmw: n, synchronize_rcu: n, gp_rcu: n, wake_up: n, context_switch: n }));
@@ -86,8 +97,11 @@ describe.each(Object.keys(access))('census of %s', (id) => {
 
   it.each([1, 100])('unbind with %i pending delayed works', (n) => {
     const u = c().unbindAt.works?.[n] as Counts;
-    if (id === 'kernel-c' || id === 'fenced') {
+    if (fencedLike(id)) {
       expect(u.timer_cancel).toBe(n);
+      expect(u.gp_rcu).toBeUndefined();
+    } else if (id === 'srcu-device' || id === 'c-revocable') {
+      expect(u.gp_srcu).toBe(id === 'srcu-device' ? 1 : n);
       expect(u.gp_rcu).toBeUndefined();
     } else {
       expect(u.gp_rcu).toBe(n);
@@ -97,7 +111,10 @@ describe.each(Object.keys(access))('census of %s', (id) => {
 
   it.each([1, 100])('unbind with %i open files', (n) => {
     const u = c().unbindAt.files?.[n] as Counts;
-    // Revocable disciplines revoke every open file's private data: a grace period each.
-    expect(u.gp_rcu ?? 0).toBe(id === 'kernel-c' || id === 'fenced' ? 0 : n);
+    // Revocable designs revoke every open file's private data (an RCU grace period each); the
+    // srcu-device unplug waits one SRCU grace period; fenced and C deregister without one.
+    const perFile = id === 'revocable' || id === 'devres-access' || id === 'c-revocable';
+    expect(u.gp_rcu ?? 0).toBe(perFile ? n : 0);
+    expect(u.gp_srcu ?? 0).toBe(id === 'srcu-device' ? 1 : 0);
   });
 });

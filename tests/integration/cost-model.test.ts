@@ -115,7 +115,7 @@ describe('cost models', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.costModel.name).toBe('user platform');
     // One MMIO read at 1000 ns, everything else free: every discipline's read is 1000 ns (high: 2000).
-    for (const id of ['kernel-c', 'fenced', 'devres-access', 'revocable']) {
+    for (const id of ['kernel-c', 'fenced', 'devres-access', 'revocable', 'srcu-device', 'c-revocable']) {
       expect(report.projection[id].paths['mmio-read'].ns).toEqual({ low: 1000, typical: 1000, high: 2000 });
     }
     // Unbind at N outstanding timers: the revocable designs wait N grace periods of 1 ms; the fenced none.
@@ -129,11 +129,13 @@ describe('cost models', () => {
       atomic_load: 1,
       mmio_read: 1,
     });
-    expect(report.disciplines.map((d: { id: string }) => d.id)).toEqual([
-      'kernel-c',
-      'fenced',
-      'devres-access',
-      'revocable',
+    expect(report.disciplines.map((d: { id: string; censused: boolean }) => [d.id, d.censused])).toEqual([
+      ['kernel-c', true],
+      ['fenced', true],
+      ['devres-access', true],
+      ['revocable', true],
+      ['srcu-device', true],
+      ['c-revocable', true],
     ]);
     const md = readFileSync(join(out, 'REPORT.md'), 'utf8');
     expect(md).toContain('user platform');

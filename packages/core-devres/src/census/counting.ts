@@ -91,6 +91,35 @@ export function countRevocable(
 }
 
 /**
+ * Makes an `SrcuStruct` (the SRCU domain of the srcu-device and c-revocable
+ * designs) count `srcu_read_lock()` and the one guarded word every read
+ * section of those designs loads (DRM's `dev->unplugged`, the C revocable's
+ * `srcu_dereference(rp->res)`) as an atomic load, and `srcu_read_unlock()`.
+ * Context: any.
+ */
+export function countSrcuStruct(
+  s: { srcuReadLock(): number; srcuReadUnlock(idx: number): void },
+  census: Census,
+): void {
+  const lock = s.srcuReadLock;
+  const unlock = s.srcuReadUnlock;
+  Object.defineProperties(s, {
+    srcuReadLock: {
+      value(this: typeof s): number {
+        census.countAll('srcu_read_lock', 'atomic_load');
+        return lock.call(this);
+      },
+    },
+    srcuReadUnlock: {
+      value(this: typeof s, idx: number): void {
+        census.count('srcu_read_unlock');
+        unlock.call(this, idx);
+      },
+    },
+  });
+}
+
+/**
  * Makes a `Devres` count its `access(bound)` as what Rust's
  * `Devres::access()` executes: one compare of device pointers (`check`), no
  * atomic and no RCU. Context: any.
