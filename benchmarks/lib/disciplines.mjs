@@ -213,7 +213,8 @@ export const DISCIPLINES = [
   {
     id: 'c-revocable',
     label: 'c-revocable (revocable_try_access)',
-    kernel: 'the C revocable API: SRCU read lock + resource pointer per access; synchronize_srcu per provider at unbind',
+    kernel:
+      'the C revocable API: SRCU read lock + resource pointer per access; synchronize_srcu per provider at unbind',
     measured: 'c-revocable',
     read: (d, off) => {
       const rev = cRevOf(d);

@@ -141,7 +141,11 @@ export async function suite() {
     },
   ];
   // The headline suite: many short interleaved rounds (see runSuite's estimator), more processes (run.mjs).
-  return runSuite('Hot path: MMIO readl on an edu BAR, per discipline', tasks, { rounds: 25, timeMs: 12, warmupMs: 150 });
+  return runSuite('Hot path: MMIO readl on an edu BAR, per discipline', tasks, {
+    rounds: 25,
+    timeMs: 12,
+    warmupMs: 150,
+  });
 }
 
 export default suite;

@@ -4,8 +4,8 @@ import {
   allocWork,
   initWork,
   queueWork,
-  WQ_UNBOUND,
   type Workqueue,
+  WQ_UNBOUND,
   workqueueSetMaxActive,
 } from '@quiesce/workqueue';
 import { describe, expect, it } from 'vitest';

@@ -17,7 +17,14 @@
  * item the pool's awake workers cannot take, as unbound pools do; concurrency
  * is bounded by `max_active`. Idle workers are never reaped.
  */
-import { callbackRunnable, fenceReportCallback, type Kernel, KernelLocal, type Task, WaitQueue } from '@quiesce/core-devres';
+import {
+  callbackRunnable,
+  fenceReportCallback,
+  type Kernel,
+  KernelLocal,
+  type Task,
+  WaitQueue,
+} from '@quiesce/core-devres';
 import { ItemList } from './list.js';
 import { IDLE, type WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
