@@ -186,6 +186,13 @@ export function findings({ disciplines, census, projection, model, suites, quick
       `Unbinding a device with 10,000 outstanding timers waits ${r.counts.gp_rcu ?? 0} RCU grace periods in the revocable design (one per Devres), projected at ${range(r.ns)}, against ${range(f.ns)} for the fenced unbind (${f.counts.gp_rcu ?? 0} grace periods, ${f.counts.timer_cancel ?? 0} hrtimer cancels).`,
     );
   }
+  const sd = read('srcu-device');
+  if (sd && unb('srcu-device', 10_000) && unb('c-revocable', 10_000)) {
+    const add = { low: sd.ns.low - sd.mmioNs.low, high: sd.ns.high - sd.mmioNs.high };
+    out.push(
+      `The SRCU designs add ${human(add.low)}–${human(add.high)} per read (an srcu_read_lock/unlock pair, each with a full barrier in Tree SRCU); at 10,000 outstanding timers srcu-device's unbind is projected at ${range(unb('srcu-device', 10_000).ns)} (${unb('srcu-device', 10_000).counts.gp_srcu ?? 0} SRCU grace period for the device) and c-revocable's at ${range(unb('c-revocable', 10_000).ns)} (one per provider).`,
+    );
+  }
   if (unb('revocable', 100_000))
     out.push(
       `At 100,000 outstanding timers the revocable unbind is projected at ${range(unb('revocable', 100_000).ns)}: the seed mail's "10's of seconds" for a grace period per resource, with a number.`,
