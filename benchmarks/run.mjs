@@ -173,6 +173,8 @@ function merge(file, runs) {
       samples: all.reduce((s, r) => s + (r.samples ?? 0), 0),
       processes: all.length,
       ratio: median(ratios),
+      // Every process's own ratio, so a reader can see what the median and the spread rest on.
+      perProcessRatios: ratios,
       ratioSpreadPct: Math.max(median(all.map((r) => r.ratioSpreadPct ?? 0)), spreadPct(ratios)),
       // Suites measured in virtual time too (teardown): the median virtual ns and its spread.
       ...(r0.virtualNs !== undefined
