@@ -174,7 +174,7 @@ try {
   }
   // Two at a time (CI has two cores).
   const results = await pool(checks, 2, (c) => spawnNode(c.args, app));
-  checks.forEach((c, i) => check(c.what, results[i].ok, results[i].out));
+  for (const [i, c] of checks.entries()) check(c.what, results[i].ok, results[i].out);
   step('type checks and attw done');
 
   // 3. Run the programs (compiled by TypeScript 7) and the CommonJS consumer.

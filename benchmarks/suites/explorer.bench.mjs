@@ -2,7 +2,8 @@
 // BAR/timer race (packages/explorer/scenarios/toy.mjs, fenced variant, so no
 // run stops early), serial and over 2 worker threads. One op = one schedule;
 // the baseline is a bare runSchedule (one kernel, setup, run, collect) with
-// no exploration machinery around it. The edu scenarios are added by the lead.
+// no exploration machinery around it. The `old path` row is the 0.1 search
+// (`legacy: true`: call traces captured in every schedule), same run.
 import { fileURLToPath } from 'node:url';
 import { explore, runSchedule } from '@quiesce/explorer';
 import { isMain, printSuite, quick, runSuite, sink } from '../lib/harness.mjs';
@@ -27,6 +28,14 @@ export async function suite() {
           const o = await runSchedule(fenced, { strategy: 'random', seed: seed++ });
           sink.n += o.decisions.length;
         }
+      },
+    },
+    {
+      name: `old path: explore random, serial (${SERIAL}/call)`,
+      ops: SERIAL,
+      fn: async () => {
+        const r = await explore(fenced, { strategy: 'random', schedules: SERIAL, seed: seed++, legacy: true });
+        sink.n += r.schedules;
       },
     },
     {

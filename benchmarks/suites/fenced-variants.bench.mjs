@@ -3,7 +3,10 @@
 // measured side by side. Each candidate has had some of its instances
 // released before measuring; live handles are reached through driver data of
 // a rotating device (never a constant).
+import { FencedView, Kernel } from '@quiesce/core-devres';
 import { main, runSuite, sink } from '../lib/harness.mjs';
+
+const kernel = new Kernel({ sanitizer: 'off', trace: false });
 
 const OPS = 4096;
 const offsets = new Uint32Array(OPS);
@@ -59,6 +62,30 @@ const DeadProto = Object.create(null, {
     },
   },
 });
+/**
+ * The same, with the dead prototype chained *below* the live one (what
+ * FencedView does since the accessor table): a released handle still is a
+ * DataView and reports byteLength 0. Its own class, so both forms are
+ * measured in one run.
+ */
+class ProtoSwapChained extends DataView {
+  readl(o) {
+    return this.getUint32(o, true);
+  }
+}
+const DeadChained = Object.create(ProtoSwapChained.prototype, {
+  readl: {
+    value() {
+      throw new RangeError('use after remove');
+    },
+  },
+  getUint32: {
+    value() {
+      throw new RangeError('use after remove');
+    },
+  },
+  byteLength: { get: () => 0 },
+});
 /** The handle is a DataView on a resizable buffer shrunk to 0 at release. */
 class Resizable extends DataView {
   readl(o) {
@@ -81,6 +108,13 @@ function releaseSome() {
     const p = new ProtoSwap(b);
     p.readl(0);
     Object.setPrototypeOf(p, DeadProto);
+    const c = new ProtoSwapChained(b);
+    c.readl(0);
+    Object.setPrototypeOf(c, DeadChained);
+    if (!(c instanceof DataView) || c.byteLength !== 0) throw new Error('chained dead prototype lost DataView');
+    const f = new FencedView(kernel, `old${i} BAR0`, new DataView(b));
+    f.readl(0);
+    f.release();
     const rb = new ArrayBuffer(64, { maxByteLength: 64 });
     const r = new Resizable(rb);
     r.readl(0);
@@ -97,6 +131,8 @@ function driverData(buf) {
     fieldSwapMutable: new FieldSwapMutable(new DataView(buf)),
     fieldSwapTry: new FieldSwapTry(new DataView(buf)),
     protoSwap: new ProtoSwap(buf),
+    protoSwapChained: new ProtoSwapChained(buf),
+    fencedView: new FencedView(kernel, 'edu BAR0', new DataView(buf)),
     resizable: new Resizable(rb),
   };
 }
@@ -139,6 +175,18 @@ export async function suite() {
       for (let i = 0; i < OPS; i++) s += d.protoSwap.readl(offsets[i]);
       sink.n += s;
     },
+    protoSwapChained: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.protoSwapChained.readl(offsets[i]);
+      sink.n += s;
+    },
+    fencedView: () => {
+      const d = next().driverData;
+      let s = 0;
+      for (let i = 0; i < OPS; i++) s += d.fencedView.readl(offsets[i]);
+      sink.n += s;
+    },
     resizable: () => {
       const d = next().driverData;
       let s = 0;
@@ -162,6 +210,8 @@ export async function suite() {
     { name: 'field swap, mutable from birth', ops: OPS, fn: loops.fieldSwapMutable },
     { name: 'field swap + try/catch', ops: OPS, fn: loops.fieldSwapTry },
     { name: 'DataView subclass, prototype swap', ops: OPS, fn: loops.protoSwap },
+    { name: 'prototype swap, dead proto below live', ops: OPS, fn: loops.protoSwapChained },
+    { name: 'core FencedView.readl (the shipped class)', ops: OPS, fn: loops.fencedView },
     { name: 'resizable buffer, shrink to 0', ops: OPS, fn: loops.resizable },
   ];
   return runSuite('Fenced-handle tricks: live readl after others were released', tasks, { rounds: 3 });

@@ -40,6 +40,13 @@ function files(dir: string): string[] {
 describe('docs/design.md references', () => {
   const known = headings(readFileSync(join(root, 'docs/design.md'), 'utf8'));
 
+  it('docs/README.md indexes every document in docs/, one line each', () => {
+    const index = readFileSync(join(root, 'docs/README.md'), 'utf8');
+    const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+    for (const d of docs)
+      expect({ d, lines: index.split('\n').filter((l) => l.includes(`(${d})`)).length }).toEqual({ d, lines: 1 });
+  });
+
   it('docs/design.md has numbered headings 1..9', () => {
     for (let n = 1; n <= 9; n++) expect(known.has(String(n))).toBe(true);
   });

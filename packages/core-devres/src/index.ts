@@ -99,6 +99,7 @@ export {
   fenceSync,
   type LateStart,
 } from './fence/fence.js';
+export { kernelBuffer, releaseKernelBuffers } from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
 export {
   type AsyncDisposeSymbol,

@@ -27,6 +27,24 @@ function checkHeap(q: TimerQueue, entries: readonly TimerEntry[], queued: Readon
 }
 
 describe('TimerQueue', () => {
+  it('snapshot lists the queued entries in firing order without dequeuing them', () => {
+    const q = new TimerQueue();
+    const mk = (label: string, at: number): TimerEntry => {
+      const e = timerEntry(label, 0, () => undefined);
+      q.add(e, at);
+      return e;
+    };
+    mk('c', 30);
+    mk('a', 10);
+    mk('b1', 20);
+    const gone = mk('x', 5);
+    mk('b2', 20);
+    q.remove(gone);
+    expect(q.snapshot().map((e) => e.label)).toEqual(['a', 'b1', 'b2', 'c']);
+    expect(q.size).toBe(4);
+    expect(q.pop()?.label).toBe('a');
+  });
+
   it('pops in expiry order, ties in arming order', () => {
     const q = new TimerQueue();
     const mk = (label: string) => timerEntry(label, 0, () => undefined);

@@ -2,7 +2,7 @@
  * The explorer: run a scenario under many schedules and return its lifecycle
  * bugs, each with the decisions that reproduce it, a shrunk list and a trace.
  *
- * Strategies (docs/explorer.md):
+ * Strategies (docs/explorer.md; one module each under strategy/):
  * - `random`: schedule i picks uniformly at every decision, seed base + i
  *   (shuttle's random scheduler);
  * - `pct`: PCT with depth d, seed base + i (Burckhardt et al. 2010, shuttle);
@@ -10,16 +10,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { wallMs } from './clock.js';
-import { searchTree } from './exhaustive.js';
-import { type Finding, type FindingKind, findingKey } from './finding.js';
-import { exploreSeededParallel } from './parallel.js';
-import { replay } from './replay.js';
-import { DEFAULT_MAX_STEPS, runSchedule } from './run.js';
+import type { Finding, FindingKind } from './finding.js';
+import { FindingMerger, type RawBug } from './merge.js';
+import { DEFAULT_MAX_STEPS } from './run.js';
 import { isScenario, loadScenario, type Scenario, type ScenarioRef } from './scenario.js';
-import { countedFindings, type Hit, runSlice, type SeededSpec } from './seeded.js';
-import { shrinkDecisions } from './shrink.js';
+import { NO_SHARD, type Shard } from './shard.js';
+import { shrinkAndTrace } from './shrink-bugs.js';
+import { STRATEGIES } from './strategy/index.js';
+import type { SearchContext } from './strategy/strategy.js';
 import { summaryLine } from './summary.js';
-import type { TraceExcerpt } from './trace-excerpt.js';
+import type { TraceExcerpt } from './trace/excerpt.js';
 
 export type ExploreStrategy = 'random' | 'pct' | 'exhaustive';
 
@@ -37,7 +37,7 @@ export interface Progress {
 export interface ExploreOptions {
   /** Default `random`. */
   strategy?: ExploreStrategy;
-  /** Schedule budget (default 1000 for random/pct; unbounded for exhaustive). */
+  /** Schedule budget (default 1000 for random/pct; unbounded for exhaustive). Shards split it (random/pct). */
   schedules?: number;
   /** Wall-clock budget in ms (results then depend on machine speed). */
   timeMs?: number;
@@ -68,6 +68,13 @@ export interface ExploreOptions {
   maxSteps?: number;
   /** Worker threads for random/pct (default 1; 0 = one per core). Needs a scenario module. */
   jobs?: number;
+  /** Run only this shard of the exploration (shard.ts). */
+  shard?: Shard;
+  /**
+   * The 0.1 search path: call traces captured in every schedule, the
+   * kernel's built-in PCT. Only for benchmarks measuring against it.
+   */
+  legacy?: boolean;
   /** The module the scenario object came from, when `explore` is given an object and `jobs > 1`. */
   module?: ScenarioRef;
   onProgress?: (p: Progress) => void;
@@ -111,6 +118,12 @@ export interface ExploreResult {
   bound?: number;
   /** The kinds that counted, when the exploration was restricted to some. */
   kinds?: FindingKind[];
+  /** False when every distinct finding was collected. */
+  stopAtFirst: boolean;
+  /** The shard this result covers (absent: the whole exploration). */
+  shard?: Shard;
+  /** The whole exploration's schedule budget (random/pct; shards split it). */
+  budget?: number;
   /**
    * Schedules explored. With stopAtFirst and a finding this is the index of
    * the finding's schedule + 1, whatever the number of jobs (parallel workers
@@ -130,45 +143,25 @@ export interface ExploreResult {
   elapsedMs: number;
 }
 
-/** A hit merged into the distinct findings, before shrinking. */
-interface RawBug {
-  finding: Finding;
-  index: number;
-  seed: number;
-  decisions: number[];
-  occurrences: number;
-  preemptions: number;
+/** The scenario object and its module reference, from whichever `explore` was given. */
+async function resolveScenario(
+  scenario: Scenario | ScenarioRef,
+  module: ScenarioRef | undefined,
+): Promise<{ sc: Scenario; ref: ScenarioRef | undefined }> {
+  if (isScenario(scenario)) return { sc: scenario, ref: module };
+  const loaded = await loadScenario(scenario);
+  return { sc: loaded.scenario, ref: { module: scenario.module, export: loaded.exportName } };
 }
 
-/**
- * Merges hits (any order) into distinct bugs, lowest schedule index first:
- * the same merge for serial and parallel runs, so both give the same result.
- */
-export function mergeHits(hits: readonly Hit[], stopAtFirst: boolean): RawBug[] {
-  const sorted = hits.slice().sort((a, b) => a.index - b.index);
-  const bugs = new Map<string, RawBug>();
-  for (const h of sorted) {
-    const fs = stopAtFirst ? h.findings.slice(0, 1) : h.findings;
-    const seen = new Set<string>();
-    for (const f of fs) {
-      const key = findingKey(f);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const b = bugs.get(key);
-      if (b !== undefined) b.occurrences++;
-      else
-        bugs.set(key, {
-          finding: f,
-          index: h.index,
-          seed: h.seed,
-          decisions: h.decisions,
-          occurrences: 1,
-          preemptions: -1,
-        });
-    }
-    if (stopAtFirst && bugs.size > 0) break;
+/** Validates the options every strategy shares. Errors: RangeError naming the option. */
+function checkOptions(o: ExploreOptions, strategy: string): void {
+  if (!(strategy in STRATEGIES)) throw new RangeError(`explore: unknown strategy ${String(strategy)}`);
+  if (o.kinds !== undefined && o.kinds.length === 0) throw new RangeError('explore: kinds must name at least one kind');
+  if (o.schedules !== undefined && !(o.schedules >= 1)) throw new RangeError('explore: schedules must be ≥ 1');
+  const s = o.shard;
+  if (s !== undefined && !(Number.isInteger(s.count) && s.count >= 1 && s.index >= 0 && s.index < s.count)) {
+    throw new RangeError(`explore: shard must be { index, count } with 0 ≤ index < count (got ${s.index}/${s.count})`);
   }
-  return [...bugs.values()];
 }
 
 /**
@@ -181,214 +174,58 @@ export function mergeHits(hits: readonly Hit[], stopAtFirst: boolean): RawBug[] 
  */
 export async function explore(scenario: Scenario | ScenarioRef, options: ExploreOptions = {}): Promise<ExploreResult> {
   const start = wallMs();
-  let sc: Scenario;
-  let ref: ScenarioRef | undefined = options.module;
-  if (isScenario(scenario)) sc = scenario;
-  else {
-    ref = { module: scenario.module, ...(scenario.export !== undefined ? { export: scenario.export } : {}) };
-    const loaded = await loadScenario(scenario);
-    sc = loaded.scenario;
-    ref.export = loaded.exportName;
-  }
+  const { sc, ref } = await resolveScenario(scenario, options.module);
   const strategy = options.strategy ?? 'random';
-  if (strategy !== 'random' && strategy !== 'pct' && strategy !== 'exhaustive') {
-    throw new RangeError(`explore: unknown strategy ${String(strategy)}`);
-  }
-  const seed = options.seed ?? 1;
+  checkOptions(options, strategy);
   const stopAtFirst = options.stopAtFirst ?? true;
-  const kinds = options.kinds !== undefined ? [...options.kinds] : undefined;
-  if (kinds !== undefined && kinds.length === 0) throw new RangeError('explore: kinds must name at least one kind');
   const budget = options.schedules ?? (strategy === 'exhaustive' ? Number.POSITIVE_INFINITY : 1000);
-  if (!(budget >= 1)) throw new RangeError('explore: schedules must be ≥ 1');
-  const maxSteps = options.maxSteps ?? sc.kernel?.maxSteps ?? DEFAULT_MAX_STEPS;
-  const overTime = (): boolean => options.timeMs !== undefined && wallMs() - start >= options.timeMs;
-  const progress = (done: number, findings: number): void => {
-    options.onProgress?.({
-      done,
-      total: Number.isFinite(budget) ? budget : null,
-      findings,
-      elapsedMs: wallMs() - start,
-    });
+  const merger = new FindingMerger(stopAtFirst);
+  const ctx: SearchContext = {
+    scenario: sc,
+    ref,
+    seed: options.seed ?? 1,
+    budget,
+    maxSteps: options.maxSteps ?? sc.kernel?.maxSteps ?? DEFAULT_MAX_STEPS,
+    kinds: options.kinds,
+    stopAtFirst,
+    jobs: options.jobs === 0 ? availableParallelism() : Math.max(1, Math.floor(options.jobs ?? 1)),
+    shard: options.shard ?? NO_SHARD,
+    legacy: options.legacy === true,
+    merger,
+    overTime: () => options.timeMs !== undefined && wallMs() - start >= options.timeMs,
+    progress: (done) =>
+      options.onProgress?.({
+        done,
+        total: Number.isFinite(budget) ? budget : null,
+        findings: merger.size,
+        elapsedMs: wallMs() - start,
+      }),
   };
-  const cores = availableParallelism();
-  const jobs = options.jobs === 0 ? cores : Math.max(1, Math.floor(options.jobs ?? 1));
-
-  let raw: RawBug[];
-  let schedules: number;
-  let executed: number;
-  let exhausted = false;
-  let stoppedBy: ExploreResult['stoppedBy'];
-  const extra: Partial<ExploreResult> = {};
-  if (kinds !== undefined) extra.kinds = kinds;
-
-  if (strategy === 'exhaustive') {
-    const bound = options.preemptions ?? 2;
-    if (!(Number.isInteger(bound) && bound >= 0)) throw new RangeError('explore: preemptions must be an integer ≥ 0');
-    extra.bound = bound;
-    const bugs = new Map<string, RawBug>();
-    let timedOut = false;
-    const r = await searchTree(
-      sc,
-      {
-        bound,
-        seed,
-        maxSteps,
-        stop: (runs, last) => {
-          if (runs % 16 === 0) progress(runs, bugs.size);
-          if (stopAtFirst && countedFindings(last.findings, kinds).length > 0) return true;
-          if (overTime()) timedOut = true;
-          return timedOut || runs >= budget;
-        },
-      },
-      (run) => {
-        const counted = countedFindings(run.findings, kinds);
-        const fs = stopAtFirst ? counted.slice(0, 1) : counted;
-        for (const f of fs) {
-          const key = findingKey(f);
-          const b = bugs.get(key);
-          if (b !== undefined) b.occurrences++;
-          else
-            bugs.set(key, {
-              finding: f,
-              index: run.index,
-              seed,
-              decisions: run.decisions,
-              occurrences: 1,
-              preemptions: run.preemptions,
-            });
-          if (stopAtFirst) break;
-        }
-      },
-    );
-    raw = [...bugs.values()];
-    if (stopAtFirst && raw.length > 1) raw = raw.slice(0, 1);
-    schedules = r.runs;
-    executed = r.runs;
-    exhausted = r.exhausted;
-    stoppedBy = exhausted ? 'exhausted' : stopAtFirst && raw.length > 0 ? 'finding' : timedOut ? 'time' : 'schedules';
-    progress(r.runs, raw.length);
-  } else {
-    const depth = options.depth ?? 3;
-    if (!(Number.isInteger(depth) && depth >= 1)) throw new RangeError('explore: depth must be an integer ≥ 1');
-    let pctSteps = options.pctSteps ?? 0;
-    if (pctSteps <= 0) {
-      // PCT's change points are drawn over the decisions of a run; measure
-      // how many a run of this scenario takes with one fifo run.
-      const cal = await runSchedule(sc, { strategy: 'fifo', seed, maxSteps });
-      pctSteps = Math.max(1, cal.decisions.length);
-    }
-    if (strategy === 'pct') {
-      extra.depth = depth;
-      extra.pctSteps = pctSteps;
-    }
-    const spec: SeededSpec = {
-      strategy,
-      seedBase: seed,
-      pctDepth: depth,
-      pctSteps,
-      maxSteps,
-      stopAtFirst,
-      ...(kinds !== undefined ? { kinds } : {}),
-    };
-    if (!Number.isFinite(budget)) throw new RangeError('explore: random/pct need a finite schedule budget');
-    let hits: Hit[];
-    let timedOut = false;
-    if (jobs > 1) {
-      if (ref === undefined) {
-        throw new RangeError('explore: jobs > 1 needs the scenario as a module reference ({ module, export })');
-      }
-      const r = await exploreSeededParallel(ref, spec, budget, jobs, {
-        overTime,
-        onChunk: (done, found) => progress(done, found),
-      });
-      hits = r.hits;
-      executed = r.executed;
-      timedOut = r.timedOut;
-      // Schedules explored: the contiguous prefix all jobs covered.
-      schedules = r.covered;
-    } else {
-      hits = [];
-      executed = 0;
-      const chunk = 16;
-      for (let i = 0; i < budget; i += chunk) {
-        const s = await runSlice(sc, spec, i, Math.min(budget, i + chunk));
-        executed += s.ran;
-        hits.push(...s.hits);
-        progress(executed, mergeHits(hits, stopAtFirst).length);
-        if (stopAtFirst && hits.length > 0) break;
-        if (overTime()) {
-          timedOut = true;
-          break;
-        }
-      }
-      schedules = executed;
-    }
-    raw = mergeHits(hits, stopAtFirst);
-    if (stopAtFirst && raw.length > 0) schedules = (raw[0] as RawBug).index + 1;
-    stoppedBy = stopAtFirst && raw.length > 0 ? 'finding' : timedOut ? 'time' : 'schedules';
-  }
-
-  // Shrink and trace each bug (serially: deterministic, and cheap next to exploring).
-  const findings: FoundBug[] = [];
-  for (const b of raw) {
-    const key = findingKey(b.finding);
-    const rseed = b.seed;
-    let shrunk = b.decisions;
-    let shrunkPre = b.preemptions;
-    let origPre = b.preemptions;
-    let shrinkRuns = 0;
-    if (options.shrink ?? true) {
-      const s = await shrinkDecisions(sc, b.decisions, key, {
-        seed: rseed,
-        maxRuns: options.shrinkRuns ?? 500,
-        maxSteps,
-      });
-      shrunk = s.decisions;
-      shrunkPre = s.preemptions;
-      origPre = s.originalPreemptions;
-      shrinkRuns = s.runs;
-    } else if (origPre < 0) {
-      const s = await shrinkDecisions(sc, b.decisions, key, { seed: rseed, maxRuns: 1, maxSteps });
-      origPre = s.originalPreemptions;
-      shrunkPre = origPre;
-    }
-    const rp = await replay(sc, shrunk, {
-      seed: rseed,
-      key,
-      maxSteps,
-      ...(options.traceEvents !== undefined ? { traceEvents: options.traceEvents } : {}),
-    });
-    const f = rp.findings.find((x) => findingKey(x) === key);
-    if (f === undefined || rp.trace === null) {
-      throw new Error(`explorer: internal error: the decision list of ${key} does not replay to it`);
-    }
-    findings.push({
-      finding: f,
-      text: rp.text,
-      schedule: b.index,
-      seed: rseed,
-      occurrences: b.occurrences,
-      decisions: b.decisions,
-      preemptions: origPre,
-      shrunk,
-      shrunkPreemptions: shrunkPre,
-      shrinkRuns,
-      trace: rp.trace,
-    });
-  }
-
+  const out = await STRATEGIES[strategy].search(ctx, options);
+  const raw: RawBug[] = merger.bugsInOrder();
+  const findings = await shrinkAndTrace(sc, raw, ctx.maxSteps, options);
   const result: ExploreResult = {
     scenario: sc.name,
     strategy,
-    seed,
-    ...extra,
-    schedules,
-    executed,
-    exhausted,
-    stoppedBy,
+    seed: ctx.seed,
+    ...out.params,
+    ...(options.kinds !== undefined ? { kinds: [...options.kinds] } : {}),
+    stopAtFirst,
+    ...(options.shard !== undefined && options.shard.count > 1 ? { shard: { ...options.shard } } : {}),
+    ...(strategy !== 'exhaustive' ? { budget } : {}),
+    schedules: out.schedules,
+    executed: out.executed,
+    exhausted: out.exhausted,
+    stoppedBy: out.exhausted
+      ? 'exhausted'
+      : stopAtFirst && raw.length > 0
+        ? 'finding'
+        : out.timedOut
+          ? 'time'
+          : 'schedules',
     summary: '',
     findings,
-    jobs: strategy === 'exhaustive' ? 1 : jobs,
+    jobs: strategy === 'exhaustive' ? 1 : ctx.jobs,
     elapsedMs: wallMs() - start,
   };
   result.summary = summaryLine(result);

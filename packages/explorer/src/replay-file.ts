@@ -112,7 +112,15 @@ const isInts = (v: unknown): v is number[] =>
  * Errors: Error naming the first malformed field.
  */
 export function readReplayFile(path: string): ReplayFile {
-  const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<ReplayFile>;
+  const text = readFileSync(path, 'utf8');
+  if (text.trim() === '') throw new Error(`${path}: empty file (not a quiesce replay file)`);
+  let v: Partial<ReplayFile>;
+  try {
+    v = JSON.parse(text) as Partial<ReplayFile>;
+  } catch (e) {
+    throw new Error(`${path}: truncated or not JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null) throw new Error(`${path}: not a quiesce replay file (not an object)`);
   const bad = (what: string): never => {
     throw new Error(`${path}: not a quiesce replay file (${what})`);
   };
@@ -134,15 +142,17 @@ export interface ReplayFileResult {
 
 /**
  * Reads a replay file, loads its scenario (module path relative to the
- * file) and replays the decisions. Context: outside the simulation.
- * Errors: ScenarioLoadError; DivergedError if the scenario changed so that
- * the decisions no longer fit.
+ * file, or `module` when given: relative to the current directory) and
+ * replays the decisions. Context: outside the simulation.
+ * Errors: Error naming the file when it is empty, truncated or malformed;
+ * ScenarioLoadError; DivergedError if the scenario changed so that the
+ * decisions no longer fit.
  */
-export async function replayFile(path: string): Promise<ReplayFileResult> {
+export async function replayFile(path: string, module?: string): Promise<ReplayFileResult> {
   const file = readReplayFile(path);
   const { scenario } = await loadScenario(
-    { module: file.scenario.module, export: file.scenario.export },
-    dirname(resolve(path)),
+    { module: module ?? file.scenario.module, export: file.scenario.export },
+    module !== undefined ? process.cwd() : dirname(resolve(path)),
   );
   const key = findingKey(file.report);
   const r = await replay(scenario, file.decisions, { seed: file.seed, key });

@@ -6,7 +6,7 @@ import type { RunResult, TraceEvent } from '@quiesce/core-devres';
 import { type Finding, findingKey, formatFinding } from './finding.js';
 import { runSchedule } from './run.js';
 import type { Scenario } from './scenario.js';
-import { type TraceExcerpt, traceExcerpt } from './trace-excerpt.js';
+import { type TraceExcerpt, traceExcerpt } from './trace/excerpt.js';
 
 export interface ReplayOptions {
   /** Seed the scenario ran with (default 1; only matters to scenarios that draw from the kernel's seed). */
@@ -31,6 +31,8 @@ export interface ReplayResult {
   decisions: number[];
   /** The whole trace of the run. */
   traceLog: TraceEvent[];
+  /** Length of the trace when `finding` was filed (its events are `traceLog.slice(0, mark)`). */
+  mark: number;
   result: RunResult | null;
 }
 
@@ -66,6 +68,7 @@ export async function replay(
         : traceExcerpt(out.kernel.traceLog, out.traceMarks[i] ?? out.kernel.traceLog.length, finding, opts.traceEvents),
     decisions: out.decisions,
     traceLog: out.kernel.traceLog,
+    mark: out.traceMarks[i] ?? out.kernel.traceLog.length,
     result: out.result,
   };
 }

@@ -2,7 +2,14 @@
  * One schedule: build a kernel with the schedule's strategy, let the scenario
  * build its world, run it, and collect what went wrong.
  */
-import { type ChoicePoint, Kernel, type KernelOptions, type RunResult, type Strategy } from '@quiesce/core-devres';
+import {
+  type ChoicePoint,
+  Kernel,
+  type KernelOptions,
+  type RunResult,
+  releaseKernelBuffers,
+  type Strategy,
+} from '@quiesce/core-devres';
 import { type Finding, fromError, fromReport } from './finding.js';
 import type { Scenario } from './scenario.js';
 
@@ -19,6 +26,14 @@ export interface ScheduleSpec {
   chooser?: (p: ChoicePoint) => number;
   /** Record the event trace (off while exploring: only the finding is traced, by replay). */
   trace?: boolean;
+  /** Capture call traces for reports (default true; the search turns them off, the replay of a finding keeps them). */
+  stacks?: boolean;
+  /**
+   * Hand the world's buffers back for the next run when this one is over
+   * (releaseKernelBuffers): `RunOutcome.kernel` must then not be used.
+   * The search, shrinking and exhaustive runs recycle; replays do not.
+   */
+  recycle?: boolean;
   /** Step budget of one run (default: the scenario's, else 1,000,000). */
   maxSteps?: number;
 }
@@ -43,6 +58,26 @@ export class DivergedError extends Error {
   override name = 'DivergedError';
 }
 
+/** Runs in flight without stacks, and the stack trace limit they replaced. */
+let quietRuns = 0;
+let savedLimit = Error.stackTraceLimit;
+
+/**
+ * While a run without stacks is in flight, `Error.stackTraceLimit` is 0 in
+ * this thread: every error the world creates (a KernelError for each
+ * refused call after unbind, an oops) skips capturing its JS stack, which
+ * cost more than a tenth of an explored schedule. Findings lose nothing: the
+ * replay of a finding runs with stacks. Counted, so overlapping runs restore
+ * the limit only when the last one ends. The price: code sharing this
+ * thread with a search sees errors without stacks meanwhile.
+ */
+function quietStacks(delta: 1 | -1): void {
+  if (delta === 1 && quietRuns++ === 0) {
+    savedLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+  } else if (delta === -1 && --quietRuns === 0) Error.stackTraceLimit = savedLimit;
+}
+
 /** Default step budget of one explored run: far above any scenario, far below a stuck CI job. */
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
@@ -57,7 +92,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     ...scenario.kernel,
     seed: spec.seed,
     strategy: spec.strategy,
-    sanitizer: 'report',
+    sanitizer: spec.stacks === false ? 'report-nostack' : 'report',
     trace: spec.trace ?? false,
     maxSteps: spec.maxSteps ?? scenario.kernel?.maxSteps ?? DEFAULT_MAX_STEPS,
   };
@@ -77,6 +112,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
   let result: RunResult | null = null;
   let failure: unknown;
   let failed = false;
+  if (spec.stacks === false) quietStacks(+1);
   try {
     await scenario.setup(k);
     result = scenario.runFor !== undefined ? await k.runFor(scenario.runFor) : await k.run();
@@ -85,6 +121,8 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     if (e instanceof DivergedError) throw e;
     failed = true;
     failure = e;
+  } finally {
+    if (spec.stacks === false) quietStacks(-1);
   }
   const findings = k.reports.map(fromReport);
   const traceMarks = marks.slice(0, findings.length);
@@ -93,6 +131,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     traceMarks.push(k.traceLog.length);
   }
   for (const f of findings) trimStacks(f);
+  if (spec.recycle === true) releaseKernelBuffers(k);
   return {
     findings,
     traceMarks,

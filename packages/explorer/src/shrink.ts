@@ -73,6 +73,8 @@ export async function shrinkDecisions(
       const out = await runSchedule(scenario, {
         strategy: 'fifo',
         seed: opts.seed,
+        stacks: false,
+        recycle: true,
         chooser: scriptedChooser(list, 'fifo', log),
         ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
       });
@@ -109,38 +111,64 @@ export async function shrinkDecisions(
   }
 
   for (let improved = true; improved && runs < maxRuns; ) {
-    improved = false;
-    // Preemption removal: let the continuing task go on instead.
-    for (let i = 0; i < best.list.length && runs < maxRuns; i++) {
-      const p = best.log[i];
-      if (p === undefined || p.cont < 0 || p.pick === p.cont) continue;
-      const list = best.list.slice();
-      list[i] = p.cont;
-      if (await attempt(list)) improved = true;
-    }
-    // Chunk removal, halving sizes (ddmin's complement step).
-    for (let size = best.list.length >> 1 || 1; size >= 1 && runs < maxRuns; size >>= 1) {
-      for (let start = 0; start < best.list.length && runs < maxRuns; ) {
-        const list = [...best.list.slice(0, start), ...best.list.slice(start + size)];
-        if (await attempt(list)) improved = true;
-        else start += size;
-      }
-    }
-    // Zeroing: the head of the run queue instead of whatever was picked.
-    for (let i = 0; i < best.list.length && runs < maxRuns; i++) {
-      if (best.list[i] === 0) continue;
-      const list = best.list.slice();
-      list[i] = 0;
-      if (await attempt(list)) improved = true;
-    }
-    // Trailing entries equal to the fifo fallback are redundant.
-    while (best.list.length > 0 && runs < maxRuns) {
-      const i = best.list.length - 1;
-      const p = best.log[i];
-      if (p === undefined || best.list[i] !== p.fifo) break;
-      if (!(await attempt(best.list.slice(0, i)))) break;
-      improved = true;
-    }
+    improved = await onePass(
+      () => best,
+      attempt,
+      () => runs < maxRuns,
+    );
   }
   return { decisions: best.list, preemptions: best.pre, originalPreemptions, runs };
+}
+
+/** The best list so far, with its preemption count and decision log. */
+interface Best {
+  list: number[];
+  pre: number;
+  log: PointInfo[];
+}
+
+/**
+ * One round of the greedy passes over `best()` (preemption removal, chunk
+ * removal, zeroing, trailing fifo entries). `attempt` keeps a candidate that
+ * reproduces and is smaller; `more` says whether replays are left.
+ * Returns: whether any pass improved the list.
+ */
+async function onePass(
+  best: () => Best,
+  attempt: (list: number[]) => Promise<boolean>,
+  more: () => boolean,
+): Promise<boolean> {
+  let improved = false;
+  // Preemption removal: let the continuing task go on instead.
+  for (let i = 0; i < best().list.length && more(); i++) {
+    const p = best().log[i];
+    if (p === undefined || p.cont < 0 || p.pick === p.cont) continue;
+    const list = best().list.slice();
+    list[i] = p.cont;
+    if (await attempt(list)) improved = true;
+  }
+  // Chunk removal, halving sizes (ddmin's complement step).
+  for (let size = best().list.length >> 1 || 1; size >= 1 && more(); size >>= 1) {
+    for (let start = 0; start < best().list.length && more(); ) {
+      const list = [...best().list.slice(0, start), ...best().list.slice(start + size)];
+      if (await attempt(list)) improved = true;
+      else start += size;
+    }
+  }
+  // Zeroing: the head of the run queue instead of whatever was picked.
+  for (let i = 0; i < best().list.length && more(); i++) {
+    if (best().list[i] === 0) continue;
+    const list = best().list.slice();
+    list[i] = 0;
+    if (await attempt(list)) improved = true;
+  }
+  // Trailing entries equal to the fifo fallback are redundant.
+  while (best().list.length > 0 && more()) {
+    const i = best().list.length - 1;
+    const p = best().log[i];
+    if (p === undefined || best().list[i] !== p.fifo) break;
+    if (!(await attempt(best().list.slice(0, i)))) break;
+    improved = true;
+  }
+  return improved;
 }

@@ -1,5 +1,6 @@
 /** The one-line verdict of an exploration: what was covered and what that shows. */
 import type { ExploreResult } from './explore.js';
+import { shardRange } from './shard.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -20,14 +21,20 @@ export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
         ? `found ${(r.findings[0] as ExploreResult['findings'][number]).finding.kind} on ${(r.findings[0] as ExploreResult['findings'][number]).finding.resource}`
         : `${plural(r.findings.length, 'distinct finding')}`;
   if (r.strategy === 'exhaustive') {
-    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')} within bound ${r.bound}: ${found}`;
+    // A shard proves nothing alone: say so, the merge of every shard makes the claim.
+    const of = r.shard !== undefined ? ` of shard ${r.shard.index}/${r.shard.count}` : '';
+    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}: ${found}`;
     const why = r.stoppedBy === 'finding' ? 'stopped at the first finding' : `${r.stoppedBy} budget spent`;
-    return `explored ${plural(r.schedules, 'schedule')} within bound ${r.bound}, not exhausted (${why}): ${found}`;
+    return `explored ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}, not exhausted (${why}): ${found}`;
   }
   const what = r.strategy === 'pct' ? `PCT (depth ${r.depth}) schedules` : 'random schedules';
-  const seeds = r.schedules > 0 ? `seeds ${r.seed}..${r.seed + r.schedules - 1}` : 'no seeds';
+  // A shard's schedules start at its range's first index (shard.ts).
+  const lo = r.shard !== undefined && r.budget !== undefined ? shardRange(r.budget, r.shard)[0] : 0;
+  const first = r.seed + lo;
+  const seeds = r.schedules > 0 ? `seeds ${first}..${first + r.schedules - 1}` : 'no seeds';
+  const part = r.shard !== undefined ? `, shard ${r.shard.index}/${r.shard.count}` : '';
   const where =
     r.findings.length > 0 ? ` at schedule ${(r.findings[0] as ExploreResult['findings'][number]).schedule}` : '';
   const why = r.stoppedBy === 'time' ? ', time budget spent' : '';
-  return `explored ${r.schedules} ${what} (${seeds}${why}): ${found}${where}`;
+  return `explored ${r.schedules} ${what} (${seeds}${part}${why}): ${found}${where}`;
 }

@@ -26,10 +26,12 @@ export function busRegister(
 /** The device the current task is probing or removing, if any (resources made now belong to it). */
 export function currentBindingDevice(k: Kernel): Device | null {
   const t = k.current;
+  // `as`: Task keeps bindingDevice as object (core's kernel/ must not import device/); only withBinding() sets it, to a Device.
   return t === null ? null : ((t.bindingDevice as Device | null) ?? null);
 }
 
 async function withBinding<T>(k: Kernel, dev: Device, fn: () => Promise<T>): Promise<T> {
+  // `as`: called only from bind/unbind after device_lock(), a sleeping call that throws outside a task.
   const t = k.current as Task;
   const prev = t.bindingDevice;
   t.bindingDevice = dev;

@@ -143,6 +143,7 @@ export function trackResource(dev: Device, r: TrackedResource): void {
 
 /** `dev_get_drvdata()`. */
 export function devGetDrvdata<T>(dev: Device): T {
+  // `as`: as C's void *drvdata: the driver that stored it names its type (an unchecked cast there too).
   return dev.driverData as T;
 }
 

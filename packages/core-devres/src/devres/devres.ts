@@ -45,6 +45,7 @@ function addNode(
  * Context: any. Errors: `-ENOMEM`; the action is then not called.
  */
 export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action.name || 'action'): void {
+  // `as`: the action is stored only as an identity for findAction(); it is called through the closure above, with its own D.
   addNode(dev, { name: `action ${name}`, release: () => action(data) }, action as (d: unknown) => unknown, data);
 }
 
@@ -80,6 +81,7 @@ function findAction(dev: Device, action: DevmAction<never>, data: unknown): numb
  * without calling it. Warns when nothing matches. Context: any.
  */
 export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D): void {
+  // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
     dev.kernel.warn(dev.name, `devm_remove_action: no action ${action.name || '(anonymous)'} on ${dev}`);
@@ -93,6 +95,7 @@ export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D)
  * and calls it now. Warns when nothing matches. Context: may sleep.
  */
 export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, data: D): Promise<void> {
+  // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
     dev.kernel.warn(dev.name, `devm_release_action: no action ${action.name || '(anonymous)'} on ${dev}`);

@@ -62,6 +62,7 @@ const ONES_VIEW = new DataView(new Uint8Array(8).fill(0xff).buffer);
 
 function dataViewPair(type: string, size: 1 | 2 | 4 | 8): Record<string, AccessorSpec> {
   const get = `get${type}`;
+  // `as`: DataView's getters are looked up by name (`getUint32`...); each takes (offset, littleEndian).
   const ones = (ONES_VIEW as unknown as Record<string, (o: number, le: boolean) => number | bigint>)[get]?.call(
     ONES_VIEW,
     0,
@@ -182,6 +183,7 @@ export class FencedView extends DataView<ArrayBufferLike> {
    */
   release(): void {
     this.releasedStack = captureStack(this.kernel.sanitizer.mode, 2);
+    // `as`: a class instance's prototype is an object, never null.
     Object.setPrototypeOf(this, deadPrototypeOf(Object.getPrototypeOf(this) as object));
     this.kernel.trace('release', this.name);
   }
@@ -194,12 +196,15 @@ const deadPrototypes = new WeakMap<object, object>();
 export function accessorTableOf(liveProto: object): AccessorTable {
   const chain: AccessorTable[] = [];
   for (
+    // `as`: reading `constructor` off a prototype; the loop checks it is a function before use.
     let c = (liveProto as { constructor?: unknown }).constructor;
     typeof c === 'function' && c !== DataView;
     c = Object.getPrototypeOf(c) as unknown
   ) {
+    // `as`: hasOwn just said the class declares `static accessors`, which is an AccessorTable by contract.
     if (Object.hasOwn(c, 'accessors')) chain.push((c as unknown as { accessors: AccessorTable }).accessors);
   }
+  // `as`: Object.assign over spread tables is typed any-ish; every input is an AccessorTable.
   return Object.assign({}, DATA_VIEW_ACCESSORS, ...chain.reverse()) as AccessorTable;
 }
 
@@ -212,6 +217,7 @@ function deadPrototypeOf(liveProto: object): object {
   const cached = deadPrototypes.get(liveProto);
   if (cached !== undefined) return cached;
   // Below the live prototype: instanceof holds, undeclared methods still run.
+  // `as`: Object.create returns any; only properties are defined on it below.
   const dead = Object.create(liveProto) as Record<string, unknown>;
   for (const [name, spec] of Object.entries(accessorTableOf(liveProto))) {
     const write = spec.access === 'write';
@@ -219,6 +225,7 @@ function deadPrototypeOf(liveProto: object): object {
     const offArg = spec.offsetArg;
     Object.defineProperty(dead, name, {
       value: function (this: FencedView, ...args: unknown[]): unknown {
+        // `as`: narrowed by the typeof check (TS does not narrow an indexed access).
         const off = typeof args[offArg] === 'number' ? (args[offArg] as number) : 0;
         reportStale(this, 'use-after-remove', name, off, write, spec.size);
         return value;

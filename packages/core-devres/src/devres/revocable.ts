@@ -77,6 +77,7 @@ export class Revocable<T> {
   tryAccessWithGuard(): RevocableGuard<T> | null {
     if (this.revoked) return null;
     this.guards++;
+    // `as`: data is null only after revocation, checked just above.
     return new RevocableGuard(this, this.data as T);
   }
 

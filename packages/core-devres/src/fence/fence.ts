@@ -74,8 +74,6 @@ export class Fence {
   refused = 0;
   /** Where the resource was acquired (sanitizer stack). */
   readonly acquiredStack: string | undefined;
-  /** Where the fence started (sanitizer stack), for the report's "released by". */
-  fencedStack: string | undefined = undefined;
   /** @internal Where a second {@link fenceSync} sleeps until the first is done (made on first use). */
   waiters: Completion | null = null;
   /** @internal The quiesce step returned or threw: later callers do not wait. */
@@ -133,7 +131,6 @@ export async function fenceSync(fence: Fence): Promise<void> {
   // Synchronous up to the first await: the flag is set in the caller's step.
   fence.closed = true;
   fence.state = 'fencing';
-  fence.fencedStack = captureStack(k.sanitizer.mode, 3);
   k.trace('fence_close', fence.name);
   try {
     await fence.quiesce();
@@ -184,15 +181,17 @@ export function fenceRefuses(fence: Fence | null, what: string): boolean {
  * @param detail one or two sentences for the report.
  *
  * The only place that files this kind: a callback of the resource was
- * about to run, or be armed, after its fence. The stacks are the access,
- * the acquisition and the fence's start ("released by"). The caller does
- * not make the call. Context: any. Returns: nothing.
+ * about to run, or be armed, after its fence. The caller does not make the
+ * call. The stacks are the access and the acquisition; the
+ * fence's own start is in the trace (`fence_close`), not captured as a
+ * stack: a stack per fence per unbind would cost every explored schedule,
+ * for a report that a correct driver never gets.
+ * Context: any. Returns: nothing.
  */
 export function fenceReportCallback(fence: Fence, what: string, detail: string): void {
   const k = fence.kernel;
-  const stacks: { access?: string; acquired?: string; released?: string } = { ...k.stack() };
+  const stacks: { access?: string; acquired?: string } = { ...k.stack() };
   if (fence.acquiredStack !== undefined) stacks.acquired = fence.acquiredStack;
-  if (fence.fencedStack !== undefined) stacks.released = fence.fencedStack;
   k.trace('callback-after-fence', `${fence.name}: ${what}`);
   k.sanitizer.report({
     kind: 'callback-after-fence',

@@ -4,6 +4,10 @@
  * the caller's): `might_sleep()`'s "sleeping function called from invalid
  * context" (kernel/sched/core.c: __might_resched) and the deadlock report
  * (kernel/hung_task.c, reduced to "nothing can ever wake them").
+ *
+ * # Invariants
+ * - Pure: these functions build report inputs and strings; they file nothing
+ *   and read no kernel state, so the caller decides context and stacks.
  */
 import type { ContextInfo } from '../sanitizer/report.js';
 import type { ReportInput } from '../sanitizer/sanitizer.js';

@@ -33,10 +33,12 @@ export type DisposeSymbol = SymbolConstructor extends { readonly dispose: infer 
 type MaybeDisposeSymbols = { readonly asyncDispose?: symbol; readonly dispose?: symbol };
 
 /** `Symbol.asyncDispose` (native or Node's), else `Symbol.for('Symbol.asyncDispose')`. */
+// `as`: the symbol in force is the one the consumer's lib types (or our stand-in where it types none).
 export const asyncDispose: AsyncDisposeSymbol = ((Symbol as MaybeDisposeSymbols).asyncDispose ??
   Symbol.for('Symbol.asyncDispose')) as AsyncDisposeSymbol;
 
 /** `Symbol.dispose` (native or Node's), else `Symbol.for('Symbol.dispose')`. */
+// `as`: as above, for `Symbol.dispose`.
 export const dispose: DisposeSymbol = ((Symbol as MaybeDisposeSymbols).dispose ??
   Symbol.for('Symbol.dispose')) as DisposeSymbol;
 

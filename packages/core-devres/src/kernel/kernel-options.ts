@@ -1,6 +1,12 @@
 /**
- * The options of a `Kernel`: machine size, scheduling strategy,
- * sanitizer mode, trace and step limits.
+ * The options of a `Kernel`: machine size, scheduling strategy, sanitizer
+ * mode, trace and step limits. No kernel file: these are the simulated
+ * machine's boot parameters (`nr_cpus=`, `rcupdate.*` and friends, plus the
+ * simulation's own).
+ *
+ * # Invariants
+ * - Read once, by the `Kernel` constructor; changing the object later has no
+ *   effect on the kernel.
  */
 import type { SanitizerMode } from '../sanitizer/sanitizer.js';
 import type { ChoicePoint, Strategy } from './strategy.js';

@@ -6,9 +6,10 @@
  * `Kernel` is a facade: the state lives in parts a reader finds by name --
  * `clock.ts` (time, timer queue, busy CPUs), `context.ts` (current task,
  * atomic callbacks), `scheduler.ts` (tasks, parking, steps), `strategy.ts`
- * (decisions: fifo, random, PCT, replay, chooser), `run-loop.ts`,
- * `rcu-nesting.ts`, `trace.ts`, `fault-injection.ts`, `diagnostics.ts`
- * (its own reports), `kernel-local.ts` (per-kernel subsystem state).
+ * (decisions: fifo, random, PCT, replay, chooser), `run-loop.ts`, `exec.ts`
+ * (run one task to its end), `rcu-nesting.ts`, `trace.ts`,
+ * `fault-injection.ts`, `diagnostics.ts` (its own reports), `kernel-local.ts`
+ * (per-kernel subsystem state), `kernel-options.ts`.
  *
  * Execution model (docs/design.md §3): one task runs at a time and is switched
  * out only at a kernel await; atomic callbacks run to completion between task
@@ -109,8 +110,6 @@ export class Kernel {
     };
   }
 
-  // ---------------------------------------------------------------- decisions and trace
-
   /** Trace events dropped from the front of `traceLog` (see `traceLimit`). */
   get traceDropped(): number {
     return this.tracer.dropped;
@@ -125,8 +124,6 @@ export class Kernel {
   trace(ev: string, detail: string, cpu?: number): void {
     this.tracer.record(ev, detail, cpu);
   }
-
-  // ---------------------------------------------------------------- clock
 
   /** Current virtual time in ns (`ktime_get()`). Context: any. */
   get now(): number {
@@ -184,8 +181,6 @@ export class Kernel {
     e.spanEnd = true;
     this.clock.timers.add(e, end);
   }
-
-  // ---------------------------------------------------------------- contexts
 
   /** The running task, or null in atomic context / outside the simulation. */
   get current(): Task | null {
@@ -265,8 +260,6 @@ export class Kernel {
     return this.sanitizer.reports.map(formatReport).join('\n');
   }
 
-  // ---------------------------------------------------------------- tasks
-
   /**
    * Creates a task running `fn` in process context. It starts at a later
    * scheduling decision (inside `run()`). `cpu` defaults to round-robin.
@@ -337,19 +330,9 @@ export class Kernel {
   }
 
   /** Waits (as a scheduling point) for `t` to exit and returns its result. Context: task. */
-  async join<T>(t: Task<T>): Promise<T> {
-    const me = this.ctx.currentTask;
-    if (me === null) return t.result();
-    while (!t.exited) {
-      t.joiners.push(me);
-      await this.block(`join ${t.name}/${t.pid}`);
-    }
-    if (t.state === 'failed') throw t.error;
-    // state is 'done', so body() assigned value: T; `as` because the field is typed T | undefined.
-    return t.value as T;
+  join<T>(t: Task<T>): Promise<T> {
+    return this.sched.join(t);
   }
-
-  // ---------------------------------------------------------------- running
 
   /**
    * Runs until nothing is runnable and no timer is armed, jumping the clock
@@ -373,8 +356,6 @@ export class Kernel {
     return this.runFor(ns);
   }
 
-  // ---------------------------------------------------------------- RCU bookkeeping (see rcu-nesting.ts, sync/rcu.ts)
-
   /** @internal Opens or nests an RCU read-side section in the current context; returns the new reader record if outermost. */
   rcuEnter(): RcuReader | null {
     return rcuEnter(this.ctx);
@@ -384,8 +365,6 @@ export class Kernel {
   rcuExit(): boolean {
     return rcuExit(this.ctx, (message) => this.warn('rcu', message));
   }
-
-  // ---------------------------------------------------------------- fault injection
 
   /**
    * Fault injection (as `failslab`): the next `n` simulated allocations fail

@@ -84,8 +84,16 @@ async function loop<R>(p: LoopParts, limit: number, watch: Watch<R> | null): Pro
         exhausted(p.maxSteps);
       }
       const due = clock.due();
-      if (sched.runq.length + (due ? 1 : 0) > 0) {
-        await runOne(p, due);
+      if (sched.runq.length > 0 || due !== undefined) {
+        // Inline, not a helper: an extra async frame here would cost a promise per step.
+        const pick = p.decider.decide(sched.runq, due, sched.lastRan);
+        if (pick < sched.runq.length) {
+          // pick is in range (checked above); `as` because splice's element type widens to undefined.
+          await sched.step(sched.runq.splice(pick, 1)[0] as Task);
+        } else {
+          // pick === runq.length only when there is a due event (Decider's contract).
+          fire(p, due as TimerEntry);
+        }
         rethrowOops(sched);
         continue;
       }
@@ -107,20 +115,6 @@ async function loop<R>(p: LoopParts, limit: number, watch: Watch<R> | null): Pro
     }
   } finally {
     sched.running = false;
-  }
-}
-
-/** Decides among the runnable tasks and the due event, and runs the pick. */
-async function runOne(p: LoopParts, due: TimerEntry | undefined): Promise<void> {
-  const { sched } = p;
-  const pick = p.decider.decide(sched.runq, due, sched.lastRan);
-  if (pick < sched.runq.length) {
-    // pick is in range (checked above); `as` because splice's element type widens to undefined.
-    const t = sched.runq.splice(pick, 1)[0] as Task;
-    await sched.step(t);
-  } else {
-    // pick === runq.length only when there is a due event (Decider's contract).
-    fire(p, due as TimerEntry);
   }
 }
 

@@ -78,6 +78,7 @@ export class Scheduler {
       // Task<T> to Task<unknown>: only name, pid and cpu are read from it.
       if (this.oops === null) this.oops = { task: t as Task, error: e };
     }
+    // `as`: Task<T> to Task<unknown> (the set never reads `value`).
     this.tasks.delete(t as Task);
     this.tracer.record('exit', `${t.name}/${t.pid} ${t.state}`);
     for (const j of t.joiners.splice(0)) this.wake(j);
@@ -96,6 +97,9 @@ export class Scheduler {
     if (this.census !== null && this.onCpu[t.cpu] === t) this.onCpu[t.cpu] = null;
     t.state = 'blocked';
     t.waitingOn = reason;
+    // Where a wait begins, for trace viewers (a wait slice runs from here to
+    // the task's next `run`); nothing is built when tracing is off.
+    if (this.tracer.on) this.tracer.record('sched_block', reason);
     return this.parkWith(t);
   }
 
@@ -159,6 +163,19 @@ export class Scheduler {
     resume();
     await done;
     this.ctx.currentTask = null;
+  }
+
+  /** Waits (a scheduling point) for `t` to exit and returns its result; outside a task, its plain promise. */
+  async join<T>(t: Task<T>): Promise<T> {
+    const me = this.ctx.currentTask;
+    if (me === null) return t.result();
+    while (!t.exited) {
+      t.joiners.push(me);
+      await this.block(`join ${t.name}/${t.pid}`, false);
+    }
+    if (t.state === 'failed') throw t.error;
+    // state is 'done', so body() assigned value: T; `as` because the field is typed T | undefined.
+    return t.value as T;
   }
 
   /** Tasks blocked in a non-idle wait (the ones a deadlock report names). */

@@ -1,7 +1,7 @@
 /**
  * A task: process-context code (an async function) scheduled by the kernel.
  *
- * Invariants:
+ * # Invariants
  * - At most one task is `current` at any moment; it runs until its next
  *   kernel await (a sleeping primitive), then parks.
  * - A parked task is resumed only by the scheduler, through `resume`.
@@ -54,6 +54,7 @@ export class Task<T = unknown> {
   result(): Promise<T> {
     if (this.settled === null) {
       this.settled = new Promise<T>((res, rej) => {
+        // `as`: res takes T; widened to unknown so Task<T> stays assignable to Task<unknown> (finish() passes this.value: T).
         this.settle = { res: res as (v: unknown) => void, rej };
       });
       if (this.exited) this.finish();

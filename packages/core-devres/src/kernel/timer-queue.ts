@@ -3,7 +3,7 @@
  * needs something to happen at a virtual time (hrtimers, delayed-work timers,
  * msleep wake-ups, device-model events, the end of an atomic span).
  *
- * Invariants:
+ * # Invariants
  * - An entry is queued iff `entry.heapIndex >= 0`; the heap stores its own
  *   position in each entry, so removal is O(log n) without a search.
  * - Order is (expires, seq): two entries due at the same instant fire in the
@@ -69,6 +69,7 @@ export class TimerQueue {
   remove(entry: TimerEntry): boolean {
     const i = entry.heapIndex;
     if (i < 0) return false;
+    // `as`: i >= 0 means the heap holds entry, so pop() returns an entry.
     const last = this.heap.pop() as TimerEntry;
     entry.heapIndex = -1;
     if (last !== entry) {
@@ -93,6 +94,7 @@ export class TimerQueue {
 
   private siftUp(i: number): void {
     const h = this.heap;
+    // `as`: i, p, l, r and c are checked against the heap length; noUncheckedIndexedAccess widens them to undefined.
     const e = h[i] as TimerEntry;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -109,6 +111,7 @@ export class TimerQueue {
   private siftDown(i: number): void {
     const h = this.heap;
     const n = h.length;
+    // `as`: i, p, l, r and c are checked against the heap length; noUncheckedIndexedAccess widens them to undefined.
     const e = h[i] as TimerEntry;
     for (;;) {
       const l = 2 * i + 1;

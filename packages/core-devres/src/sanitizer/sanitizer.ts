@@ -9,8 +9,13 @@ import {
 /**
  * `off`: production; nothing is collected and hot paths carry no check.
  * `report`: collect every report. `panic`: throw {@link SanitizerPanic} at the first.
+ * `report-nostack`: collect every report but capture no call traces (reports
+ * carry empty stacks). Capturing and formatting a JS stack at every resource
+ * acquisition was over half the cost of an explored schedule; the explorer
+ * searches in this mode and replays a finding in `report` mode to get its
+ * traces.
  */
-export type SanitizerMode = 'off' | 'report' | 'panic';
+export type SanitizerMode = 'off' | 'report' | 'panic' | 'report-nostack';
 
 /** What a subsystem hands to {@link Sanitizer.report}; the kernel fills context and time. */
 export interface ReportInput {
@@ -23,10 +28,11 @@ export interface ReportInput {
 
 /**
  * Captures the current JS stack as a kernel-ish call trace, or undefined when
- * the sanitizer is off (stacks are the expensive part of a report).
+ * the sanitizer is `off` or `report-nostack` (stacks are the expensive part
+ * of a report).
  */
 export function captureStack(mode: SanitizerMode, skip = 2): string | undefined {
-  if (mode === 'off') return undefined;
+  if (mode === 'off' || mode === 'report-nostack') return undefined;
   const s = new Error().stack;
   if (s === undefined) return undefined;
   return s

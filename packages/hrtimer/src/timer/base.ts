@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/time/hrtimer.c (the per-CPU bases).
+ *
  * Per-CPU timer bases (`struct hrtimer_cpu_base` / `hrtimer_clock_base`).
  *
  * Each CPU has a hard (hardirq) and a soft (softirq) clock base. A timer

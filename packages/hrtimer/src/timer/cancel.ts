@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/time/hrtimer.c.
+ *
  * Cancelling: `hrtimer_try_to_cancel()` (never waits) and `hrtimer_cancel()`
  * (waits for a running callback, then cancels, until it succeeds).
  */

@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/time/hrtimer.c.
+ *
  * The expiry path (`__run_hrtimer` in kernel/time/hrtimer.c).
  *
  * Order, as the kernel's:

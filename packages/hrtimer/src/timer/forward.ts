@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/time/hrtimer.c.
+ *
  * `hrtimer_forward()`: move a timer's expiry past `now` in whole intervals.
  */
 import { HRTIMER_RESOLUTION_NS, ktimeAddSafe } from '../mode.js';

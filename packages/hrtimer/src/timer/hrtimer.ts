@@ -1,4 +1,7 @@
 /**
+ * Emulates include/linux/hrtimer_types.h (the struct; its code is in
+ * kernel/time/hrtimer.c).
+ *
  * `struct hrtimer`: a high-resolution timer owned by the caller (embedded in
  * driver data in C; here an object the driver keeps, or subclasses to reach
  * its data from the callback as `container_of` does).

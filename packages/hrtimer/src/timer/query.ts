@@ -1,4 +1,6 @@
 /**
+ * Emulates include/linux/hrtimer.h.
+ *
  * State queries and expiry accessors (include/linux/hrtimer.h inlines).
  */
 import { ktimeAddSafe } from '../mode.js';

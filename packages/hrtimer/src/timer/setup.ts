@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/time/hrtimer.c.
+ *
  * `hrtimer_setup()`: binds a timer to a callback, a clock and a base.
  */
 import { captureStack, type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';

@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/time/hrtimer.c.
+ *
  * Arming: `hrtimer_start_range_ns()` and its wrappers.
  *
  * `hrtimer_start` on a queued timer restarts it (dequeue, then enqueue at the

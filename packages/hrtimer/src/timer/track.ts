@@ -1,4 +1,7 @@
 /**
+ * No kernel file: quiesce's leak check for kernel/time/hrtimer.c timers
+ * (docs/design.md §4).
+ *
  * Leak tracking: a timer set up or armed while a device is probing (or being
  * removed) belongs to that binding. If it is still queued or running after
  * unbind, the driver forgot `hrtimer_cancel` in remove(): a

@@ -13,6 +13,7 @@ import { DEAD_FOPS } from './file-fence.js';
 export function killOpenFiles(st: MiscState, victims: File[]): void {
   for (const f of st.files) {
     if (f.fops === DEAD_FOPS) continue;
+    f.driverFops = f.fops;
     f.fops = DEAD_FOPS;
     victims.push(f);
   }

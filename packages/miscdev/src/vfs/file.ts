@@ -35,8 +35,12 @@ import { UserBuffer } from './user-buffer.js';
 export class File {
   /** `f_op`. The fence swaps it to `DEAD_FOPS`. Not readonly on purpose. */
   fops: FileOperations;
-  /** @internal The driver's table the file was opened with (its release runs from here). */
-  readonly driverFops: FileOperations;
+  /**
+   * @internal The table the file dispatched through before a fence swapped
+   * it to `DEAD_FOPS` (the driver's, or a wrapper such as
+   * `revocableReplaceFops`'s): the release the fence or a later close runs.
+   */
+  driverFops: FileOperations;
   /** `private_data`: the misc device on entry to `open`; the driver may replace it. A `Revocable` in revocable mode. */
   privateData: unknown;
   /** `f_pos`: the driver's read/write advance it. */
@@ -48,6 +52,7 @@ export class File {
   /** @internal The module reference taken at open is still held. */
   holdsModule = true;
 
+  /** @internal Only `open()` creates files (the whole signature is internal). */
   constructor(
     readonly kernel: Kernel,
     /** The misc device this file was opened on. */
@@ -110,7 +115,7 @@ async function finalPut(k: Kernel, f: File): Promise<void> {
     f.driverReleased = true;
     if (fence !== null) fence.active++;
     try {
-      await callRelease(k, f, f.driverFops);
+      await callRelease(k, f, f.fops === DEAD_FOPS ? f.driverFops : f.fops);
     } finally {
       if (fence !== null) fence.exit();
     }

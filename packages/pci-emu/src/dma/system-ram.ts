@@ -7,7 +7,7 @@
  * Device accesses outside a live allocation (never allocated, or freed) are
  * a sanitizer report: a real DMA there corrupts whatever owns the page now.
  */
-import { captureStack, type Kernel, KernelLocal } from '@quiesce/core-devres';
+import { captureStack, type Kernel, KernelLocal, kernelBuffer } from '@quiesce/core-devres';
 
 /** Bus address of the first byte of RAM (1 MiB, below the edu device's 28-bit DMA mask). */
 export const SYSTEM_RAM_BASE = 0x10_0000;
@@ -32,7 +32,8 @@ export class SystemRam {
     readonly base = SYSTEM_RAM_BASE,
     readonly size = SYSTEM_RAM_SIZE,
   ) {
-    this.bytes = new Uint8Array(size);
+    // Recycled across explored runs (docs/explorer.md, "Speed"); zeroed like a new buffer.
+    this.bytes = new Uint8Array(kernelBuffer(kernel, size));
   }
 
   /** Allocates `size` bytes (rounded up to pages) below `limit` (inclusive). Null when full. */

@@ -17,6 +17,7 @@ import {
   type Kernel,
   KernelError,
   KernelLocal,
+  kernelBuffer,
   type Owner,
 } from '@quiesce/core-devres';
 import { irqTable } from '../irq/irq-desc.js';
@@ -169,7 +170,8 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
       start,
       len: spec.size,
       flags: io ? 'io' : 'mem',
-      buffer: new ArrayBuffer(spec.size),
+      // Recycled across explored runs (docs/explorer.md, "Speed"); zeroed like a new buffer.
+      buffer: kernelBuffer(k, spec.size),
       owner: null,
     });
     if (spec.kind === 'mem64') {

@@ -1,4 +1,6 @@
 /**
+ * Emulates include/linux/workqueue.h.
+ *
  * Workqueue constants (include/linux/workqueue.h). Values mirror the kernel's
  * so that flags read the same in traces and tests.
  */

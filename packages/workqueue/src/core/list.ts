@@ -1,4 +1,6 @@
 /**
+ * Emulates include/linux/list.h.
+ *
  * An intrusive doubly-linked FIFO, as `struct list_head`: a queued work item
  * knows which list holds it, so cancelling it is O(1) (no search).
  */

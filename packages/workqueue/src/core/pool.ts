@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/workqueue.c.
+ *
  * Worker pools, kworkers and pool_workqueues (the middle of kernel/workqueue.c).
  *
  * - A {@link WorkerPool} is per CPU (`kworker/<cpu>:<n>`) or the unbound pool

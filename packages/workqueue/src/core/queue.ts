@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/workqueue.c.
+ *
  * The internal verbs: `__queue_work()`, `try_to_grab_pending()`, the disable
  * count, and `__flush_work()`'s wait. The exported API wraps these.
  */

@@ -1,4 +1,7 @@
 /**
+ * Emulates include/linux/workqueue_types.h (the structs; their code is in
+ * kernel/workqueue.c).
+ *
  * `struct work_struct` and `struct delayed_work`: the state the kernel packs
  * into `work->data` (PENDING, the pwq or last pool, the disable count), kept
  * here as plain fields.

@@ -1,4 +1,6 @@
 /**
+ * Emulates kernel/workqueue.c.
+ *
  * `struct workqueue_struct`: its pwqs, `max_active`, the draining/destroying
  * state, and the flush bookkeeping.
  *

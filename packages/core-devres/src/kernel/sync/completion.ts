@@ -1,3 +1,4 @@
+/** Emulates kernel/sched/completion.c (include/linux/completion.h). */
 import { scheduleTimeoutWith } from '../jiffies.js';
 import type { Kernel } from '../kernel.js';
 import { WaitQueue } from './wait-queue.js';

@@ -1,3 +1,4 @@
+/** Emulates kernel/locking/mutex.c (include/linux/mutex.h). */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 
@@ -23,6 +24,7 @@ export class Mutex {
     if (!k.mightSleep(`mutex_lock ${this.name}`)) return;
     k.census?.count('mutex_lock');
     await k.yield();
+    // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
     const me = k.current as Task;
     if (this.owner === me) {
       k.warn(this.name, `possible recursive locking detected: ${me.name}/${me.pid} already holds ${this.name}`);

@@ -1,3 +1,4 @@
+/** Emulates kernel/rcu/tree.c and include/linux/rcupdate.h (non-preemptible tree RCU). */
 import type { Kernel } from '../kernel.js';
 import { KernelLocal } from '../kernel-local.js';
 import { sleepNs } from './sleep.js';

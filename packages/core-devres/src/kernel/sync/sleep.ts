@@ -1,3 +1,4 @@
+/** Emulates kernel/time/sleep_timeout.c (msleep, usleep_range; kernel/time/timer.c before 6.13). */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { timerEntry } from '../timer-queue.js';
@@ -10,6 +11,7 @@ import { timerEntry } from '../timer-queue.js';
 export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout', counted = true): Promise<void> {
   if (!k.mightSleep(what)) return;
   if (!(ns >= 0)) throw new RangeError(`${what}: negative timeout`);
+  // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
   const me = k.current as Task;
   const until = k.now + ns;
   const e = timerEntry(`${what} ${me.name}/${me.pid}`, me.cpu, () => k.wake(me));

@@ -1,3 +1,4 @@
+/** Emulates kernel/locking/spinlock.c (include/linux/spinlock.h). */
 import type { Kernel } from '../kernel.js';
 
 /**

@@ -1,3 +1,4 @@
+/** Emulates kernel/rcu/srcutree.c (include/linux/srcu.h). */
 import type { Kernel } from '../kernel.js';
 import { WaitQueue } from './wait-queue.js';
 

@@ -1,3 +1,4 @@
+/** Emulates kernel/sched/wait.c (include/linux/wait.h). */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 
@@ -28,6 +29,7 @@ export class WaitQueue {
     if (!k.mightSleep(what)) return;
     await k.yield();
     while (!cond()) {
+      // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
       const me = k.current as Task;
       this.sleepers.add(me);
       try {

@@ -3,7 +3,7 @@
  * before the report was filed, one line each, dmesg-style.
  */
 import type { TraceEvent } from '@quiesce/core-devres';
-import type { Finding } from './finding.js';
+import type { Finding } from '../finding.js';
 
 export interface TraceExcerpt {
   /** The events, oldest first (the last is the one just before the report). */

@@ -12,14 +12,16 @@
  *
  * A preemption is a decision that passes over the task that ran last while it
  * is still runnable (including letting a due timer or IRQ in ahead of it).
+ * Sharding is in shard.ts.
  */
-import type { Finding } from './finding.js';
-import { countPreemptions, type PointInfo, runSchedule, scriptedChooser } from './run.js';
-import type { Scenario } from './scenario.js';
+import type { Finding } from '../finding.js';
+import { countPreemptions, type PointInfo, runSchedule, scriptedChooser } from '../run.js';
+import type { Scenario } from '../scenario.js';
+import { NO_SHARD, SHARD_DEPTH, type Shard, subtreeOwner } from '../shard.js';
 
 /** One run of the search. */
 export interface TreeRun {
-  /** Index of the run in the search (0-based). */
+  /** Index of the run among the runs this shard counts (0-based). */
   index: number;
   findings: Finding[];
   decisions: number[];
@@ -32,6 +34,8 @@ export interface TreeOptions {
   bound: number;
   seed: number;
   maxSteps?: number;
+  /** The part of the tree to search (default all of it). */
+  shard?: Shard;
   /** Stop when this returns true (schedule or time budget, first finding). */
   stop: (runs: number, last: TreeRun) => boolean;
 }
@@ -51,7 +55,7 @@ function cost(p: PointInfo, c: number): number {
 
 /**
  * The next prefix to run after a run that logged `log`, or null when the tree
- * is exhausted within `bound`.
+ * is exhausted within `bound`. Context: any (pure).
  */
 export function nextPrefix(log: readonly PointInfo[], bound: number): number[] | null {
   const before: number[] = [0];
@@ -73,34 +77,53 @@ export function nextPrefix(log: readonly PointInfo[], bound: number): number[] |
 }
 
 /**
- * Runs the bounded search. Context: outside the simulation. Returns: the
- * number of runs and whether the tree was exhausted (every schedule within
- * the bound was run).
+ * Runs the bounded search (of one shard). Context: outside the simulation.
+ * Returns: the number of runs counted and whether the tree (the shard's part
+ * of it) was exhausted. `ran` also counts the shared runs above the shard cut.
  */
 export async function searchTree(
   scenario: Scenario,
   opts: TreeOptions,
   onRun: (r: TreeRun) => void,
-): Promise<{ runs: number; exhausted: boolean }> {
+): Promise<{ runs: number; ran: number; exhausted: boolean }> {
+  const shard = opts.shard ?? NO_SHARD;
   let prefix: number[] | null = [];
+  let log: PointInfo[] = [];
   let runs = 0;
+  let ran = 0;
   while (prefix !== null) {
-    const log: PointInfo[] = [];
+    // A run branching below the cut lies in a subtree whose owner its prefix
+    // names: another shard's subtree is skipped whole, by backtracking from
+    // the branch point of the previous run's log (same node, same candidates).
+    if (prefix.length > SHARD_DEPTH && subtreeOwner(prefix.slice(0, SHARD_DEPTH), shard.count) !== shard.index) {
+      const at = prefix.length - 1;
+      const virtual = [...log.slice(0, at), { ...(log[at] as PointInfo), pick: prefix[at] as number }];
+      prefix = nextPrefix(virtual, opts.bound);
+      log = virtual;
+      continue;
+    }
+    log = [];
     const out = await runSchedule(scenario, {
       strategy: 'fifo',
       seed: opts.seed,
+      stacks: false,
+      recycle: true,
       chooser: scriptedChooser(prefix, 'continue', log),
       ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
     });
-    const run: TreeRun = {
-      index: runs++,
-      findings: out.findings,
-      decisions: out.decisions,
-      preemptions: countPreemptions(log),
-    };
-    onRun(run);
-    prefix = nextPrefix(log, opts.bound);
-    if (prefix !== null && opts.stop(runs, run)) return { runs, exhausted: false };
+    ran++;
+    const next = nextPrefix(log, opts.bound);
+    if (subtreeOwner(out.decisions.slice(0, SHARD_DEPTH), shard.count) === shard.index) {
+      const run: TreeRun = {
+        index: runs++,
+        findings: out.findings,
+        decisions: out.decisions,
+        preemptions: countPreemptions(log),
+      };
+      onRun(run);
+      if (next !== null && opts.stop(runs, run)) return { runs, ran, exhausted: false };
+    }
+    prefix = next;
   }
-  return { runs, exhausted: true };
+  return { runs, ran, exhausted: true };
 }
