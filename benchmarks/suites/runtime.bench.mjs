@@ -1,7 +1,7 @@
 // Issue 2: the runtime itself. Context switches per second, and timer-queue
 // arm+cancel per second with 10^3 .. 10^6 timers already armed (the cost
 // must grow like log n: a binary heap, not a sorted array).
-import { Kernel, Rng, timerEntry } from '@quiesce/core-devres';
+import { Kernel, Mutex, Rng, SpinLock, timerEntry } from '@quiesce/core-devres';
 import { isMain, main, printSuite, quick, runSuite, sink } from '../lib/harness.mjs';
 
 const SWITCHES = 2000;
@@ -30,6 +30,32 @@ function armedQueue(n) {
 
 const ARM_OPS = 1000;
 
+// Issue 14: what a lock costs with lockdep off (one field test per lock and
+// unlock) and on. mutex_lock is a scheduling point (a yield), so one op is
+// lock + unlock in a task, context switch included; a spinlock is a plain call.
+const LOCK_OPS = 1000;
+
+async function mutexLoop(lockdep) {
+  const k = new Kernel({ trace: false, sanitizer: 'off', lockdep });
+  const outer = new Mutex(k, 'outer');
+  const inner = new Mutex(k, 'inner');
+  k.spawn('locker', async () => {
+    await outer.lock();
+    for (let i = 0; i < LOCK_OPS; i++) {
+      await inner.lock();
+      inner.unlock();
+    }
+    outer.unlock();
+  });
+  const r = await k.run();
+  sink.n += r.steps;
+}
+
+function spinWorld(lockdep) {
+  const k = new Kernel({ trace: false, sanitizer: 'off', lockdep });
+  return { outer: new SpinLock(k, 'outer'), inner: new SpinLock(k, 'inner') };
+}
+
 export async function suite() {
   const sizes = quick ? [1e3, 1e5] : [1e3, 1e5, 1e6];
   const worlds = sizes.map((n) => ({
@@ -39,6 +65,26 @@ export async function suite() {
   }));
   const tasks = [
     { name: `context switch (2 tasks, ${SWITCHES} yields)`, ops: SWITCHES, fn: pingPong, baseline: true },
+    ...[false, true].map((lockdep) => ({
+      name: `mutex lock+unlock under another mutex, lockdep ${lockdep ? 'on' : 'off'}`,
+      ops: LOCK_OPS,
+      fn: () => mutexLoop(lockdep),
+    })),
+    ...[false, true].map((lockdep) => {
+      const w = spinWorld(lockdep);
+      return {
+        name: `spin_lock+unlock under another spinlock, lockdep ${lockdep ? 'on' : 'off'}`,
+        ops: LOCK_OPS,
+        fn: () => {
+          w.outer.lock();
+          for (let i = 0; i < LOCK_OPS; i++) {
+            w.inner.lock();
+            w.inner.unlock();
+          }
+          w.outer.unlock();
+        },
+      };
+    }),
     // Worst case: a timer earlier than all others sifts up the whole height
     // when armed, and its removal sifts the last leaf down the whole height.
     ...worlds.map((w) => ({
@@ -69,7 +115,7 @@ export async function suite() {
   for (const r of s.rows) r.perSecond = 1e9 / r.nsPerOp;
   // log n check: cost per op divided by log2(n) should stay roughly flat.
   s.logCheck = s.rows
-    .slice(1, 1 + worlds.length)
+    .filter((r) => r.name.startsWith('arm+cancel earliest'))
     .map((r, i) => ({ n: worlds[i].n, nsPerOp: r.nsPerOp, nsPerLog2n: r.nsPerOp / Math.log2(worlds[i].n) }));
   return s;
 }

@@ -101,6 +101,7 @@ export {
 } from './fence/fence.js';
 export { kernelBuffer, releaseKernelBuffers } from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export { HUNG_TASK_TIMEOUT_NS, reportBlockedTasks } from './kernel/checks.js';
 export {
   type AsyncDisposeSymbol,
   type AsyncScope,
@@ -135,6 +136,7 @@ export {
   type TraceEvent,
 } from './kernel/kernel.js';
 export { KernelLocal } from './kernel/kernel-local.js';
+export type { HeldLock, LockClass, LockDep, Lockdep } from './kernel/lockdep.js';
 export {
   type ModuleOwner,
   type ModuleState,
@@ -154,6 +156,7 @@ export { WaitQueue } from './kernel/sync/wait-queue.js';
 export { ERESTARTSYS, waitEventInterruptibleTimeout, waitEventTimeout } from './kernel/sync/wait-timeout.js';
 export { Task, type TaskState } from './kernel/task.js';
 export { type TimerEntry, TimerQueue, timerEntry } from './kernel/timer-queue.js';
+export { timedTarget, type WaitTarget } from './kernel/wait-graph.js';
 // Kernel memory
 export {
   __GFP_DIRECT_RECLAIM,

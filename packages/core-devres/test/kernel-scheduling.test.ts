@@ -239,7 +239,9 @@ describe('deadlock', () => {
     expect(reps).toHaveLength(1);
     const rep = reps[0];
     expect(rep?.title).toContain('A/1');
-    expect(rep?.detail).toBe('2 task(s) blocked: A/1 waiting on completion a_done; B/2 waiting on completion b_done');
+    expect(rep?.detail).toBe(
+      '2 task(s) blocked: A/1 waiting on completion a_done since 0 ns; B/2 waiting on completion b_done since 0 ns',
+    );
     expect(rep?.resource).toBe('completion a_done, completion b_done');
     expect(k.traceLog.some((e) => e.ev === 'deadlock')).toBe(true);
   });

@@ -134,6 +134,8 @@ export interface ExploreResult {
   executed: number;
   /** Exhaustive search covered every schedule within the bound. */
   exhausted: boolean;
+  /** Exhaustive only: schedules that did not run to completion (a task left blocked, an oops, a hang). */
+  incomplete?: number;
   stoppedBy: 'finding' | 'schedules' | 'time' | 'exhausted';
   /** One line: what was explored and what that shows. */
   summary: string;
@@ -216,6 +218,7 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
     schedules: out.schedules,
     executed: out.executed,
     exhausted: out.exhausted,
+    ...(out.incomplete !== undefined ? { incomplete: out.incomplete } : {}),
     stoppedBy: out.exhausted
       ? 'exhausted'
       : stopAtFirst && raw.length > 0

@@ -26,6 +26,8 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'callback-after-fence',
   'warn',
   'deadlock',
+  'hung-task',
+  'possible-circular-locking',
   'oops',
   'hang',
 ];

@@ -135,6 +135,8 @@ export function mergeResults(rs: readonly ExploreResult[]): MergedResult {
     schedules: hit !== undefined && first.strategy !== 'exhaustive' ? hit.schedule + 1 : sum((r) => r.schedules),
     executed: sum((r) => r.executed),
     exhausted,
+    // A shard's schedules that did not complete keep the merged bound unproved.
+    ...(first.strategy === 'exhaustive' ? { incomplete: sum((r) => r.incomplete ?? 0) } : {}),
     stoppedBy: exhausted ? 'exhausted' : hit !== undefined ? 'finding' : timedOut.length > 0 ? 'time' : 'schedules',
     findings,
     jobs: Math.max(...rs.map((r) => r.jobs)),

@@ -8,6 +8,7 @@ import {
   type KernelOptions,
   type RunResult,
   releaseKernelBuffers,
+  reportBlockedTasks,
   type Strategy,
 } from '@quiesce/core-devres';
 import { type Finding, fromError, fromReport } from './finding.js';
@@ -50,6 +51,8 @@ export interface RunOutcome {
   widths: number[];
   /** The run's result, or null when it ended in an oops or hang. */
   result: RunResult | null;
+  /** The schedule ran to completion: no oops or hang, and no task left blocked (docs/design.md §5). */
+  complete: boolean;
   kernel: Kernel;
 }
 
@@ -112,10 +115,15 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
   let result: RunResult | null = null;
   let failure: unknown;
   let failed = false;
+  let stuck = 0;
   if (spec.stacks === false) quietStacks(+1);
   try {
     await scenario.setup(k);
     result = scenario.runFor !== undefined ? await k.runFor(scenario.runFor) : await k.run();
+    // A task still blocked when the scenario ends is a finding, never clean
+    // (one already in a deadlock report is not filed again, but still counts).
+    reportBlockedTasks(k);
+    stuck = k.allTasks.filter((t) => t.state === 'blocked' && !t.idle && t.waitFor?.timed !== true).length;
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('replay diverged')) throw new DivergedError(e.message);
     if (e instanceof DivergedError) throw e;
@@ -138,6 +146,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     decisions: k.decisions.slice(),
     widths: k.decisionWidths.slice(),
     result,
+    complete: !failed && result !== null && result.reason !== 'deadlock' && stuck === 0,
     kernel: k,
   };
 }

@@ -23,9 +23,11 @@ export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
   if (r.strategy === 'exhaustive') {
     // A shard proves nothing alone: say so, the merge of every shard makes the claim.
     const of = r.shard !== undefined ? ` of shard ${r.shard.index}/${r.shard.count}` : '';
-    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}: ${found}`;
+    // A bound is proved only over schedules that ran to completion.
+    const left = r.incomplete ? `, ${r.incomplete} of them did not complete` : '';
+    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}: ${found}`;
     const why = r.stoppedBy === 'finding' ? 'stopped at the first finding' : `${r.stoppedBy} budget spent`;
-    return `explored ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}, not exhausted (${why}): ${found}`;
+    return `explored ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}, not exhausted (${why}): ${found}`;
   }
   const what = r.strategy === 'pct' ? `PCT (depth ${r.depth}) schedules` : 'random schedules';
   // A shard's schedules start at its range's first index (shard.ts).

@@ -15,6 +15,7 @@
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { timerEntry } from './timer-queue.js';
+import { timedTarget, type WaitTarget } from './wait-graph.js';
 
 /** Ticks per second. */
 export const HZ = 250;
@@ -78,19 +79,20 @@ export function timeBefore(a: number, b: number): boolean {
  * `timeout - 1` and `timeout` jiffies. {@link MAX_SCHEDULE_TIMEOUT} arms no
  * timer and returns itself. A negative timeout is the kernel's "wrong
  * timeout value" error (a `warn` report) and returns 0 at once.
- * `park` does the parking (it registers on whatever queue wakes the task).
+ * `park` does the parking (it registers on whatever queue wakes the task),
+ * with the wait target to block with (timed when a timeout is armed).
  * Context: may sleep (the caller checked might_sleep).
  */
 export async function scheduleTimeoutWith(
   k: Kernel,
   timeout: number,
   what: string,
-  park: () => Promise<void>,
+  park: (waitFor: WaitTarget | null) => Promise<void>,
 ): Promise<number> {
   if (!Number.isInteger(timeout))
     throw new TypeError(`${what}: timeout must be an integer (jiffies), got ${String(timeout)}`);
   if (timeout === MAX_SCHEDULE_TIMEOUT) {
-    await park();
+    await park(null);
     return MAX_SCHEDULE_TIMEOUT;
   }
   if (timeout < 0) {
@@ -103,7 +105,8 @@ export async function scheduleTimeoutWith(
     const e = timerEntry(`${what} ${me.name}/${me.pid}`, me.cpu, () => k.wake(me));
     k.armTimer(e, expire * TICK_NSEC);
     try {
-      await park();
+      // A timed wait ends by itself: never stuck, never a wait-for edge.
+      await park(timedTarget(what));
     } finally {
       k.cancelTimer(e);
     }
@@ -120,5 +123,7 @@ export async function scheduleTimeoutWith(
 export async function scheduleTimeoutUninterruptible(k: Kernel, timeout: number): Promise<number> {
   if (!k.mightSleep('schedule_timeout_uninterruptible')) return timeout;
   const me = k.current as Task;
-  return scheduleTimeoutWith(k, timeout, 'schedule_timeout', () => k.block(`schedule_timeout ${me.name}/${me.pid}`));
+  return scheduleTimeoutWith(k, timeout, 'schedule_timeout', (w) =>
+    k.block(`schedule_timeout ${me.name}/${me.pid}`, w),
+  );
 }

@@ -37,6 +37,16 @@ export interface KernelOptions {
   maxSteps?: number;
   /** Virtual duration of an RCU grace period in ns (default 1 ms). */
   rcuGracePeriodNs?: number;
+  /**
+   * `hung_task_timeout_secs` in ns (default 120 s): a task blocked this long
+   * in virtual time is a `hung-task` report; 0 disables the detector.
+   */
+  hungTaskTimeoutNs?: number;
+  /**
+   * Run lockdep (default false): lock classes, the dependency graph and
+   * `possible-circular-locking` reports. Off, lock primitives pay one field test.
+   */
+  lockdep?: boolean;
   /** Count the kernel primitives every path executes (`kernel.census`; default false: no cost). */
   census?: boolean;
 }

@@ -26,9 +26,10 @@
 import { Census } from '../census/census.js';
 import { type ContextInfo, formatReport, type SanitizerReport } from '../sanitizer/report.js';
 import { captureStack, Sanitizer } from '../sanitizer/sanitizer.js';
+import { type Checks, makeChecks } from './checks.js';
 import { Clock } from './clock.js';
 import { Contexts, type RcuReader } from './context.js';
-import { deadlockReport, describeBlocked, sleepInAtomicReport } from './diagnostics.js';
+import { sleepInAtomicReport } from './diagnostics.js';
 import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
 import type { KernelOptions } from './kernel-options.js';
@@ -39,6 +40,7 @@ import { Decider, type Strategy } from './strategy.js';
 import type { Task } from './task.js';
 import { type TimerEntry, timerEntry } from './timer-queue.js';
 import { type TraceEvent, Tracer } from './trace.js';
+import type { WaitTarget } from './wait-graph.js';
 
 export type { KernelOptions } from './kernel-options.js';
 export type { RunResult } from './run-loop.js';
@@ -63,6 +65,8 @@ export class Kernel {
   readonly census: Census | null;
   /** The kernel is tainted (forced module unload, as TAINT_FORCED_RMMOD). */
   tainted = false;
+  /** The lock validator, or null when lockdep is off (`KernelOptions.lockdep`). */
+  readonly lockdep: Checks['lockdep'];
 
   private readonly clock: Clock;
   private readonly ctx = new Contexts();
@@ -71,6 +75,7 @@ export class Kernel {
   private readonly sched: Scheduler;
   private readonly faults = new FaultInjection();
   private readonly loopParts: LoopParts;
+  private readonly checks: Checks;
 
   constructor(opts: KernelOptions = {}) {
     this.cpus = opts.cpus ?? 2;
@@ -97,16 +102,15 @@ export class Kernel {
       context: this.ctx.info(),
       time: this.clock.nowNs,
     }));
+    this.checks = makeChecks(this, opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
+    this.lockdep = this.checks.lockdep;
     this.loopParts = {
       sched: this.sched,
       clock: this.clock,
       decider: this.decider,
       tracer: this.tracer,
+      watch: this.checks.watch,
       maxSteps: opts.maxSteps ?? 10_000_000,
-      reportDeadlock: (blocked) => {
-        this.sanitizer.report(deadlockReport(blocked));
-        this.trace('deadlock', describeBlocked(blocked));
-      },
     };
   }
 
@@ -240,13 +244,8 @@ export class Kernel {
 
   /** A kernel `WARN()`: a `warn` report with the kernel's message; execution goes on. Context: any. */
   warn(resource: string, message: string): void {
-    this.sanitizer.report({
-      kind: 'warn',
-      title: `WARNING: ${message}`,
-      resource,
-      detail: message,
-      stacks: this.stack(),
-    });
+    const stacks = this.stack();
+    this.sanitizer.report({ kind: 'warn', title: `WARNING: ${message}`, resource, detail: message, stacks });
     this.trace('warn', message);
   }
 
@@ -304,10 +303,13 @@ export class Kernel {
    * Parks the current task as blocked on `reason` until {@link Kernel.wake}.
    * The building block of every sleeping primitive; callers loop on their
    * condition (there are no lost wake-ups: the check and the park happen in
-   * one synchronous step). Context: task.
+   * one synchronous step). `waitFor` names what the wait needs: a wait that
+   * closes a wait-for cycle is a `deadlock` report at once. Context: task.
    */
-  block(reason: string): Promise<void> {
-    return this.sched.block(reason, false);
+  block(reason: string, waitFor: WaitTarget | null = null): Promise<void> {
+    const p = this.sched.block(reason, false);
+    this.checks.watch.onBlock(this.ctx.currentTask as Task, waitFor);
+    return p;
   }
 
   /**

@@ -15,6 +15,8 @@
  *   it stops at the first point after the task exits and runs nothing more.
  */
 import type { Clock } from './clock.js';
+import { describeBlocked } from './diagnostics.js';
+import type { BlockWatch } from './hung-task.js';
 import type { BlockedTask, Scheduler } from './scheduler.js';
 import type { Decider } from './strategy.js';
 import type { Task } from './task.js';
@@ -22,7 +24,11 @@ import type { TimerEntry } from './timer-queue.js';
 import type { Tracer } from './trace.js';
 
 export interface RunResult {
-  /** `idle`: nothing left to do; `time-limit`: `runFor` reached its end; `deadlock`: tasks blocked forever. */
+  /**
+   * `idle`: nothing left to do; `time-limit`: `runFor` reached its end (tasks
+   * may still be blocked: see `blocked`, and `Kernel.reportBlockedTasks` at a
+   * scenario's end); `deadlock`: tasks blocked forever.
+   */
   reason: 'idle' | 'time-limit' | 'deadlock';
   now: number;
   steps: number;
@@ -36,8 +42,8 @@ export interface LoopParts {
   readonly decider: Decider;
   readonly tracer: Tracer;
   readonly maxSteps: number;
-  /** Files the deadlock report for `blocked`. */
-  reportDeadlock(blocked: BlockedTask[]): void;
+  /** Wait stamps, the hung-task deadline and the end-of-run deadlock report. */
+  readonly watch: BlockWatch;
 }
 
 /**
@@ -101,11 +107,18 @@ async function loop<R>(p: LoopParts, limit: number, watch: Watch<R> | null): Pro
       if (next === undefined) {
         const blocked = sched.blockedTasks();
         if (blocked.length > 0) {
-          p.reportDeadlock(blocked);
+          p.watch.reportIdle();
+          if (p.tracer.on) p.tracer.record('deadlock', describeBlocked(blocked));
           return { reason: 'deadlock', now: clock.nowNs, steps, blocked };
         }
         if (limit !== Number.POSITIVE_INFINITY) clock.nowNs = limit;
         return { reason: 'idle', now: clock.nowNs, steps, blocked };
+      }
+      // khungtaskd: the clock never jumps past a hung-task deadline unscanned.
+      if (p.watch.deadline <= next.expires && p.watch.deadline <= limit) {
+        if (p.watch.deadline > clock.nowNs) clock.nowNs = p.watch.deadline;
+        p.watch.scan();
+        continue;
       }
       if (next.expires > limit) {
         clock.nowNs = limit;

@@ -6,6 +6,8 @@
  *   kernel await (a sleeping primitive), then parks.
  * - A parked task is resumed only by the scheduler, through `resume`.
  */
+import type { HeldLock } from './lockdep.js';
+import type { WaitTarget } from './wait-graph.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'done' | 'failed';
 
@@ -15,6 +17,16 @@ export class Task<T = unknown> {
   waitingOn: string | null = null;
   /** Blocked in an idle wait (a kworker with no work): not counted as deadlocked. */
   idle = false;
+  /** What the current wait needs to progress (wait-for graph edges), or null (docs/design.md §5). */
+  waitFor: WaitTarget | null = null;
+  /** Virtual time (ns) at which the current wait began. */
+  blockedAt = 0;
+  /** Where the current wait began (formatted lazily), when stacks are captured. */
+  blockSite: Error | null = null;
+  /** The hung-task detector already reported the current wait. */
+  hungReported = false;
+  /** Lock classes held (lockdep's held_locks), when lockdep is on. */
+  heldLocks: HeldLock[] | null = null;
   /** Atomic sections held by the task (spinlocks, preempt_disable). */
   preemptCount = 0;
   /** RCU read-side nesting (sleeping inside is a bug). */

@@ -3,7 +3,12 @@
  * block second. One report is one bug seen once.
  */
 
-/** What went wrong (docs/design.md §5): `warn` is a kernel WARN, `deadlock` a hung run. */
+/**
+ * What went wrong (docs/design.md §5): `warn` is a kernel WARN; `deadlock` a
+ * cycle of waits (or tasks nothing can wake); `hung-task` a task blocked too
+ * long or still blocked when the run ends; `possible-circular-locking`
+ * lockdep's prediction (a lock-order cycle, or a recursive acquisition).
+ */
 export type ReportKind =
   | 'use-after-remove'
   | 'use-after-free'
@@ -15,7 +20,9 @@ export type ReportKind =
   | 'leak-at-unbind'
   | 'callback-after-fence'
   | 'warn'
-  | 'deadlock';
+  | 'deadlock'
+  | 'hung-task'
+  | 'possible-circular-locking';
 
 /** Where the offending code ran. */
 export interface ContextInfo {
@@ -34,6 +41,8 @@ export interface ReportStacks {
   acquired?: string;
   /** Where the resource was released / the module unloaded. */
   released?: string;
+  /** For a deadlock: each blocked task's stack, captured when it blocked. */
+  tasks?: { task: string; stack: string }[];
 }
 
 export interface SanitizerReport {
@@ -74,6 +83,7 @@ export function formatReport(r: SanitizerReport): string {
   stack('Call trace:', r.stacks.access);
   stack('Acquired by:', r.stacks.acquired);
   stack('Released by:', r.stacks.released);
+  for (const t of r.stacks.tasks ?? []) stack(`Task ${t.task}, blocked at:`, t.stack);
   lines.push(RULE);
   return lines.join('\n');
 }

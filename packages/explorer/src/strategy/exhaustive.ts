@@ -41,6 +41,13 @@ export const exhaustiveStrategy: SearchStrategy = {
       },
     );
     ctx.progress(r.runs);
-    return { schedules: r.runs, executed: r.ran, exhausted: r.exhausted, timedOut, params: { bound } };
+    return {
+      schedules: r.runs,
+      executed: r.ran,
+      exhausted: r.exhausted,
+      timedOut,
+      incomplete: r.incomplete,
+      params: { bound },
+    };
   },
 };

@@ -42,6 +42,8 @@ export interface SearchOutcome {
   /** Exhaustive: every schedule within the bound (of this shard) was run. */
   exhausted: boolean;
   timedOut: boolean;
+  /** Exhaustive: schedules that did not run to completion (see ExploreResult.incomplete). */
+  incomplete?: number;
   /** Strategy parameters for the result. */
   params: { depth?: number; pctSteps?: number; bound?: number };
 }

@@ -26,6 +26,8 @@ export interface TreeRun {
   findings: Finding[];
   decisions: number[];
   preemptions: number;
+  /** The schedule ran to completion (see `RunOutcome.complete`). */
+  complete: boolean;
 }
 
 /** Options of {@link searchTree}. */
@@ -80,17 +82,20 @@ export function nextPrefix(log: readonly PointInfo[], bound: number): number[] |
  * Runs the bounded search (of one shard). Context: outside the simulation.
  * Returns: the number of runs counted and whether the tree (the shard's part
  * of it) was exhausted. `ran` also counts the shared runs above the shard cut.
+ * `incomplete` counts the shard's runs that did not complete (a task left
+ * blocked, an oops, a hang): the bound is proved only when there are none.
  */
 export async function searchTree(
   scenario: Scenario,
   opts: TreeOptions,
   onRun: (r: TreeRun) => void,
-): Promise<{ runs: number; ran: number; exhausted: boolean }> {
+): Promise<{ runs: number; ran: number; exhausted: boolean; incomplete: number }> {
   const shard = opts.shard ?? NO_SHARD;
   let prefix: number[] | null = [];
   let log: PointInfo[] = [];
   let runs = 0;
   let ran = 0;
+  let incomplete = 0;
   while (prefix !== null) {
     // A run branching below the cut lies in a subtree whose owner its prefix
     // names: another shard's subtree is skipped whole, by backtracking from
@@ -119,11 +124,13 @@ export async function searchTree(
         findings: out.findings,
         decisions: out.decisions,
         preemptions: countPreemptions(log),
+        complete: out.complete,
       };
+      if (!out.complete) incomplete++;
       onRun(run);
-      if (next !== null && opts.stop(runs, run)) return { runs, ran, exhausted: false };
+      if (next !== null && opts.stop(runs, run)) return { runs, ran, exhausted: false, incomplete };
     }
     prefix = next;
   }
-  return { runs, ran, exhausted: true };
+  return { runs, ran, exhausted: true, incomplete };
 }

@@ -48,6 +48,9 @@ export function hrtimerTryToCancel(timer: HrTimer): -1 | 0 | 1 {
  */
 export async function hrtimerCancel(timer: HrTimer): Promise<-1 | 0 | 1> {
   const k = timerKernel(timer, 'hrtimer_cancel');
+  // lockdep: waiting for the callback takes its map, whether or not it runs now
+  // (under a lock the callback takes, or from the callback itself: a report).
+  k.lockdep?.touch(k.lockdep.classOf(`hrtimer ${timer.name}`), 'hrtimer_cancel');
   if (!k.mightSleep('hrtimer_cancel')) return hrtimerTryToCancel(timer);
   for (;;) {
     const ret = hrtimerTryToCancel(timer);

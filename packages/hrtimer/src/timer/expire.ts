@@ -44,12 +44,18 @@ function runHrtimer(k: Kernel, timer: HrTimer, base: HrtimerClockBase): void {
   let restart: HrtimerRestart = HRTIMER_NORESTART;
   if (callbackRunnable(k, timer.owner, fn.name, 'hrtimer', timer.registeredStack)) {
     timer.expiries++;
+    // lockdep: the callback "holds" the timer's map, which hrtimer_cancel takes (docs/design.md §5).
+    const ld = k.lockdep;
+    const map = ld === null ? null : ld.classOf(`hrtimer ${timer.name}`);
+    if (map !== null) ld?.acquire(map, `__run_hrtimer ${timer.name}`);
     try {
       restart = fn(timer);
     } catch (e) {
       // An oops in the callback: leave the timer idle and coherent, then let it propagate.
       finishHrtimer(k, timer, base, HRTIMER_NORESTART, tracing);
       throw e;
+    } finally {
+      if (map !== null) ld?.release(map);
     }
   }
   const span = timer.callbackSpanNs;

@@ -148,7 +148,16 @@ export class IrqTable {
         if (!desc.actions.includes(a)) continue; // freed by an earlier handler of this pass
         if (!callbackRunnable(k, a.owner, a.handler.name || a.name, 'irq', a.stack, a.handler)) continue;
         k.trace('irq_handler', `${desc.irq} ${a.name}`);
-        const r = a.handler(desc.irq, a.devId);
+        // lockdep: the handler "holds" its IRQ's map, which free_irq takes (docs/design.md §5).
+        const ld = k.lockdep;
+        const map = ld === null ? null : ld.classOf(`irq ${a.name}`);
+        if (map !== null) ld?.acquire(map, `handle_irq ${a.name}`);
+        let r: number;
+        try {
+          r = a.handler(desc.irq, a.devId);
+        } finally {
+          if (map !== null) ld?.release(map);
+        }
         if ((r & IRQ_WAKE_THREAD) !== 0) this.wakeThread(desc, a);
         if ((r & (IRQ_HANDLED | IRQ_WAKE_THREAD)) !== 0) handled = true;
       }

@@ -65,7 +65,14 @@ export class IrqThread {
       try {
         if (callbackRunnable(k, this.owner, this.fn.name || this.name, 'irq thread', this.stack, this.fn)) {
           k.trace('irq_thread', `${this.desc.irq} ${this.name}`);
-          await this.fn(this.desc.irq, this.devId);
+          // lockdep: the thread function holds the IRQ's map too (free_irq waits for it).
+          const map = k.lockdep?.classOf(`irq ${this.name}`) ?? null;
+          if (map !== null) k.lockdep?.acquire(map, `irq_thread_fn ${this.name}`);
+          try {
+            await this.fn(this.desc.irq, this.devId);
+          } finally {
+            if (map !== null) k.lockdep?.release(map);
+          }
         }
       } finally {
         this.finish();

@@ -28,6 +28,7 @@ import {
   WaitQueue,
 } from '@quiesce/core-devres';
 import { ItemList } from './list.js';
+import { workMap, wqMap } from './lockdep-maps.js';
 import { IDLE, type WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
 
@@ -231,6 +232,10 @@ async function processOneWork(w: Worker, item: WorkItem): Promise<void> {
   work.runningSeq = item.workSeq;
   w.current = item;
   k.trace('workqueue_execute_start', work.name);
+  // lockdep: running a work holds its workqueue's map and its own (process_one_work).
+  const ld = k.lockdep;
+  const maps = ld === null ? null : [wqMap(ld, item.pwq.wq.name), workMap(ld, work.name)];
+  if (maps !== null) for (const m of maps) ld?.acquire(m, `process_one_work ${work.name}`);
   try {
     const fence = work.fence;
     if (fence?.closed) {
@@ -242,6 +247,7 @@ async function processOneWork(w: Worker, item: WorkItem): Promise<void> {
       );
     } else if (callbackRunnable(k, work.owner, work.name, 'work', work.registeredStack)) await work.fn(work);
   } finally {
+    if (maps !== null) for (const m of maps) ld?.release(m);
     w.current = null;
     work.running--;
     if (work.executing === w) work.executing = null;

@@ -9,8 +9,9 @@
  * ≤ S that were in flight at its start (queued, inactive or executing) and
  * nothing queued later: the property the kernel's colours give.
  */
-import { type Kernel, WaitQueue } from '@quiesce/core-devres';
+import { type Kernel, type Task, WaitQueue } from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_UNBOUND } from './flags.js';
+import { wqMap } from './lockdep-maps.js';
 import { Pwq, pools } from './pool.js';
 
 interface Flusher {
@@ -77,8 +78,19 @@ export class Workqueue {
     if (woke) this.flushWq.wakeUp();
   }
 
+  /** Tasks (kworkers) executing a work of this queue now: what a flush waits for. */
+  private executingTasks(): Task[] {
+    const ts: Task[] = [];
+    for (const pool of new Set(this.pwqs.map((p) => p.pool))) {
+      for (const w of pool.workers) if (w.current !== null && w.current.pwq.wq === this) ts.push(w.task);
+    }
+    return ts;
+  }
+
   /** @internal waits for everything in flight now (see the file comment). Context: may sleep. */
   async flushInFlight(): Promise<void> {
+    const ld = this.kernel.lockdep;
+    if (ld !== null) ld.touch(wqMap(ld, this.name), `flush_workqueue ${this.name}`);
     if (this.nrInFlight === 0) {
       await this.kernel.yield();
       return;
@@ -86,7 +98,8 @@ export class Workqueue {
     const f: Flusher = { target: this.seq, remaining: this.nrInFlight };
     this.flushers.push(f);
     try {
-      await this.flushWq.waitEvent(() => f.remaining === 0, `flush_workqueue ${this.name}`);
+      const waitFor = { resource: `flush_workqueue ${this.name}`, holders: () => this.executingTasks() };
+      await this.flushWq.waitEvent(() => f.remaining === 0, `flush_workqueue ${this.name}`, waitFor);
     } finally {
       this.flushers.splice(this.flushers.indexOf(f), 1);
     }

@@ -57,7 +57,7 @@ export class Completion {
     if (this.done === 0) {
       // do_wait_for_common(): sleep until done or no time left (a timeout of 0 still tries once).
       do {
-        left = await scheduleTimeoutWith(k, left, what, () => this.wq.sleepOnce(what));
+        left = await scheduleTimeoutWith(k, left, what, (w) => this.wq.sleepOnce(what, w));
       } while (this.done === 0 && left !== 0);
       if (this.done === 0) return left;
     }

@@ -1,6 +1,8 @@
 /** Emulates kernel/locking/mutex.c (include/linux/mutex.h). */
 import type { Kernel } from '../kernel.js';
+import type { LockClass } from '../lockdep.js';
 import type { Task } from '../task.js';
+import type { WaitTarget } from '../wait-graph.js';
 
 /**
  * `struct mutex`, with strict FIFO hand-off: `unlock()` passes ownership to
@@ -8,15 +10,25 @@ import type { Task } from '../task.js';
  * task cannot barge back in. (The kernel's mutex allows optimistic spinning
  * and only hands off after a waiter starves; quiesce always hands off, which
  * keeps interleavings explainable.)
+ *
+ * A waiter waits for the owner (wait-for graph: an ABBA or AA wait is a
+ * `deadlock` report when it happens); with lockdep on, every lock is
+ * validated against the class `name` (a `possible-circular-locking` report
+ * before it happens).
  */
 export class Mutex {
   private owner: Task | null = null;
   private readonly waiters: Task[] = [];
+  private readonly cls: LockClass | null;
+  private readonly waitFor: WaitTarget;
 
   constructor(
     private readonly kernel: Kernel,
     readonly name = 'mutex',
-  ) {}
+  ) {
+    this.cls = kernel.lockdep?.classOf(name) ?? null;
+    this.waitFor = { resource: `mutex ${name}`, holders: () => (this.owner === null ? [] : [this.owner]) };
+  }
 
   /** `mutex_lock()`. Context: may sleep. */
   async lock(): Promise<void> {
@@ -26,18 +38,23 @@ export class Mutex {
     await k.yield();
     // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
     const me = k.current as Task;
+    // lock_acquire() comes before the wait, so lockdep sees the order even
+    // in the schedules where nobody waits.
+    if (this.cls !== null) k.lockdep?.acquire(this.cls, `mutex_lock ${this.name}`);
     if (this.owner === me) {
-      k.warn(this.name, `possible recursive locking detected: ${me.name}/${me.pid} already holds ${this.name}`);
+      if (this.cls === null) {
+        k.warn(this.name, `possible recursive locking detected: ${me.name}/${me.pid} already holds ${this.name}`);
+      }
       // AA deadlock, as in the kernel: the task waits forever for a lock it
       // holds (falling through would "acquire" it twice and queue the owner).
-      for (;;) await k.block(`mutex ${this.name}`);
+      for (;;) await k.block(`mutex ${this.name}`, this.waitFor);
     }
     if (this.owner === null) {
       this.owner = me;
       return;
     }
     this.waiters.push(me);
-    while (this.owner !== me) await k.block(`mutex ${this.name}`);
+    while (this.owner !== me) await k.block(`mutex ${this.name}`, this.waitFor);
   }
 
   /** `mutex_trylock()`: true if acquired. Context: task. */
@@ -47,6 +64,7 @@ export class Mutex {
     this.kernel.census?.count('atomic_rmw');
     if (this.owner !== null) return false;
     this.owner = me;
+    if (this.cls !== null) this.kernel.lockdep?.acquire(this.cls, `mutex_trylock ${this.name}`, true);
     return true;
   }
 
@@ -58,6 +76,7 @@ export class Mutex {
       this.kernel.warn(this.name, `DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current) in mutex_unlock ${this.name}`);
       if (this.owner === null) return;
     }
+    if (this.cls !== null) this.kernel.lockdep?.release(this.cls);
     const next = this.waiters.shift() ?? null;
     this.owner = next;
     if (next !== null) this.kernel.wake(next);

@@ -2,6 +2,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { timerEntry } from '../timer-queue.js';
+import { timedTarget } from '../wait-graph.js';
 
 /**
  * `schedule_timeout_uninterruptible()` in ns: sleeps `ns` of virtual time.
@@ -16,7 +17,8 @@ export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout', 
   const until = k.now + ns;
   const e = timerEntry(`${what} ${me.name}/${me.pid}`, me.cpu, () => k.wake(me));
   k.armTimer(e, until, counted);
-  while (k.now < until) await k.block(what);
+  const target = timedTarget(what);
+  while (k.now < until) await k.block(what, target);
   k.cancelTimer(e, counted);
 }
 

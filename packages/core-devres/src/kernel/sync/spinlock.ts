@@ -1,19 +1,25 @@
 /** Emulates kernel/locking/spinlock.c (include/linux/spinlock.h). */
 import type { Kernel } from '../kernel.js';
+import type { LockClass } from '../lockdep.js';
 
 /**
  * `spinlock_t`. There is never contention in the simulation (one task runs at
  * a time and atomic callbacks run to completion), so a spinlock's observable
  * effect is the atomic section: sleeping while holding it is a
- * `sleep-in-atomic` report.
+ * `sleep-in-atomic` report. With lockdep on it is validated as class `name`
+ * (taken in an hrtimer callback or IRQ handler, it orders after that
+ * callback's map: `hrtimer_cancel`/`free_irq` under it is a cycle).
  */
 export class SpinLock {
   private held = false;
+  private readonly cls: LockClass | null;
 
   constructor(
     private readonly kernel: Kernel,
     readonly name = 'spinlock',
-  ) {}
+  ) {
+    this.cls = kernel.lockdep?.classOf(name) ?? null;
+  }
 
   /** `spin_lock()`. Context: any (does not sleep). */
   lock(): void {
@@ -40,6 +46,7 @@ export class SpinLock {
   }
 
   private acquire(): void {
+    if (this.cls !== null) this.kernel.lockdep?.acquire(this.cls, `spin_lock ${this.name}`);
     if (this.held) this.kernel.warn(this.name, `BUG: spinlock recursion on ${this.name}`);
     this.held = true;
     const t = this.kernel.current;
@@ -49,6 +56,7 @@ export class SpinLock {
   private release(): void {
     if (!this.held) this.kernel.warn(this.name, `BUG: spinlock already unlocked on ${this.name}`);
     this.held = false;
+    if (this.cls !== null) this.kernel.lockdep?.release(this.cls);
     const t = this.kernel.current;
     if (t !== null && t.preemptCount > 0) t.preemptCount--;
   }

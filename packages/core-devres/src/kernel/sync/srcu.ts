@@ -1,5 +1,6 @@
 /** Emulates kernel/rcu/srcutree.c (include/linux/srcu.h). */
 import type { Kernel } from '../kernel.js';
+import type { Task } from '../task.js';
 import { WaitQueue } from './wait-queue.js';
 
 /**
@@ -9,7 +10,8 @@ import { WaitQueue } from './wait-queue.js';
  */
 export class Srcu {
   private nextToken = 1;
-  private readonly open = new Set<number>();
+  /** Open tokens, with the task that took each (null: an atomic context). */
+  private readonly open = new Map<number, Task | null>();
   private readonly wq: WaitQueue;
 
   /** `init_srcu_struct()`. */
@@ -24,7 +26,7 @@ export class Srcu {
   srcuReadLock(): number {
     this.kernel.census?.count('srcu_read_lock');
     const t = this.nextToken++;
-    this.open.add(t);
+    this.open.set(t, this.kernel.current);
     return t;
   }
 
@@ -43,10 +45,24 @@ export class Srcu {
     return this.open.size;
   }
 
-  /** `synchronize_srcu()`: waits for every reader present at the call. Context: may sleep. */
+  /**
+   * `synchronize_srcu()`: waits for every reader present at the call; it
+   * waits for the tasks inside (wait-for graph: a reader blocked on what the
+   * caller holds is a `deadlock`). Context: may sleep.
+   */
   async synchronizeSrcu(): Promise<void> {
     this.kernel.census?.countAll('synchronize_srcu', 'gp_srcu');
-    const snapshot = [...this.open];
-    await this.wq.waitEvent(() => snapshot.every((t) => !this.open.has(t)), `synchronize_srcu ${this.name}`);
+    const snapshot = [...this.open.keys()];
+    const holders = (): Task[] => {
+      const ts: Task[] = [];
+      for (const tok of snapshot) {
+        const t = this.open.get(tok);
+        if (t !== undefined && t !== null) ts.push(t);
+      }
+      return ts;
+    };
+    const waitFor = { resource: `synchronize_srcu ${this.name}`, holders };
+    const what = `synchronize_srcu ${this.name}`;
+    await this.wq.waitEvent(() => snapshot.every((t) => !this.open.has(t)), what, waitFor);
   }
 }

@@ -1,6 +1,7 @@
 /** Emulates kernel/sched/wait.c (include/linux/wait.h). */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
+import type { WaitTarget } from '../wait-graph.js';
 
 /**
  * A wait queue (`wait_queue_head_t`): tasks sleep on it until a condition
@@ -23,8 +24,13 @@ export class WaitQueue {
    * `wait_event()`: sleeps until `cond()` is true. Always a scheduling point,
    * even when `cond()` already holds. Context: task, may sleep; from atomic
    * context reports `sleep-in-atomic` and returns without waiting.
+   * `waitFor` names the tasks the condition waits for (wait-for graph).
    */
-  async waitEvent(cond: () => boolean, what = `wait_event ${this.name}`): Promise<void> {
+  async waitEvent(
+    cond: () => boolean,
+    what = `wait_event ${this.name}`,
+    waitFor: WaitTarget | null = null,
+  ): Promise<void> {
     const k = this.kernel;
     if (!k.mightSleep(what)) return;
     await k.yield();
@@ -33,7 +39,7 @@ export class WaitQueue {
       const me = k.current as Task;
       this.sleepers.add(me);
       try {
-        await k.block(this.name);
+        await k.block(this.name, waitFor);
       } finally {
         this.sleepers.delete(me);
       }
@@ -45,11 +51,11 @@ export class WaitQueue {
    * until a wake-up of this queue, or anyone's `k.wake`, makes it runnable.
    * The building block of the timed waits (sync/wait-timeout.ts).
    */
-  async sleepOnce(reason = this.name): Promise<void> {
+  async sleepOnce(reason = this.name, waitFor: WaitTarget | null = null): Promise<void> {
     const me = this.kernel.current as Task;
     this.sleepers.add(me);
     try {
-      await this.kernel.block(reason);
+      await this.kernel.block(reason, waitFor);
     } finally {
       this.sleepers.delete(me);
     }

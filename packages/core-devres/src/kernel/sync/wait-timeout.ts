@@ -40,7 +40,7 @@ async function waitTimeout(
     const c = cond();
     if (c && ret === 0) ret = 1;
     if (c || ret === 0) return ret;
-    ret = await scheduleTimeoutWith(k, ret, what, () => wq.sleepOnce(`${sleepState} ${wq.name}`));
+    ret = await scheduleTimeoutWith(k, ret, what, (w) => wq.sleepOnce(`${sleepState} ${wq.name}`, w));
   }
 }
 
