@@ -101,7 +101,10 @@ try {
       devDependencies: TOOLS,
     }),
   );
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+  // --prefer-offline: the npm cache answers what it has (no metadata round trips);
+  // --ignore-scripts: nothing here needs an install script (esbuild's binary
+  // comes in its platform package).
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], app);
   step('npm install of the tarballs done');
   for (const f of readdirSync(fixtures)) cpSync(`${fixtures}${f}`, `${app}/${f}`);
 

@@ -64,7 +64,7 @@ export async function suite() {
       },
     },
   ];
-  return runSuite('kmalloc memory read per access (KBuf vs raw DataView, sanitizer off)', tasks, { rounds: 5 });
+  return runSuite('kmalloc memory read per access (KBuf vs raw DataView, sanitizer off)', tasks, { rounds: 3 });
 }
 
 export default async function () {

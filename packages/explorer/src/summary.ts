@@ -25,7 +25,8 @@ export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
     const of = r.shard !== undefined ? ` of shard ${r.shard.index}/${r.shard.count}` : '';
     // A bound is proved only over schedules that ran to completion.
     const left = r.incomplete ? `, ${r.incomplete} of them did not complete` : '';
-    if (r.exhausted) return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}: ${found}`;
+    if (r.exhausted)
+      return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}: ${found}`;
     const why = r.stoppedBy === 'finding' ? 'stopped at the first finding' : `${r.stoppedBy} budget spent`;
     return `explored ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}, not exhausted (${why}): ${found}`;
   }

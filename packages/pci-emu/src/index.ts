@@ -27,6 +27,7 @@ export {
 export { IrqThread, type IrqThreadFn } from './irq/irq-thread.js';
 export {
   devmRequestIrq,
+  disableIrq,
   disableIrqNosync,
   enableIrq,
   freeIrq,

@@ -124,7 +124,7 @@ describe('drain_workqueue / destroy_workqueue', () => {
     expect(wq.closed).toBe(false);
   });
 
-  it('destroy drains and frees; later queueing warns cannot queue', async () => {
+  it('destroy drains and frees; later queueing is a use-after-free of the freed workqueue', async () => {
     const k = kernel();
     const wq = wqOf(k, 'gone');
     let runs = 0;
@@ -141,7 +141,9 @@ describe('drain_workqueue / destroy_workqueue', () => {
     expect(r).toBe(true);
     expect(runs).toBe(1);
     expect(wq.destroyed).toBe(true);
-    expect(warnings(k)).toEqual(['workqueue: cannot queue late on wq gone']);
+    expect(warnings(k)).toEqual([]);
+    expect(k.reports.map((x) => x.kind)).toEqual(['use-after-free']);
+    expect(k.reports[0]?.resource).toBe('workqueue gone');
   });
 
   it('a self-chaining work keeps the drain going; destroy warns busy and does not free', async () => {

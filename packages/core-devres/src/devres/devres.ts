@@ -44,7 +44,9 @@ function addNode(
  * `devm_add_action()`: calls `action(data)` at unbind (in the release phase).
  * Context: any. Errors: `-ENOMEM`; the action is then not called.
  */
-export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action.name || 'action'): void {
+export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action?.name || 'action'): void {
+  if (typeof action !== 'function')
+    throw new TypeError(`devm_add_action: action must be a function, got ${String(action)}`);
   // `as`: the action is stored only as an identity for findAction(); it is called through the closure above, with its own D.
   addNode(dev, { name: `action ${name}`, release: () => action(data) }, action as (d: unknown) => unknown, data);
 }
@@ -58,8 +60,11 @@ export async function devmAddActionOrReset<D>(
   dev: Device,
   action: DevmAction<D>,
   data: D,
-  name = action.name || 'action',
+  name = action?.name || 'action',
 ): Promise<void> {
+  if (typeof action !== 'function') {
+    throw new TypeError(`devm_add_action_or_reset: action must be a function, got ${String(action)}`);
+  }
   try {
     devmAddAction(dev, action, data, name);
   } catch (e) {

@@ -4,7 +4,16 @@
  * `hrtimer_setup()`: binds a timer to a callback, a clock and a base.
  */
 import { captureStack, type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';
-import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_TAI, type ClockId, HrtimerMode } from '../mode.js';
+import {
+  CLOCK_BOOTTIME,
+  CLOCK_MONOTONIC,
+  CLOCK_REALTIME,
+  CLOCK_TAI,
+  type ClockId,
+  HRTIMER_NORESTART,
+  HrtimerMode,
+  type HrtimerRestart,
+} from '../mode.js';
 import { hrtimerClockBase, thisCpu } from './base.js';
 import { expireHrtimer } from './expire.js';
 import type { HrTimer, HrtimerFn, HrtimerSetupOptions } from './hrtimer.js';
@@ -35,7 +44,7 @@ import { trackIfBinding } from './track.js';
 export function hrtimerSetup<T extends HrTimer>(
   k: Kernel,
   timer: T,
-  fn: HrtimerFn<T>,
+  fn: HrtimerFn<T> | null,
   clockId: ClockId,
   mode: HrtimerMode,
   owner: Owner,
@@ -46,17 +55,36 @@ export function hrtimerSetup<T extends HrTimer>(
   return timer;
 }
 
+/** `hrtimer_dummy_timeout()`: the callback of a timer set up without one. Context: atomic. */
+export function hrtimerDummyTimeout(): HrtimerRestart {
+  return HRTIMER_NORESTART;
+}
+
+const warnedNullFn = new WeakSet<Kernel>();
+
+function warnNullFnOnce(k: Kernel): void {
+  if (warnedNullFn.has(k)) return;
+  warnedNullFn.add(k);
+  k.warn('hrtimer', 'WARN_ON_ONCE(!fn) in hrtimer_setup: NULL callback, using hrtimer_dummy_timeout');
+}
+
 /** @internal `hrtimerSetup` without the leak tracking (devm tracks the timer as managed instead). */
 export function initTimer<T extends HrTimer>(
   k: Kernel,
   timer: T,
-  fn: HrtimerFn<T>,
+  fn: HrtimerFn<T> | null,
   clockId: ClockId,
   mode: HrtimerMode,
   owner: Owner,
   opts: HrtimerSetupOptions,
 ): void {
-  if (typeof fn !== 'function') throw new TypeError('hrtimer_setup: function must be a function');
+  if (fn === null || fn === undefined) {
+    // WARN_ON_ONCE(!fn) in __hrtimer_setup: the timer gets a dummy callback that does nothing.
+    warnNullFnOnce(k);
+    fn = hrtimerDummyTimeout;
+  } else if (typeof fn !== 'function') {
+    throw new TypeError(`hrtimer_setup: function must be a function or null, got ${String(fn)}`);
+  }
   const span = opts.callbackSpanNs ?? 0;
   if (!(span >= 0 && Number.isFinite(span)))
     throw new RangeError('hrtimer_setup: callbackSpanNs must be a finite number ≥ 0');

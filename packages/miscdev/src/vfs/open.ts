@@ -46,6 +46,8 @@ export async function open(k: Kernel, path: string, flags: number = O_RDWR): Pro
     if (st.fence !== null && fenceRefuses(st.fence.fence, 'open'))
       throw new KernelError('ENODEV', `${path}: misc device is being deregistered`);
     const fops = misc.fops;
+    // misc_open(): a device registered without file operations cannot be opened.
+    if (fops === null || fops === undefined) throw new KernelError('ENODEV', `${path}: no file operations`);
     if (!tryModuleGetOwner(fops.owner)) {
       throw new KernelError('ENODEV', `${path}: try_module_get(${fops.owner?.name ?? 'built-in'}) failed`);
     }

@@ -1,11 +1,12 @@
 /**
  * `request_irq` / `free_irq` / `synchronize_irq` / `devm_request_irq`
- * (kernel/irq/manage.c, devres.c).
+ * (kernel/irq/manage.c, devres.c). The threaded forms are in threaded-irq.ts.
  *
  * Ordering guarantee of `free_irq`: the action is unlinked first (no new
  * pass calls it), then `synchronize_irq` waits for any pass still running
- * on another CPU. When it returns, the handler is not running and never
- * runs again.
+ * on another CPU, then the action's thread (if any) is stopped. When it
+ * returns, neither the handler nor the thread function is running, and
+ * neither runs again.
  */
 import {
   captureStack,
@@ -34,9 +35,11 @@ export function irqDefaultPrimaryHandler(_irq: number, _devId: unknown): number 
  * `request_irq()`: adds `handler` to `irq`. `owner` is the module owning the
  * handler's code (dispatch is owner-checked); `devId` is the cookie handed
  * to the handler and matched by {@link freeIrq}.
- * Context: may sleep. Errors: `-EINVAL` for an unknown IRQ, or IRQF_SHARED
- * without a devId; `-EBUSY` when the IRQ has an action and the two do not
- * both pass IRQF_SHARED ("Flags mismatch").
+ * Context: may sleep. Errors: `-EINVAL` for a NULL handler (the kernel's
+ * `request_threaded_irq` with both handlers NULL), an unknown IRQ, or
+ * IRQF_SHARED without a devId; `-EBUSY` when the IRQ has an action and the
+ * two do not both pass IRQF_SHARED ("Flags mismatch"). TypeError for a
+ * handler that is not a function.
  * Differences: the kernel's signature has no owner (a module's handler is
  * tied to it implicitly); here it is explicit, as `THIS_MODULE` elsewhere.
  */
@@ -49,8 +52,18 @@ export async function requestIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
+  checkHandler('request_irq', irq, handler);
   if (!k.mightSleep('request_irq')) return;
   trackIrq(k, irq, setupIrq(k, irq, handler, flags, name, devId, owner));
+}
+
+/**
+ * `request_irq(irq, NULL, …)` is `request_threaded_irq` with both handlers
+ * NULL: `-EINVAL`. Anything that is not a function is a TypeError.
+ */
+function checkHandler(fn: string, irq: number, handler: unknown): void {
+  if (handler === null || handler === undefined) throw new KernelError('EINVAL', `${fn}(${irq}): NULL handler`);
+  if (typeof handler !== 'function') throw new TypeError(`${fn}: handler must be a function, got ${String(handler)}`);
 }
 
 /**
@@ -177,6 +190,7 @@ export async function devmRequestIrq(
   owner: Owner,
 ): Promise<void> {
   const k = dev.kernel;
+  checkHandler('devm_request_irq', irq, handler);
   if (!k.mightSleep('devm_request_irq')) return;
   await devmIrqFence(dev, irq, devId, setupIrq(k, irq, handler, flags, name, devId, owner));
 }
@@ -208,6 +222,16 @@ export async function devmIrqFence(dev: Device, irq: number, devId: unknown, act
 export function disableIrqNosync(k: Kernel, irq: number): void {
   const desc = irqTable(k).descs.get(irq);
   if (desc) desc.depth++;
+}
+
+/**
+ * `disable_irq()`: {@link disableIrqNosync}, then waits for a running
+ * handler (and woken thread function) to finish. Context: may sleep.
+ */
+export async function disableIrq(k: Kernel, irq: number): Promise<void> {
+  if (!k.mightSleep('disable_irq')) return;
+  disableIrqNosync(k, irq);
+  await synchronizeIrq(k, irq);
 }
 
 /** `enable_irq()`: undoes one disable; unbalanced enables warn. Context: any. */

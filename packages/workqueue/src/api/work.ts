@@ -47,6 +47,7 @@ export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): Wor
 
 /** @internal `INIT_WORK()` without the leak tracking (a devm work is tracked by its core fence). */
 export function initWorkInternal(work: WorkStruct, fn: WorkFn, owner: Owner): void {
+  if (typeof fn !== 'function') throw new TypeError(`INIT_WORK: func must be a function, got ${String(fn)}`);
   work.fn = fn;
   work.owner = owner;
   work.name = fn.name || 'work_fn';

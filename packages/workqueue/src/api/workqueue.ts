@@ -5,6 +5,7 @@
  */
 import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_MAX_ACTIVE, WQ_UNBOUND } from '../core/flags.js';
+import { reportFreedWq } from '../core/queue.js';
 import type { DelayedWork, WorkStruct } from '../core/work.js';
 import { Workqueue } from '../core/workqueue.js';
 import { queueDelayedWork } from './delayed.js';
@@ -91,6 +92,10 @@ export async function drainWorkqueue(wq: Workqueue): Promise<void> {
 export async function destroyWorkqueue(wq: Workqueue): Promise<boolean> {
   const k = wq.kernel;
   if (!k.mightSleep('destroy_workqueue')) return false;
+  if (wq.destroyed) {
+    reportFreedWq(k, wq, 'destroy_workqueue', `destroy_workqueue of ${wq.name} a second time`);
+    return false;
+  }
   wq.destroying = true;
   await drainWorkqueue(wq);
   if (wq.nrInFlight > 0) {

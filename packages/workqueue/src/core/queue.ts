@@ -8,7 +8,7 @@ import { type Kernel, KernelLocal } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND, WORK_OFFQ_DISABLE_MAX } from './flags.js';
 import { workMap } from './lockdep-maps.js';
 import { currentWorker, itemDone, wakeWorkWaiters, workWaitq } from './pool.js';
-import { IDLE, QUEUED, TIMER, WorkItem, type WorkStruct } from './work.js';
+import { IDLE, noWork, QUEUED, TIMER, WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
 
 const ONCE = new KernelLocal(() => new Set<string>());
@@ -27,6 +27,21 @@ export function isChainedWork(k: Kernel, wq: Workqueue): boolean {
   return w !== null && w.current !== null && w.current.pwq.wq === wq;
 }
 
+/**
+ * A use of a workqueue after `destroy_workqueue` freed it: KASAN's
+ * `use-after-free` (nothing is queued). Context: any.
+ */
+export function reportFreedWq(k: Kernel, wq: Workqueue, fn: string, detail: string): void {
+  k.sanitizer.report({
+    kind: 'use-after-free',
+    title: `BUG: KASAN: slab-use-after-free in ${fn}`,
+    resource: `workqueue ${wq.name}`,
+    detail: `${detail}; the workqueue was freed by destroy_workqueue`,
+    stacks: k.stack(),
+  });
+  k.trace('use-after-free', `workqueue ${wq.name}`);
+}
+
 /** The CPU the caller runs on (`raw_smp_processor_id()`). */
 function localCpu(k: Kernel): number {
   return k.contextInfo().cpu;
@@ -39,6 +54,12 @@ function localCpu(k: Kernel): number {
  */
 export function queueWorkInternal(cpu: number, wq: Workqueue, work: WorkStruct): void {
   const k = wq.kernel;
+  if (wq.destroyed) {
+    // The workqueue_struct is freed memory: the kernel's __queue_work reads it (KASAN).
+    reportFreedWq(k, wq, '__queue_work', `queue_work of ${work.name} on destroyed workqueue ${wq.name}`);
+    work.pending = IDLE;
+    return;
+  }
   if (wq.closed && !isChainedWork(k, wq)) {
     warnOnce(k, 'cannot queue', wq.name, `workqueue: cannot queue ${work.name} on wq ${wq.name}`);
     work.pending = IDLE;
@@ -120,6 +141,11 @@ export async function flushInternal(work: WorkStruct, what: string): Promise<boo
   const ld = k.lockdep;
   if (ld !== null) ld.touch(workMap(ld, work.name), what);
   if (!k.mightSleep(what)) return false;
+  if (work.fn === noWork) {
+    // __flush_work(): WARN_ON(!work->func), nothing to wait for.
+    k.warn(`work ${work.name}`, `${what}: WARN_ON(!work->func): the work was never initialised`);
+    return false;
+  }
   const target = work.queueSeq;
   if (!mustWait(work, target)) return false;
   const waitFor = {

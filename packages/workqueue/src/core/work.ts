@@ -99,7 +99,7 @@ export class WorkStruct {
   }
 }
 
-async function noWork(): Promise<void> {}
+export async function noWork(): Promise<void> {}
 
 /** `struct delayed_work`: a work plus the timer that queues it. */
 export class DelayedWork {
