@@ -4,6 +4,7 @@ import { summaryLine } from '../src/summary.js';
 // A bound is proved only over schedules that all ran to completion
 // (docs/design.md §5: a verdict is never falsely clean).
 const base = {
+  scenario: 'test',
   strategy: 'exhaustive' as const,
   seed: 1,
   bound: 2,
