@@ -76,6 +76,7 @@ export function queueWorkOn(cpu: number, wq: Workqueue, work: WorkStruct): boole
   // Validate before PENDING is taken (docs/validation.md): a rejected call changes nothing.
   checkWorkCpu('queue_work_on', work.kernel, cpu);
   checkWq('queue_work_on', wq);
+  work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
   if (work.pending !== IDLE || work.disable !== 0) {
     // A fenced work is disabled too; the core counts (and traces) the refusal.
     fenceRefuses(work.fence, 'queue_work');

@@ -3,25 +3,26 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { timerEntry } from '../timer-queue.js';
-import { checkIntRange, checkNs, checkU32 } from '../validate.js';
+import { checkIntRange, checkNs, checkU32, ktimeClamp } from '../validate.js';
 import { timedTarget } from '../wait-graph.js';
 
 /**
  * `schedule_timeout_uninterruptible()` in ns: sleeps `ns` of virtual time.
- * Context: may sleep.
+ * Context: may sleep. `counted` false keeps the timer out of the census
+ * (docs/design.md §9: a grace period's wait is counted as `gp_rcu`).
  */
-export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout'): Promise<void> {
+export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout', counted = true): Promise<void> {
   checkNs(what, 'ns', ns);
   if (ns < 0) throw new RangeError(`${what}: negative timeout`);
   if (!k.mightSleep(what)) return;
   // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
   const me = k.current as Task;
-  const until = k.now + ns;
+  const until = ktimeClamp(k.now + ns); // the timer saturates there too
   const e = timerEntry(`${what} ${me.name}/${me.pid}`, me.cpu, () => k.wake(me));
-  k.armTimer(e, until);
+  k.armTimer(e, until, counted);
   const target = timedTarget(what);
   while (k.now < until) await k.block(what, target);
-  k.cancelTimer(e);
+  k.cancelTimer(e, counted);
 }
 
 /**
