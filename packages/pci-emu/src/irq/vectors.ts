@@ -8,7 +8,7 @@
  * as `pci_intx_for_msi(dev, 0)` does. On a `pcim_enable_device`d device the
  * vectors are freed at unbind (`pcim_setup_msi_release`).
  */
-import { devresAdd, KernelError } from '@quiesce/core-devres';
+import { devresAdd, KernelError, mightSleep } from '@quiesce/core-devres';
 import {
   PCI_IRQ_INTX,
   PCI_IRQ_MSI,
@@ -74,6 +74,7 @@ function enableMsiRange(dev: PciDev, minvec: number, maxvec: number): number {
  * MSI capability, `-ERANGE` for max < min) when INTx is not allowed.
  */
 export function pciAllocIrqVectors(dev: PciDev, min: number, max: number, flags: number): number {
+  mightSleep(dev.kernel, 'pci_alloc_irq_vectors'); // may sleep in the kernel: checked whether or not it blocks
   let nvecs = -28;
   if ((flags & PCI_IRQ_MSI) !== 0) {
     nvecs = enableMsiRange(dev, min, max);
@@ -116,6 +117,7 @@ export function pciIrqVector(dev: PciDev, nr: number): number {
  * `free_irq` must come first. Context: may sleep.
  */
 export function pciFreeIrqVectors(dev: PciDev): void {
+  mightSleep(dev.kernel, 'pci_free_irq_vectors'); // may sleep in the kernel: checked whether or not it blocks
   const k = dev.kernel;
   dev.intxVectors = false;
   if (dev.msiNvec === 0) return;

@@ -4,7 +4,7 @@
  * BARs present and clears INTx-disable; the last disable clears bus
  * mastering (decoding stays on, as in the kernel).
  */
-import { devresAdd, KernelError } from '@quiesce/core-devres';
+import { devresAdd, KernelError, mightSleep } from '@quiesce/core-devres';
 import {
   PCI_COMMAND,
   PCI_COMMAND_INTX_DISABLE,
@@ -31,6 +31,7 @@ function setCommand(dev: PciDev, fn: (cmd: number) => number): void {
  * is gone (the count is dropped again).
  */
 export function pciEnableDevice(dev: PciDev): void {
+  mightSleep(dev.kernel, 'pci_enable_device'); // may sleep in the kernel: checked whether or not it blocks
   if (++dev.enableCnt > 1) return;
   if (!dev.present) {
     dev.enableCnt--;
@@ -56,6 +57,7 @@ export function pciEnableDevice(dev: PciDev): void {
  * does. Context: may sleep.
  */
 export function pciDisableDevice(dev: PciDev): void {
+  mightSleep(dev.kernel, 'pci_disable_device'); // may sleep in the kernel: checked whether or not it blocks
   if (dev.enableCnt <= 0) dev.kernel.warn(dev.name, 'disabling already-disabled device');
   if (--dev.enableCnt !== 0) return;
   setCommand(dev, (c) => c & ~PCI_COMMAND_MASTER);
@@ -69,6 +71,7 @@ export function pciDisableDevice(dev: PciDev): void {
  * is called. Context: may sleep. Errors: `-ENOMEM`, `-ENODEV`.
  */
 export function pcimEnableDevice(dev: PciDev): void {
+  mightSleep(dev.kernel, 'pcim_enable_device'); // may sleep in the kernel: checked whether or not it blocks
   if (!dev.hasPcimRelease) {
     devresAdd(dev, {
       name: 'pcim_release',
@@ -90,12 +93,14 @@ export function pcimPinDevice(dev: PciDev): void {
 
 /** `pci_set_master()`: enables bus mastering (DMA, MSI). Context: may sleep. */
 export function pciSetMaster(dev: PciDev): void {
+  mightSleep(dev.kernel, 'pci_set_master'); // may sleep in the kernel: checked whether or not it blocks
   setCommand(dev, (c) => c | PCI_COMMAND_MASTER);
   dev.isBusmaster = true;
 }
 
 /** `pci_clear_master()`. Context: may sleep. */
 export function pciClearMaster(dev: PciDev): void {
+  mightSleep(dev.kernel, 'pci_clear_master'); // may sleep in the kernel: checked whether or not it blocks
   setCommand(dev, (c) => c & ~PCI_COMMAND_MASTER);
   dev.isBusmaster = false;
 }

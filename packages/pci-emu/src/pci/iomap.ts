@@ -11,6 +11,7 @@ import {
   devresReleaseResource,
   KernelError,
   type ManagedResource,
+  mightSleep,
   trackResource,
 } from '@quiesce/core-devres';
 import { type IoMem, makeIoMem } from '../mmio/io-mem.js';
@@ -52,6 +53,7 @@ function map(dev: PciDev, bar: number, offset: number, maxlen: number, managed: 
  * at or past its end.
  */
 export function pciIomapRange(dev: PciDev, bar: number, offset: number, maxlen: number): IoMem | null {
+  mightSleep(dev.kernel, 'pci_iomap_range'); // may sleep in the kernel: checked whether or not it blocks
   return map(dev, bar, offset, maxlen, false);
 }
 
@@ -61,6 +63,7 @@ export function pciIomapRange(dev: PciDev, bar: number, offset: number, maxlen: 
  * Returns: the mapping, or null for an invalid or unused BAR.
  */
 export function pciIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
+  mightSleep(dev.kernel, 'pci_iomap'); // may sleep in the kernel: checked whether or not it blocks
   return map(dev, bar, 0, maxlen, false);
 }
 
@@ -80,6 +83,7 @@ export function pciIounmap(_dev: PciDev, io: IoMem): void {
  * Returns: the mapping, or null (as `pci_iomap`, or `-ENOMEM` from devres).
  */
 export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
+  mightSleep(dev.kernel, 'pcim_iomap'); // may sleep in the kernel: checked whether or not it blocks
   const io = map(dev, bar, 0, maxlen, true);
   if (io === null) return null;
   if (dev.pcimTable[bar])
@@ -121,6 +125,7 @@ export async function pcimIounmap(dev: PciDev, io: IoMem): Promise<void> {
  * taken, `-EINVAL` when the BAR is invalid or unused, `-ENOMEM`.
  */
 export function pcimIomapRegion(dev: PciDev, bar: number, name: string): IoMem {
+  mightSleep(dev.kernel, 'pcim_iomap_region'); // may sleep in the kernel: checked whether or not it blocks
   if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pcim_iomap_region: BAR ${bar} is not valid`);
   pcimTakeRegion(dev, bar, name);
   const io = map(dev, bar, 0, 0, true);
