@@ -13,7 +13,7 @@ const { fenced } = await import(toyPath);
 
 const BARE = 64;
 const SERIAL = 256;
-const PARALLEL = quick ? 256 : 4096;
+const PARALLEL = quick ? 256 : 2048;
 
 export async function suite() {
   const exhaustiveN = (await explore(fenced, { strategy: 'exhaustive', preemptions: 2, shrink: false })).schedules;
@@ -85,7 +85,7 @@ export async function suite() {
  * spread across rounds, samples and the ratio against the baseline.
  */
 function runCoarseSuite(title, tasks) {
-  return runSuite(title, tasks, { timeMs: 1000, warmupMs: 100, iterations: 5, warmupIterations: 1 });
+  return runSuite(title, tasks, { timeMs: 300, warmupMs: 100, iterations: 2, warmupIterations: 1 });
 }
 
 export default async function () {

@@ -14,6 +14,7 @@ import {
   Revocable,
 } from '@quiesce/core-devres';
 import { allocWork, allocWorkqueue, initWork, queueWork, WQ_UNBOUND } from '@quiesce/workqueue';
+import { printSuite, runSuite } from '../lib/harness.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const BATCH = 256; // works queued per iteration
@@ -78,67 +79,52 @@ async function unbindOnce() {
   });
 }
 
-export default async function workqueueSuite(Bench) {
+/**
+ * Two groups, each with its own baseline (no row is divided by an unrelated
+ * one): queue→run throughput against one worker, and a work's 64 register
+ * reads against the raw DataView form of the same work.
+ */
+export default async function workqueueSuite() {
   await unbindOnce();
-  const bench = new Bench({
-    name: 'workqueue',
-    time: QUICK ? 50 : 1000,
-    warmupTime: QUICK ? 10 : 200,
-    iterations: QUICK ? 5 : 20,
-  });
   const cpus = 4;
-  bench.add(`queue→run ×${BATCH}, 1 worker (max_active 1)`, throughputCase(1));
-  bench.add(`queue→run ×${BATCH}, 2 workers (max_active 2)`, throughputCase(2));
-  bench.add(`queue→run ×${BATCH}, N workers (max_active ${cpus * 4})`, throughputCase(cpus * 4));
-
+  const opts = { timeMs: QUICK ? 20 : 150, warmupMs: QUICK ? 5 : 50, rounds: QUICK ? 1 : 5 };
+  const throughput = await runSuite(
+    'workqueue',
+    [
+      { name: `queue→run ×${BATCH}, 1 worker (max_active 1)`, ops: BATCH, fn: throughputCase(1), baseline: true },
+      { name: `queue→run ×${BATCH}, 2 workers (max_active 2)`, ops: BATCH, fn: throughputCase(2) },
+      { name: `queue→run ×${BATCH}, N workers (max_active ${cpus * 4})`, ops: BATCH, fn: throughputCase(cpus * 4) },
+    ],
+    { ...opts, prefix: 'throughput' },
+  );
   const kmem = new Kernel({ trace: false, sanitizer: 'off' });
   const raw = new DataView(new ArrayBuffer(64));
   const fenced = new FencedView(kmem, 'bench BAR0', new DataView(new ArrayBuffer(64)));
   const rev = new Revocable(kmem, new DataView(new ArrayBuffer(64)), 'bench BAR0');
-  bench.add(
-    'work ×64 readl: raw DataView (baseline)',
-    accessCase((i) => raw.getUint32(i * 4, true)),
+  const reads = await runSuite(
+    'workqueue',
+    [
+      { name: 'raw DataView', ops: BATCH, fn: accessCase((i) => raw.getUint32(i * 4, true)), baseline: true },
+      { name: 'FencedView', ops: BATCH, fn: accessCase((i) => fenced.readl(i * 4)) },
+      {
+        name: 'Revocable.tryAccess()',
+        ops: BATCH,
+        fn: accessCase((i) => {
+          const v = rev.tryAccess();
+          return v === null ? 0 : v.getUint32(i * 4, true);
+        }),
+      },
+    ],
+    { ...opts, prefix: 'work ×64 readl' },
   );
-  bench.add(
-    'work ×64 readl: FencedView',
-    accessCase((i) => fenced.readl(i * 4)),
-  );
-  bench.add(
-    'work ×64 readl: Revocable.tryAccess()',
-    accessCase((i) => {
-      const v = rev.tryAccess();
-      return v === null ? 0 : v.getUint32(i * 4, true);
-    }),
-  );
-  await bench.run();
-  return bench;
-}
-
-function printTable(bench) {
-  const tasks = bench.tasks;
-  const rawTask = tasks.find((t) => t.name.includes('baseline'));
-  const rawMean = rawTask?.result?.latency?.mean ?? rawTask?.result?.mean;
-  const rows = tasks.map((t) => {
-    const r = t.result ?? {};
-    const lat = r.latency ?? r;
-    const meanMs = lat.mean;
-    const perOpNs = (meanMs * 1e6) / BATCH;
-    const row = {
-      task: t.name,
-      'ns/op (mean)': perOpNs.toFixed(1),
-      'rme %': (lat.rme ?? 0).toFixed(2),
-      samples: lat.samplesCount ?? lat.samples?.length ?? 0,
-    };
-    if (t.name.startsWith('queue')) row['works/s'] = Math.round(1e9 / perOpNs).toLocaleString('en-US');
-    else if (rawMean) row['× raw'] = (meanMs / rawMean).toFixed(3);
-    return row;
-  });
-  console.table(rows);
+  return {
+    title: 'workqueue: queue→run throughput; a work reading 64 registers (ns per work)',
+    baseline: 'the first row of each group',
+    rows: [...throughput.rows, ...reads.rows],
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { Bench } = await import('tinybench');
-  const b = await workqueueSuite(Bench);
-  printTable(b);
+  printSuite(await workqueueSuite());
   if (sink === -1) console.log(sink);
 }

@@ -4,6 +4,8 @@
  * handles and the sanitizer.
  */
 
+// Operation census (docs/design.md §9)
+export { CENSUS_OPS, Census, type CensusCounts, type CensusOp, censusOf } from './census/census.js';
 // Other designs for "only while bound" (docs/disciplines.md)
 export {
   devmRevocableProviderAlloc,

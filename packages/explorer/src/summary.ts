@@ -25,10 +25,12 @@ export function summaryLine(r: Omit<ExploreResult, 'summary'>): string {
     const of = r.shard !== undefined ? ` of shard ${r.shard.index}/${r.shard.count}` : '';
     // A bound is proved only over schedules that ran to completion.
     const left = r.incomplete ? `, ${r.incomplete} of them did not complete` : '';
+    // Without every schedule complete, "no finding" is not "clean".
+    const verdict = r.incomplete && r.findings.length === 0 ? 'no finding, bound not proved' : found;
     if (r.exhausted)
-      return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}: ${found}`;
+      return `explored all ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}: ${verdict}`;
     const why = r.stoppedBy === 'finding' ? 'stopped at the first finding' : `${r.stoppedBy} budget spent`;
-    return `explored ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}, not exhausted (${why}): ${found}`;
+    return `explored ${plural(r.schedules, 'schedule')}${of} within bound ${r.bound}${left}, not exhausted (${why}): ${verdict}`;
   }
   const what = r.strategy === 'pct' ? `PCT (depth ${r.depth}) schedules` : 'random schedules';
   // A shard's schedules start at its range's first index (shard.ts).

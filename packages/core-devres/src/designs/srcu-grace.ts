@@ -37,10 +37,12 @@ export async function synchronizeSrcuGp(k: Kernel, srcu: SrcuDomain): Promise<vo
   if (!k.mightSleep(`synchronize_srcu ${srcu.name}`)) return;
   const start = k.now;
   count(k).n++;
+  k.census?.countAll('synchronize_srcu', 'gp_srcu');
   if (k.tracing) k.trace('synchronize_srcu', `${srcu.name}: ${srcu.readers} reader(s)`);
   await srcu.synchronizeSrcu();
   const rest = start + k.rcuGracePeriodNs - k.now;
-  if (rest > 0) await sleepNs(k, rest, `synchronize_srcu ${srcu.name}`);
+  // The grace period is counted as gp_srcu, not as the timer the simulation sleeps on.
+  if (rest > 0) await sleepNs(k, rest, `synchronize_srcu ${srcu.name}`, false);
 }
 
 /** SRCU grace periods waited on `k` so far through {@link synchronizeSrcuGp} (for benchmarks and tests). */

@@ -14,6 +14,7 @@
  * semantics the tests rely on are the same; the index is 0 or 1, as in C,
  * so nested sections usually get the same index.
  */
+import { countSrcuStruct } from '../census/counting.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { WaitQueue } from '../kernel/sync/wait-queue.js';
 
@@ -31,6 +32,7 @@ export class SrcuStruct {
     readonly name = 'srcu',
   ) {
     this.wq = new WaitQueue(kernel, `srcu ${name}`);
+    if (kernel.census !== null) countSrcuStruct(this, kernel.census);
   }
 
   /** `srcu_read_lock()`: returns the index for {@link srcuReadUnlock}. Context: any. */

@@ -22,6 +22,8 @@
  * nothing is swapped and a stale token is not detected (as in production:
  * the type system was meant to prevent it).
  */
+
+import { countDevresAccess } from '../census/counting.js';
 import type { BoundDevice, Device } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
 import { devresAdd } from './devres.js';
@@ -51,6 +53,7 @@ export class Devres<T> {
     this.key = dev;
     this.generation = dev.bound?.generation ?? 0;
     this.inner = new Revocable(dev.kernel, value, name);
+    if (dev.kernel.census !== null) countDevresAccess(this, dev.kernel.census);
     devresAdd(dev, {
       name: `Devres ${name}`,
       fence: async () => {

@@ -36,6 +36,8 @@
  * is dropped. With the sanitizer `off` the trap throws a `RangeError`: an
  * oops, as a real use after `iounmap` is.
  */
+
+import { countMmio } from '../census/counting.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
@@ -116,6 +118,7 @@ export class FencedView extends DataView<ArrayBufferLike> {
   ) {
     super(view.buffer, view.byteOffset, view.byteLength);
     this.acquiredStack = captureStack(kernel.sanitizer.mode, 3);
+    if (kernel.census !== null) countMmio(this);
   }
 
   /** This handle as a plain `DataView` (kept for subclasses that write through it). */

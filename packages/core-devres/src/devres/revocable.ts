@@ -18,6 +18,7 @@
  *   RCU read lock and may not sleep; quiesce's guard is SRCU-like and may,
  *   so the "reader spanning a sleep" case is expressible.
  */
+import { countRevocable } from '../census/counting.js';
 import { dispose } from '../kernel/dispose.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { synchronizeRcu } from '../kernel/sync/rcu.js';
@@ -64,6 +65,7 @@ export class Revocable<T> {
   ) {
     this.data = value;
     this.wq = new WaitQueue(kernel, `revocable ${name}`);
+    if (kernel.census !== null) countRevocable(this, kernel.census);
   }
 
   /** `Revocable::try_access()`: the value, or null once revoked. Context: any. */
@@ -97,6 +99,7 @@ export class Revocable<T> {
   async revoke(): Promise<boolean> {
     if (this.revoked) return false;
     this.revoked = true;
+    this.kernel.census?.count('atomic_rmw'); // Rust: is_available.swap(false)
     this.kernel.trace('revoke', `${this.name}: ${this.guards} guard(s) held`);
     await this.wq.waitEvent(() => this.guards === 0, `revoke ${this.name}`);
     await synchronizeRcu(this.kernel);

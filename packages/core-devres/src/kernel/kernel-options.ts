@@ -47,4 +47,6 @@ export interface KernelOptions {
    * `possible-circular-locking` reports. Off, lock primitives pay one field test.
    */
   lockdep?: boolean;
+  /** Count the kernel primitives every path executes (`kernel.census`; default false: no cost). */
+  census?: boolean;
 }

@@ -23,6 +23,7 @@
  *   methods only `run`, `runFor`/`advance` and `exec` enter it, and runs never nest.
  * - The public API is this class; the parts are not exported from the package.
  */
+import { Census } from '../census/census.js';
 import { type ContextInfo, formatReport, type SanitizerReport } from '../sanitizer/report.js';
 import { captureStack, Sanitizer } from '../sanitizer/sanitizer.js';
 import { type Checks, makeChecks } from './checks.js';
@@ -60,6 +61,8 @@ export class Kernel {
   readonly decisionWidths: number[];
   /** The recorded trace (the tracer's own array, trimmed in place; see `traceLimit`). */
   readonly traceLog: TraceEvent[];
+  /** The operation census (docs/design.md §9), or null when off (the default: nothing is counted). */
+  readonly census: Census | null;
   /** The kernel is tainted (forced module unload, as TAINT_FORCED_RMMOD). */
   tainted = false;
   /** The lock validator, or null when lockdep is off (`KernelOptions.lockdep`). */
@@ -80,6 +83,7 @@ export class Kernel {
     this.seed = opts.seed ?? 1;
     this.strategy = opts.strategy ?? 'fifo';
     this.rcuGracePeriodNs = opts.rcuGracePeriodNs ?? 1_000_000;
+    this.census = opts.census === true ? new Census() : null;
     this.clock = new Clock(this.cpus);
     this.tracer = new Tracer(opts.trace ?? true, opts.traceLimit ?? 1_000_000, this.clock, this.ctx);
     this.decider = new Decider({
@@ -93,7 +97,7 @@ export class Kernel {
     this.decisions = this.decider.decisions;
     this.decisionWidths = this.decider.widths;
     this.traceLog = this.tracer.log;
-    this.sched = new Scheduler(this.cpus, this.ctx, this.decider, this.tracer);
+    this.sched = new Scheduler(this.cpus, this.ctx, this.decider, this.tracer, this.census);
     this.sanitizer = new Sanitizer(opts.sanitizer ?? 'report', () => ({
       context: this.ctx.info(),
       time: this.clock.nowNs,
@@ -132,14 +136,18 @@ export class Kernel {
 
   /**
    * Arms `entry` on the clock's timer queue at absolute time `expires` (ns),
-   * moving it if already armed. O(log n). Context: any.
+   * moving it if already armed. O(log n). Context: any. `counted` false
+   * keeps it out of the census (a simulated wait the census counts as
+   * something else, e.g. a grace period).
    */
-  armTimer(entry: TimerEntry, expires: number): void {
+  armTimer(entry: TimerEntry, expires: number, counted = true): void {
+    if (counted) this.census?.count('timer_arm');
     this.clock.timers.add(entry, expires);
   }
 
-  /** Disarms `entry`. Returns true if it was armed. O(log n). Context: any. */
-  cancelTimer(entry: TimerEntry): boolean {
+  /** Disarms `entry`. Returns true if it was armed. O(log n). Context: any. `counted` as for {@link armTimer}. */
+  cancelTimer(entry: TimerEntry, counted = true): boolean {
+    if (counted) this.census?.count('timer_cancel');
     return this.clock.timers.remove(entry);
   }
 
@@ -204,6 +212,7 @@ export class Kernel {
    * read-side section left open at the end is closed with a warning.
    */
   runAtomic<T>(kind: 'hardirq' | 'softirq', cpu: number, name: string, fn: () => T): T {
+    if (kind === 'hardirq') this.census?.count('irq');
     return this.ctx.runAtomic(kind, cpu, name, fn, () =>
       this.warn(`${name}`, 'rcu_read_lock() held at the end of an atomic callback'),
     );

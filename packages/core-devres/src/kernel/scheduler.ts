@@ -12,6 +12,7 @@
  *   dropped so long runs do not grow).
  * - `oops` holds the first uncaught task error until the run loop rethrows it.
  */
+import type { Census } from '../census/census.js';
 import type { Contexts } from './context.js';
 import type { Decider } from './strategy.js';
 import { Task } from './task.js';
@@ -39,13 +40,18 @@ export class Scheduler {
   private nextPid = 1;
   private nextCpu = 0;
   private stepDone: (() => void) | null = null;
+  /** Per CPU, the task switched in last and not switched out since (for the census's context switches). */
+  private readonly onCpu: (Task | null)[];
 
   constructor(
     private readonly cpus: number,
     private readonly ctx: Contexts,
     private readonly decider: Decider,
     private readonly tracer: Tracer,
-  ) {}
+    private readonly census: Census | null = null,
+  ) {
+    this.onCpu = new Array<Task | null>(cpus).fill(null);
+  }
 
   /** Creates a runnable task running `fn`; `cpu` defaults to round-robin. */
   spawn<T>(name: string, fn: () => Promise<T> | T, cpu?: number): Task<T> {
@@ -76,6 +82,7 @@ export class Scheduler {
     this.tasks.delete(t as Task);
     this.tracer.record('exit', `${t.name}/${t.pid} ${t.state}`);
     for (const j of t.joiners.splice(0)) this.wake(j);
+    if (this.onCpu[t.cpu] === t) this.onCpu[t.cpu] = null;
     t.finish();
     this.park();
   }
@@ -87,6 +94,7 @@ export class Scheduler {
       throw new Error(`${idle ? 'idleWait' : 'block'}(${reason}) outside a task`);
     }
     if (idle) t.idle = true;
+    if (this.census !== null && this.onCpu[t.cpu] === t) this.onCpu[t.cpu] = null;
     t.state = 'blocked';
     t.waitingOn = reason;
     // Where a wait begins, for trace viewers (a wait slice runs from here to
@@ -110,6 +118,15 @@ export class Scheduler {
     t.idle = false;
     t.waitingOn = null;
     this.runq.push(t);
+    // try_to_wake_up(); from another CPU's task it sends a reschedule IPI (docs/design.md §9).
+    if (this.census !== null) this.countWake(t);
+  }
+
+  private countWake(t: Task): void {
+    const c = this.census as Census;
+    c.count('wake_up');
+    const waker = this.ctx.atomicDepth > 0 ? null : this.ctx.currentTask;
+    if (waker !== null && waker.cpu !== t.cpu) c.count('ipi');
   }
 
   private parkWith(t: Task): Promise<void> {
@@ -133,6 +150,11 @@ export class Scheduler {
     t.state = 'runnable';
     this.ctx.currentTask = t;
     this.lastRan = t;
+    // A context switch is a task switched in on its CPU (from idle or from another task).
+    if (this.census !== null && this.onCpu[t.cpu] !== t) {
+      this.onCpu[t.cpu] = t;
+      this.census.count('context_switch');
+    }
     this.stepCount++;
     if (this.tracer.on) this.tracer.record('run', '');
     const done = new Promise<void>((res) => {

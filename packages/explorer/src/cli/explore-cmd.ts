@@ -82,5 +82,6 @@ export async function exploreCommand(io: Io, c: ExploreCommand): Promise<number>
     exportTraces(io, c, rp, first.finding, `${source} ${key}`);
   } else if (c.traceOut !== undefined || c.ftrace) io.err('quiesce-explore: no finding, so no trace to export');
   if (first !== undefined) return EXIT.finding;
-  return r.stoppedBy === 'time' ? EXIT.incomplete : EXIT.clean;
+  // No finding over schedules that did not all complete proves nothing.
+  return r.stoppedBy === 'time' || (r.incomplete ?? 0) > 0 ? EXIT.incomplete : EXIT.clean;
 }

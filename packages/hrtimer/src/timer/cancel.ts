@@ -23,6 +23,7 @@ export function hrtimerTryToCancel(timer: HrTimer): -1 | 0 | 1 {
   const running = base !== null && base.running === timer;
   if (!running && timer.entry.heapIndex < 0) return 0;
   if (running) return -1;
+  k.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore'); // lock_hrtimer_base()
   const removed = k.cancelTimer(timer.entry);
   if (removed && hrtimerState(k).tracing) k.trace('hrtimer_cancel', timer.name);
   return removed ? 1 : 0;

@@ -34,6 +34,8 @@ export function expireHrtimer(timer: HrTimer): void {
 }
 
 function runHrtimer(k: Kernel, timer: HrTimer, base: HrtimerClockBase): void {
+  // hrtimer_interrupt() holds cpu_base->lock, which __run_hrtimer() drops around the callback.
+  k.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore', 'spin_lock_irqsave', 'spin_unlock_irqrestore');
   base.running = timer;
   base.cpuBase.nrEvents++;
   const tracing = hrtimerState(k).tracing;

@@ -60,6 +60,7 @@ export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number
       timer.entry.cpu = cpu;
     }
   }
+  k.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore'); // lock_hrtimer_base()
   k.armTimer(timer.entry, tim);
   if (st.tracing)
     k.trace('hrtimer_start', `${timer.name} expires=${tim} cpu=${timer.entry.cpu} mode=0x${mode.toString(16)}`);

@@ -233,10 +233,12 @@ export class FileHandle {
     missing: (f: File) => KernelError | number,
     invoke: (op: F, fops: FileOperations, f: File) => Promise<number>,
   ): Promise<number> {
+    this.k.census?.count('syscall');
     const f = this.live();
     f.refs++;
     const fence = f.fence;
     if (fence !== null) fence.active++;
+    if (fence !== null) this.k.census?.countAll('atomic_rmw', 'atomic_rmw'); // the fence's in-flight count: enter, exit
     try {
       const fops = f.fops;
       const op = pick(fops);

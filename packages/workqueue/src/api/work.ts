@@ -72,6 +72,7 @@ export function workBusyNow(work: WorkStruct): boolean {
  * "cannot queue" warning, as the kernel does.
  */
 export function queueWorkOn(cpu: number, wq: Workqueue, work: WorkStruct): boolean {
+  work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
   if (work.pending !== IDLE || work.disable !== 0) {
     // A fenced work is disabled too; the core counts (and traces) the refusal.
     fenceRefuses(work.fence, 'queue_work');

@@ -216,6 +216,14 @@ async function workerThread(w: Worker): Promise<void> {
 async function processOneWork(w: Worker, item: WorkItem): Promise<void> {
   const work = item.work;
   const k = w.pool.kernel;
+  // pool->lock taken by worker_thread, dropped around the function; set_work_pool_and_clear_pending()'s smp_mb().
+  k.census?.countAll(
+    'spin_lock_irqsave',
+    'spin_unlock_irqrestore',
+    'spin_lock_irqsave',
+    'spin_unlock_irqrestore',
+    'barrier',
+  );
   work.pending = IDLE;
   work.item = null;
   work.lastPool = w.pool;

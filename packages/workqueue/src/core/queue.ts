@@ -54,6 +54,7 @@ function localCpu(k: Kernel): number {
  */
 export function queueWorkInternal(cpu: number, wq: Workqueue, work: WorkStruct): void {
   const k = wq.kernel;
+  k.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore'); // local_irq_save + pool->lock
   if (wq.destroyed) {
     // The workqueue_struct is freed memory: the kernel's __queue_work reads it (KASAN).
     reportFreedWq(k, wq, '__queue_work', `queue_work of ${work.name} on destroyed workqueue ${wq.name}`);
@@ -89,7 +90,9 @@ export function queueWorkInternal(cpu: number, wq: Workqueue, work: WorkStruct):
  * timer armed until the timer expires; quiesce cancels the timer at once.)
  */
 export function grabPending(work: WorkStruct): boolean {
+  work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
   if (work.pending === IDLE) return false;
+  work.kernel.census?.countAll('spin_lock_irqsave', 'spin_unlock_irqrestore');
   if (work.pending === TIMER) {
     const dw = work.dwork;
     if (dw !== null) work.kernel.cancelTimer(dw.timer);

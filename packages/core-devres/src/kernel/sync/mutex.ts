@@ -34,6 +34,7 @@ export class Mutex {
   async lock(): Promise<void> {
     const k = this.kernel;
     if (!k.mightSleep(`mutex_lock ${this.name}`)) return;
+    k.census?.count('mutex_lock');
     await k.yield();
     // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
     const me = k.current as Task;
@@ -60,6 +61,7 @@ export class Mutex {
   trylock(): boolean {
     const me = this.kernel.current;
     if (me === null) throw new Error(`mutex_trylock ${this.name}: outside a task`);
+    this.kernel.census?.count('atomic_rmw');
     if (this.owner !== null) return false;
     this.owner = me;
     if (this.cls !== null) this.kernel.lockdep?.acquire(this.cls, `mutex_trylock ${this.name}`, true);
@@ -68,6 +70,7 @@ export class Mutex {
 
   /** `mutex_unlock()`: hands the lock to the first waiter. Unlocking a mutex one does not own warns. Context: task. */
   unlock(): void {
+    this.kernel.census?.count('mutex_unlock');
     const me = this.kernel.current;
     if (this.owner === null || this.owner !== me) {
       this.kernel.warn(this.name, `DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current) in mutex_unlock ${this.name}`);

@@ -25,12 +25,14 @@ function state(k: Kernel): RcuState {
 
 /** `rcu_read_lock()`. Context: any; nests. */
 export function rcuReadLock(k: Kernel): void {
+  k.census?.count('rcu_read_lock');
   const r = k.rcuEnter();
   if (r !== null) state(k).readers.add(r);
 }
 
 /** `rcu_read_unlock()`. Context: any. An unbalanced unlock warns. */
 export function rcuReadUnlock(k: Kernel): void {
+  k.census?.count('rcu_read_unlock');
   if (k.rcuExit()) {
     const s = state(k);
     for (const r of s.readers) if (!r.open) s.readers.delete(r);
@@ -45,13 +47,15 @@ export function rcuReadUnlock(k: Kernel): void {
  */
 export async function synchronizeRcu(k: Kernel): Promise<void> {
   if (!k.mightSleep('synchronize_rcu')) return;
+  k.census?.countAll('synchronize_rcu', 'gp_rcu');
   const start = k.now;
   const s = state(k);
   const snapshot = [...s.readers].filter((r) => r.open);
   k.trace('synchronize_rcu', `${snapshot.length} pre-existing reader(s)`);
   await s.wq.waitEvent(() => snapshot.every((r) => !r.open), 'synchronize_rcu');
   const rest = start + k.rcuGracePeriodNs - k.now;
-  if (rest > 0) await sleepNs(k, rest, 'synchronize_rcu');
+  // The grace period is counted as gp_rcu, not as the timer the simulation sleeps on.
+  if (rest > 0) await sleepNs(k, rest, 'synchronize_rcu', false);
 }
 
 /** Number of RCU readers currently inside a section (for tests and leak checks). */

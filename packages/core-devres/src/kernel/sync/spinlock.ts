@@ -21,8 +21,31 @@ export class SpinLock {
     this.cls = kernel.lockdep?.classOf(name) ?? null;
   }
 
-  /** `spin_lock()` / `spin_lock_irqsave()`. Context: any (does not sleep). */
+  /** `spin_lock()`. Context: any (does not sleep). */
   lock(): void {
+    this.kernel.census?.count('spin_lock');
+    this.acquire();
+  }
+
+  /** `spin_lock_irqsave()` (interrupts are not modelled apart from the census). Context: any. */
+  lockIrqsave(): void {
+    this.kernel.census?.count('spin_lock_irqsave');
+    this.acquire();
+  }
+
+  /** `spin_unlock()`. */
+  unlock(): void {
+    this.kernel.census?.count('spin_unlock');
+    this.release();
+  }
+
+  /** `spin_unlock_irqrestore()`. */
+  unlockIrqrestore(): void {
+    this.kernel.census?.count('spin_unlock_irqrestore');
+    this.release();
+  }
+
+  private acquire(): void {
     if (this.cls !== null) this.kernel.lockdep?.acquire(this.cls, `spin_lock ${this.name}`);
     if (this.held) this.kernel.warn(this.name, `BUG: spinlock recursion on ${this.name}`);
     this.held = true;
@@ -30,8 +53,7 @@ export class SpinLock {
     if (t !== null) t.preemptCount++;
   }
 
-  /** `spin_unlock()` / `spin_unlock_irqrestore()`. */
-  unlock(): void {
+  private release(): void {
     if (!this.held) this.kernel.warn(this.name, `BUG: spinlock already unlocked on ${this.name}`);
     this.held = false;
     if (this.cls !== null) this.kernel.lockdep?.release(this.cls);

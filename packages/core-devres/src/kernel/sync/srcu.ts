@@ -24,6 +24,7 @@ export class Srcu {
 
   /** `srcu_read_lock()`: returns the token for {@link srcuReadUnlock}. Context: any. */
   srcuReadLock(): number {
+    this.kernel.census?.count('srcu_read_lock');
     const t = this.nextToken++;
     this.open.set(t, this.kernel.current);
     return t;
@@ -31,6 +32,7 @@ export class Srcu {
 
   /** `srcu_read_unlock()`. An unknown token warns. Context: any. */
   srcuReadUnlock(token: number): void {
+    this.kernel.census?.count('srcu_read_unlock');
     if (!this.open.delete(token)) {
       this.kernel.warn(this.name, `srcu_read_unlock() with unknown index ${token}`);
       return;
@@ -49,6 +51,7 @@ export class Srcu {
    * caller holds is a `deadlock`). Context: may sleep.
    */
   async synchronizeSrcu(): Promise<void> {
+    this.kernel.census?.countAll('synchronize_srcu', 'gp_srcu');
     const snapshot = [...this.open.keys()];
     const holders = (): Task[] => {
       const ts: Task[] = [];
