@@ -50,11 +50,15 @@ describe('config space: type-0 header of edu', () => {
     expect(v.val).toBe(0x11e8_1234);
     pciReadConfigByte(pdev, PCI_REVISION_ID, v);
     expect(v.val).toBe(0x10);
-    // class code 0xff0000: PCI_CLASS_OTHERS, subclass 0, prog-if 0; dword at 8 = class << 8 | revision.
+    // QEMU's edu.c sets class_id = PCI_CLASS_OTHERS (0xff) as the 16-bit word at
+    // PCI_CLASS_DEVICE: base class 0x00, subclass 0xff, prog-if 0.
+    // Dword at 8 = class code << 8 | revision = 0x00ff00 << 8 | 0x10.
     pciReadConfigDword(pdev, PCI_REVISION_ID, v);
-    expect(v.val).toBe(0xff00_0010);
+    expect(v.val).toBe(0x00ff_0010);
+    pciReadConfigWord(pdev, PCI_CLASS_PROG + 1, v);
+    expect(v.val).toBe(0x00ff);
     pciReadConfigByte(pdev, PCI_CLASS_PROG + 2, v);
-    expect(v.val).toBe(0xff);
+    expect(v.val).toBe(0x00);
     pciReadConfigByte(pdev, PCI_HEADER_TYPE, v);
     expect(v.val).toBe(0);
     pciReadConfigByte(pdev, PCI_INTERRUPT_PIN, v);

@@ -2,8 +2,9 @@
  * The kernel's own sanitizer reports, built here and filed by the
  * {@link Kernel} facade (which adds the call stack, so the first frame stays
  * the caller's): `might_sleep()`'s "sleeping function called from invalid
- * context" (kernel/sched/core.c: __might_resched) and the deadlock report
- * (kernel/hung_task.c, reduced to "nothing can ever wake them").
+ * context" (kernel/sched/core.c: __might_resched), and the list of blocked
+ * tasks the deadlock trace and `exec`'s error name (the deadlock report itself
+ * is built by the wait-for graph, docs/lockdep.md).
  *
  * # Invariants
  * - Pure: these functions build report inputs and strings; they file nothing
@@ -24,17 +25,6 @@ export function sleepInAtomicReport(
     title: `BUG: sleeping function called from invalid context at ${what}`,
     resource: what,
     detail: `in_atomic(): 1, irqs_disabled(): ${irqsDisabled ? 1 : 0}, non_block: 0, pid: ${ctx.pid}, name: ${ctx.name}`,
-  };
-}
-
-/** The `deadlock` report: tasks blocked with nothing runnable and no armed timer. */
-export function deadlockReport(blocked: readonly BlockedTask[]): ReportInput {
-  const list = describeBlocked(blocked);
-  return {
-    kind: 'deadlock',
-    title: `INFO: task ${blocked[0]?.name ?? '?'}/${blocked[0]?.pid ?? 0} blocked forever: no runnable task and no armed timer`,
-    resource: blocked.map((b) => b.waitingOn).join(', '),
-    detail: `${blocked.length} task(s) blocked: ${list}`,
   };
 }
 

@@ -2,7 +2,9 @@
  * QEMU's educational PCI device, `edu` (hw/misc/edu.c, docs/specs/edu.rst),
  * as a {@link PciDeviceModel}.
  *
- * PCI: 1234:11e8, revision 0x10, class 0xff (PCI_CLASS_OTHERS), INTA, an
+ * PCI: 1234:11e8, revision 0x10, class word 0x00ff (QEMU sets `class_id =
+ * PCI_CLASS_OTHERS`, 0xff, as the 16-bit class/subclass word: base class
+ * 0x00, subclass 0xff; lspci's "Unclassified device [00ff]"), INTA, an
  * MSI capability with one vector (64-bit), BAR0 = 1 MiB of 32-bit
  * non-prefetchable memory.
  *
@@ -100,7 +102,8 @@ export class EduDevice implements PciDeviceModel {
   readonly vendor = EDU_VENDOR_ID;
   readonly device = EDU_DEVICE_ID;
   readonly revision = EDU_REVISION;
-  readonly classCode = 0xff << 16;
+  // 24-bit class code: class_id (0x00ff) << 8 | prog-if 0.
+  readonly classCode = 0x00ff00;
   readonly bars = [{ kind: 'mem32', size: EDU_BAR0_SIZE }] as const;
   readonly interruptPin = 1;
   readonly msiVectors = 1;
