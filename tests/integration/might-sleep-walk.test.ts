@@ -51,6 +51,7 @@ const SLEEPING: Record<string, Record<string, Call>> = {
   workqueue: {
     allocWorkqueue: (w) => wqm.allocWorkqueue(w.k, 'walk'),
     allocOrderedWorkqueue: (w) => wqm.allocOrderedWorkqueue(w.k, 'walk'),
+    devmAllocWorkqueue: (w) => wqm.devmAllocWorkqueue(w.pdev, 'walk'),
     workqueueSetMaxActive: (w) => wqm.workqueueSetMaxActive(w.wq, 4),
     flushWork: (w) => wqm.flushWork(w.work),
     cancelWorkSync: (w) => wqm.cancelWorkSync(w.work),
@@ -118,7 +119,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'cancelDelayedWork',
     'cancelWork',
     'delayedWorkPending',
-    'devmAllocWorkqueue',
+
     'devmDelayedWorkInit',
     'devmWorkInit',
     'disableDelayedWork',
