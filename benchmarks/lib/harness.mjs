@@ -57,6 +57,8 @@ export async function runSuite(title, tasks, opts = {}) {
         meanNsPerOp: (res.latency.mean * 1e6) / t.ops,
         rme: Number.isFinite(res.latency.rme) ? res.latency.rme : 0,
         samples: res.latency.samplesCount,
+        minNsPerOp: (res.latency.min * 1e6) / t.ops,
+        maxNsPerOp: (res.latency.max * 1e6) / t.ops,
       });
     }
   }
@@ -77,6 +79,10 @@ export async function runSuite(title, tasks, opts = {}) {
       nsPerOp: mid,
       rmePct: median(runs.map((x) => x.rme)),
       roundSpreadPct: runs.length > 1 ? ((Math.max(...ns) - Math.min(...ns)) / mid) * 100 : 0,
+      // Fastest to slowest sample over every round, over the median: the
+      // spread a one-round suite can show (roundSpreadPct is 0 there).
+      sampleSpreadPct:
+        ((Math.max(...runs.map((x) => x.maxNsPerOp)) - Math.min(...runs.map((x) => x.minNsPerOp))) / mid) * 100,
       samples: runs.reduce((s, x) => s + x.samples, 0),
       rounds: runs.length,
       baseline: t === base,

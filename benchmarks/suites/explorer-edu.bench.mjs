@@ -26,10 +26,25 @@ const BARE = quick ? 4 : 32;
 const SERIAL = quick ? 16 : 256;
 const PARALLEL = quick ? 32 : 1024;
 const TINY_BOUND = quick ? 0 : 1;
+// Schedules each thread runs before anything is measured. V8 needs a few
+// thousand edu schedules to reach steady state (measured: a fresh thread
+// runs ~500/s over its first 256 and ~2,000+/s only after ~2,000), and the
+// suite's own warm-up iteration gives each worker just PARALLEL / 2. Without
+// this the jobs-2 rows timed cold workers against a main thread warmed by
+// every serial row: 0.5-1.0x "scaling" that was JIT warm-up, not the pool.
+const PREWARM = quick ? 0 : 4096;
 
 export async function suite() {
   const tinyN = (await explore(S.fencedTiny, { strategy: 'exhaustive', preemptions: TINY_BOUND })).schedules;
   let seed = 1;
+  if (PREWARM > 0) {
+    // Same warm-up on the main thread and on each of the two pooled workers.
+    const ref = { module: modulePath, export: 'fenced' };
+    await explore(S.fenced, { strategy: 'random', schedules: PREWARM, seed: 1e6 });
+    await explore(S.fenced, { strategy: 'pct', schedules: PREWARM / 2, seed: 2e6 });
+    await explore(ref, { strategy: 'random', schedules: 2 * PREWARM, seed: 3e6, jobs: 2 });
+    await explore(ref, { strategy: 'pct', schedules: PREWARM, seed: 4e6, jobs: 2 });
+  }
   const serial = (exp, strategy, legacy = false) => ({
     name: `${legacy ? 'old path: ' : ''}explore ${strategy}, serial, ${S[exp].name} (${SERIAL}/call)`,
     ops: SERIAL,
@@ -104,10 +119,10 @@ if (isMain(import.meta.url)) {
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(s)}\n`);
   else {
     printSuite(s);
-    console.log('\nschedules/s (1e9 / ns per schedule; ± the spread across rounds):');
+    console.log('\nschedules/s (1e9 / median ns per schedule; range = slowest - fastest sample over the median):');
     for (const r of s.rows) {
       console.log(
-        `  ${r.name.padEnd(60)} ${String(Math.round(1e9 / r.nsPerOp)).padStart(8)}  ±${r.roundSpreadPct.toFixed(1)}%  (${r.samples} samples)`,
+        `  ${r.name.padEnd(60)} ${String(Math.round(1e9 / r.nsPerOp)).padStart(8)}  range ${r.sampleSpreadPct.toFixed(1)}%  rme ±${r.rmePct.toFixed(1)}%  (${r.samples} samples, ${r.rounds} round${r.rounds === 1 ? '' : 's'})`,
       );
     }
     const rate = (re) => {

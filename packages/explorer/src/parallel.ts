@@ -44,12 +44,16 @@ export interface ParallelHooks {
 }
 
 /**
- * Schedules per message: enough that a message's cost (structured clone,
- * a wake-up of the thread) vanishes next to the work, few enough that the
- * last chunks balance and a first finding stops the others soon.
+ * Schedules in the next message when `n` are left to hand out (guided
+ * self-scheduling): a quarter of each worker's share of what is left, at
+ * most 256. Early messages are large, so a message's cost (structured
+ * clone, a wake-up of the thread) vanishes next to the work; they shrink
+ * towards the end, so the workers finish together instead of one running
+ * a last large chunk while the other waits, and a first finding stops the
+ * others soon.
  */
 export function chunkSize(n: number, jobs: number): number {
-  return Math.max(1, Math.min(256, Math.ceil(n / (jobs * 8))));
+  return Math.max(1, Math.min(256, Math.ceil(n / (jobs * 4))));
 }
 
 /**
@@ -66,10 +70,9 @@ export async function exploreSeededParallel(
   jobs: number,
   hooks: ParallelHooks,
 ): Promise<ParallelResult> {
-  const chunk = chunkSize(hi - lo, jobs);
-  const workers = await acquireWorkers(Math.min(jobs, Math.ceil((hi - lo) / chunk)));
+  const workers = await acquireWorkers(Math.min(jobs, Math.ceil((hi - lo) / chunkSize(hi - lo, jobs))));
   try {
-    return await drive(workers, { module: moduleUrl(ref.module), exportName: ref.export, spec }, lo, hi, chunk, hooks);
+    return await drive(workers, { module: moduleUrl(ref.module), exportName: ref.export, spec }, lo, hi, jobs, hooks);
   } finally {
     releaseWorkers(workers);
   }
@@ -80,7 +83,7 @@ function drive(
   job: { module: string; exportName: string | undefined; spec: SeededSpec },
   lo: number,
   hi: number,
-  chunk: number,
+  jobs: number,
   hooks: ParallelHooks,
 ): Promise<ParallelResult> {
   return new Promise<ParallelResult>((resolve, reject) => {
@@ -101,7 +104,7 @@ function drive(
       if (!timedOut && hooks.overTime()) timedOut = true;
       if (next < hi && next <= best && !timedOut) {
         const start = next;
-        next = Math.min(hi, next + chunk);
+        next = Math.min(hi, next + chunkSize(hi - next, jobs));
         busy++;
         w.send({ type: 'chunk', start, end: next });
       } else if (busy === 0 && !settled) {
