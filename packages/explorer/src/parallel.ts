@@ -127,6 +127,10 @@ function drive(
             hooks.onChunk(executed);
           }
           dispatch(w);
+          // Two chunks in flight per worker: it starts the next as soon as it
+          // posts a result, without waiting for this thread to be scheduled
+          // and answer (on a loaded machine that wait was most of the gap).
+          if (m.type === 'ready') dispatch(w);
         },
         (e) => fail(e),
       );

@@ -14,6 +14,7 @@ const send = (m: FromWorker): void => port.postMessage(m);
 const errText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
 const loaded = new Map<string, Promise<Scenario>>();
+let queue: Promise<unknown> = Promise.resolve();
 let current: { scenario: Promise<Scenario>; spec: SeededSpec } | null = null;
 
 port.on('message', (m: ToWorker) => {
@@ -36,7 +37,9 @@ port.on('message', (m: ToWorker) => {
   }
   const job = current;
   if (job === null) return send({ type: 'error', message: 'chunk before job' });
-  job.scenario
+  // Chunks queue (main keeps two in flight): one slice at a time, in order.
+  queue = queue
+    .then(() => job.scenario)
     .then((sc) => runSlice(sc, job.spec, m.start, m.end))
     .then(
       (r) => send({ type: 'done', start: m.start, end: m.end, ran: r.ran, hits: r.hits }),
