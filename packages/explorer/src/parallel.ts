@@ -4,8 +4,9 @@
  * The main thread hands out chunks of schedule indices in increasing order;
  * each worker runs its chunk with the same code as the serial loop
  * ({@link runSlice}). With stopAtFirst, once a finding at index i is known no
- * chunk starting after i is handed out, and every chunk starting before i
- * has been (chunks go out in order), so the lowest finding index, and hence
+ * chunk starting after i is handed out (one already in flight may run; its
+ * hits are higher), and every chunk starting before i has been (chunks go
+ * out in order), so the lowest finding index, and hence
  * the merged result, is the serial one.
  *
  * Workers are pooled (pool.ts) and keep the scenario modules they loaded, so
