@@ -3,7 +3,7 @@
  * kernel/irq/devres.c). The thread itself is in irq-thread.ts.
  */
 import { type Device, type Kernel, KernelError, type Owner } from '@quiesce/core-devres';
-import type { IrqHandler } from './irq-desc.js';
+import type { IrqAction, IrqHandler } from './irq-desc.js';
 import type { IrqThreadFn } from './irq-thread.js';
 import { devmIrqFence, irqDefaultPrimaryHandler, setupIrq, trackIrq } from './request-irq.js';
 
@@ -55,19 +55,29 @@ export async function requestThreadedIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
-  checkFns('request_threaded_irq', handler, threadFn);
-  if (!k.mightSleep('request_threaded_irq')) return;
-  const action = setupIrq(
-    k,
-    irq,
-    primary(k, 'request_threaded_irq', irq, handler, threadFn),
-    flags,
-    name,
-    devId,
-    owner,
-    threadFn,
-  );
-  trackIrq(k, irq, action);
+  const action = setupThreaded(k, 'request_threaded_irq', irq, handler, threadFn, flags, name, devId, owner);
+  if (action !== null) trackIrq(k, irq, action);
+}
+
+/**
+ * The shared entry of both threaded forms: checks the callbacks and the
+ * context, picks the primary handler, links the action with its thread.
+ * Returns: the action, or null when called from atomic context (reported).
+ */
+function setupThreaded(
+  k: Kernel,
+  what: string,
+  irq: number,
+  handler: IrqHandler | null,
+  threadFn: IrqThreadFn | null,
+  flags: number,
+  name: string,
+  devId: unknown,
+  owner: Owner,
+): IrqAction | null {
+  checkFns(what, handler, threadFn);
+  if (!k.mightSleep(what)) return null;
+  return setupIrq(k, irq, primary(k, what, irq, handler, threadFn), flags, name, devId, owner, threadFn);
 }
 
 /**
@@ -86,18 +96,16 @@ export async function devmRequestThreadedIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
-  checkFns('devm_request_threaded_irq', handler, threadFn);
-  const k = dev.kernel;
-  if (!k.mightSleep('devm_request_threaded_irq')) return;
-  const action = setupIrq(
-    k,
+  const action = setupThreaded(
+    dev.kernel,
+    'devm_request_threaded_irq',
     irq,
-    primary(k, 'devm_request_threaded_irq', irq, handler, threadFn),
+    handler,
+    threadFn,
     flags,
     name,
     devId,
     owner,
-    threadFn,
   );
-  await devmIrqFence(dev, irq, devId, action);
+  if (action !== null) await devmIrqFence(dev, irq, devId, action);
 }
