@@ -52,6 +52,10 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     freeIrq: (w) => pci.freeIrq(w.k, w.pdev.irq, w),
     synchronizeIrq: (w) => pci.synchronizeIrq(w.k, w.pdev.irq),
     disableIrq: (w) => pci.disableIrq(w.k, w.pdev.irq),
+    pciRequestRegion: (w) => pci.pciRequestRegion(w.pdev, 0, 'walk'),
+    pciRequestRegions: (w) => pci.pciRequestRegions(w.pdev, 'walk'),
+    pciRequestSelectedRegions: (w) => pci.pciRequestSelectedRegions(w.pdev, 1, 'walk'),
+    pcimRequestRegion: (w) => pci.pcimRequestRegion(w.pdev, 0, 'walk'),
     pciRegisterDriver: (w) => pci.pciRegisterDriver(w.k, { name: 'walk', owner: null, idTable: [], probe: noop }),
   },
   workqueue: {
@@ -143,9 +147,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'pciReleaseRegions',
     'pciReleaseSelectedRegions',
     'pciRemoveDevice',
-    'pciRequestRegion',
-    'pciRequestRegions',
-    'pciRequestSelectedRegions',
     'pciResourceLen',
     'pciResourceStart',
     'pciSurpriseRemove',
@@ -158,7 +159,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'pcimIounmapRegion',
     'pcimPinDevice',
     'pcimReleaseRegion',
-    'pcimRequestRegion',
     'systemRam',
   ],
   workqueue: [
