@@ -1,10 +1,13 @@
-// The may-sleep walk (issue 14 item 3): every exported API of pci-emu,
+// The may-sleep walk (issue 14 item 3): every exported API of pci-emu, core-devres, miscdev, module-loader,
 // workqueue and hrtimer is classified as sleeping or not; each sleeping one
 // is called from hardirq, softirq and spinlock-held context and must file
 // `sleep-in-atomic` whether or not it would block this time. A new export
 // that is in neither table fails the classification test.
-import { Kernel, mightSleepNames, SpinLock } from '@quiesce/core-devres';
+import * as core from '@quiesce/core-devres';
+import { GFP_KERNEL, Kernel, mightSleepNames, SpinLock } from '@quiesce/core-devres';
 import * as hr from '@quiesce/hrtimer';
+import * as misc from '@quiesce/miscdev';
+import * as modl from '@quiesce/module-loader';
 import * as pci from '@quiesce/pci-emu';
 import * as wqm from '@quiesce/workqueue';
 import { describe, expect, it } from 'vitest';
@@ -16,11 +19,14 @@ interface World {
   work: wqm.WorkStruct;
   dwork: wqm.DelayedWork;
   timer: hr.HrTimer;
+  misc: misc.MiscDevice;
 }
 
 type Call = (w: World) => unknown;
 const noop = async (): Promise<void> => undefined;
 const irqNone = (): number => 0;
+const miscDev = (name: string): misc.MiscDevice => ({ minor: misc.MISC_DYNAMIC_MINOR, name, fops: { owner: null } });
+const srcu = (): core.SrcuDomain => ({ name: 'walk_srcu', readers: 0, synchronizeSrcu: noop });
 
 /** The kernel functions documented "may sleep", with one call each. */
 const SLEEPING: Record<string, Record<string, Call>> = {
@@ -46,6 +52,10 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     freeIrq: (w) => pci.freeIrq(w.k, w.pdev.irq, w),
     synchronizeIrq: (w) => pci.synchronizeIrq(w.k, w.pdev.irq),
     disableIrq: (w) => pci.disableIrq(w.k, w.pdev.irq),
+    pciRequestRegion: (w) => pci.pciRequestRegion(w.pdev, 0, 'walk'),
+    pciRequestRegions: (w) => pci.pciRequestRegions(w.pdev, 'walk'),
+    pciRequestSelectedRegions: (w) => pci.pciRequestSelectedRegions(w.pdev, 1, 'walk'),
+    pcimRequestRegion: (w) => pci.pcimRequestRegion(w.pdev, 0, 'walk'),
     pciRegisterDriver: (w) => pci.pciRegisterDriver(w.k, { name: 'walk', owner: null, idTable: [], probe: noop }),
   },
   workqueue: {
@@ -65,6 +75,48 @@ const SLEEPING: Record<string, Record<string, Call>> = {
   },
   hrtimer: {
     hrtimerCancel: (w) => hr.hrtimerCancel(w.timer),
+  },
+  'core-devres': {
+    devmAddAction: (w) => core.devmAddAction(w.pdev, () => undefined, null),
+    devmAddActionOrReset: (w) => core.devmAddActionOrReset(w.pdev, () => undefined, null),
+    devmKmalloc: (w) => core.devmKmalloc(w.pdev, 64, GFP_KERNEL),
+    devmKzalloc: (w) => core.devmKzalloc(w.pdev, 64, GFP_KERNEL),
+    devmKcalloc: (w) => core.devmKcalloc(w.pdev, 4, 16, GFP_KERNEL),
+    kmalloc: (w) => core.kmalloc(w.k, 64, GFP_KERNEL),
+    kzalloc: (w) => core.kzalloc(w.k, 64, GFP_KERNEL),
+    kcalloc: (w) => core.kcalloc(w.k, 4, 16, GFP_KERNEL),
+    kmallocArray: (w) => core.kmallocArray(w.k, 4, 16, GFP_KERNEL),
+    krealloc: (w) => core.krealloc(w.k, null, 64, GFP_KERNEL),
+    msleep: (w) => core.msleep(w.k, 1),
+    usleepRange: (w) => core.usleepRange(w.k, 10, 20),
+    sleepNs: (w) => core.sleepNs(w.k, 1000),
+    scheduleTimeoutUninterruptible: (w) => core.scheduleTimeoutUninterruptible(w.k, 1),
+    waitEventTimeout: (w) => core.waitEventTimeout(w.k, new core.WaitQueue(w.k, 'walk_wait'), () => true, 1),
+    waitEventInterruptibleTimeout: (w) =>
+      core.waitEventInterruptibleTimeout(w.k, new core.WaitQueue(w.k, 'walk_wait'), () => true, 1),
+    synchronizeRcu: (w) => core.synchronizeRcu(w.k),
+    synchronizeSrcuGp: (w) => core.synchronizeSrcuGp(w.k, srcu()),
+    mightSleep: (w) => core.mightSleep(w.k, 'walk'),
+    revocableRevoke: (w) => core.revocableRevoke(core.revocableProviderAlloc(w.k, {})),
+    drmDevUnplug: (w) => core.drmDevUnplug(core.drmDevAlloc(w.pdev, 'walk_drm')),
+    driverRegister: (w) => core.driverRegister(w.pdev.bus, { name: 'walk', owner: null, probe: noop }),
+    driverUnregister: (w) => core.driverUnregister(w.pdev.bus, { name: 'walk', owner: null, probe: noop }),
+    deviceAdd: (w) => core.deviceAdd(w.pdev),
+    deviceDel: (w) => core.deviceDel(w.pdev),
+    deviceBind: (w) => core.deviceBind(w.pdev, { name: 'walk', owner: null, probe: noop }),
+    deviceReleaseDriver: (w) => core.deviceReleaseDriver(w.pdev),
+    fenceSync: (w) => core.fenceSync(core.fenceInit(w.k, 'walk_fence', { quiesce: noop })),
+  },
+  miscdev: {
+    miscRegister: (w) => misc.miscRegister(w.k, miscDev('walk_misc')),
+    devmMiscRegister: (w) => misc.devmMiscRegister(w.pdev, miscDev('walk_misc')),
+    miscDeregister: (w) => misc.miscDeregister(w.misc),
+    miscDeregisterSync: (w) => misc.miscDeregisterSync(w.misc),
+    open: (w) => misc.open(w.k, '/dev/walk_reg'),
+  },
+  'module-loader': {
+    loadModule: (w) => modl.loadModule(w.k, modl.defineModule({ name: 'walk_mod' })),
+    deleteModule: (w) => modl.deleteModule(w.k, 'walk_loaded'),
   },
 };
 
@@ -95,9 +147,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'pciReleaseRegions',
     'pciReleaseSelectedRegions',
     'pciRemoveDevice',
-    'pciRequestRegion',
-    'pciRequestRegions',
-    'pciRequestSelectedRegions',
     'pciResourceLen',
     'pciResourceStart',
     'pciSurpriseRemove',
@@ -110,7 +159,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'pcimIounmapRegion',
     'pcimPinDevice',
     'pcimReleaseRegion',
-    'pcimRequestRegion',
     'systemRam',
   ],
   workqueue: [
@@ -169,9 +217,135 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'hrtimerTryToCancel',
     'ktimeAddSafe',
   ],
+  'core-devres': [
+    'accessorTableOf',
+    'badArg',
+    'bindScope',
+    'boundIsCurrent',
+    'busRegister',
+    'callbackRunnable',
+    'captureStack',
+    'censusOf',
+    'checkDelayNs',
+    'checkFn',
+    'checkIndex',
+    'checkInt',
+    'checkIntRange',
+    'checkNs',
+    'checkObject',
+    'checkOptFn',
+    'checkS32',
+    'checkString',
+    'checkU32',
+    'currentBindingDevice',
+    'devGetDrvdata',
+    'devSetDrvdata',
+    'devmFence',
+    'devmFenceAdd',
+    'devmKfree',
+    'devmReleaseAction',
+    'devmRemoveAction',
+    'devmRevocableProviderAlloc',
+    'devresAdd',
+    'devresCloseGroup',
+    'devresGroupScope',
+    'devresOpenGroup',
+    'devresReleaseAll',
+    'devresReleaseGroup',
+    'devresReleaseResource',
+    'devresRemoveGroup',
+    'devresRemoveResource',
+    'drmDevAlloc',
+    'drmDevEnter',
+    'drmDevExit',
+    'drmDevIsUnplugged',
+    'drmUnplugSrcu',
+    'errno',
+    'fenceInit',
+    'fenceRefuses',
+    'fenceReportCallback',
+    'formatReport',
+    'gfpflagsAllowBlocking',
+    'isKBuf',
+    'isKernelError',
+    'jiffies',
+    'jiffiesToMsecs',
+    'jiffiesToUsecs',
+    'kernelBuffer',
+    'kfree',
+    'kmallocCacheName',
+    'ktimeClamp',
+    'mightSleepNames',
+    'modulePutOwner',
+    'msecsToJiffies',
+    'orNull',
+    'rcuReadLock',
+    'rcuReadUnlock',
+    'rcuReaders',
+    'registerModuleText',
+    'releaseAllAndCheck',
+    'releaseKernelBuffers',
+    'reportBlockedTasks',
+    'revocableAlloc',
+    'revocableIsRevoked',
+    'revocableProviderAlloc',
+    'revocableScoped',
+    'revocableScopedAsync',
+    'revocableTryAccess',
+    'revocableWithdrawAccess',
+    'showValue',
+    'slabInfo',
+    'srcuGracePeriods',
+    'symbolName',
+    'textOwnerOf',
+    'timeAfter',
+    'timeBefore',
+    'timedTarget',
+    'timerEntry',
+    'trackResource',
+    'tryModuleGetOwner',
+    'usecsToJiffies',
+  ],
+  miscdev: [
+    'copyFromUser',
+    'copyToUser',
+    'fileRevocable',
+    'getUserU32',
+    'miscMutex',
+    'miscOpenFiles',
+    'miscRegistered',
+    'miscRegistry',
+    'putUserU32',
+    'revocableReplaceFops',
+  ],
+  'module-loader': [
+    '__moduleGet',
+    'defineModule',
+    'exportSymbol',
+    'findModule',
+    'findSymbol',
+    'formatLsmod',
+    'lsmod',
+    'moduleDriver',
+    'moduleIsLive',
+    'modulePut',
+    'moduleRefcount',
+    'procModules',
+    'symbolGet',
+    'symbolPut',
+    'thisModule',
+    'tryModuleGet',
+  ],
 };
 
-const MODULES: Record<string, Record<string, unknown>> = { 'pci-emu': pci, workqueue: wqm, hrtimer: hr };
+const MODULES: Record<string, Record<string, unknown>> = {
+  'pci-emu': pci,
+  workqueue: wqm,
+  hrtimer: hr,
+  'core-devres': core,
+  miscdev: misc,
+  'module-loader': modl,
+};
 
 /** Exported functions (lower-case first letter: classes and enums are not calls). */
 function exportedFunctions(m: Record<string, unknown>): string[] {
@@ -195,7 +369,10 @@ async function world(): Promise<World> {
     hr.HRTIMER_MODE_REL,
     null,
   );
-  return { k, pdev, wq, work, dwork, timer };
+  const md = miscDev('walk_reg');
+  await k.exec('register', () => misc.miscRegister(k, md));
+  await k.exec('load', () => modl.loadModule(k, modl.defineModule({ name: 'walk_loaded', exit: noop })));
+  return { k, pdev, wq, work, dwork, timer, misc: md };
 }
 
 type Ctx = 'hardirq' | 'softirq' | 'spinlock';
@@ -244,6 +421,15 @@ describe('might_sleep walk', () => {
   }
 
   it('the annotation registry names the kernel functions annotated with mightSleep()', () => {
-    expect([...mightSleepNames()]).toEqual(expect.arrayContaining(['dma_alloc_coherent', 'pci_enable_device']));
+    expect([...mightSleepNames()]).toEqual(
+      expect.arrayContaining([
+        'dma_alloc_coherent',
+        'pci_enable_device',
+        'devm_add_action',
+        'device_add',
+        'driver_unregister',
+        'fence_sync',
+      ]),
+    );
   });
 });

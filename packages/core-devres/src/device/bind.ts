@@ -162,6 +162,7 @@ async function attach(dev: Device): Promise<boolean> {
  * Returns true if bound. Context: may sleep.
  */
 export async function deviceAdd(dev: Device): Promise<boolean> {
+  mightSleep(dev.kernel, 'device_add');
   if (dev.registered) throw new KernelError('EEXIST', `${dev} already added`);
   dev.registered = true;
   dev.bus.devices.push(dev);
@@ -215,6 +216,7 @@ async function attachOne(dev: Device, drv: Driver): Promise<void> {
 
 /** `driver_unregister()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
 export async function driverUnregister(bus: BusType, drv: Driver): Promise<void> {
+  mightSleep(bus.kernel, 'driver_unregister');
   for (const dev of [...bus.devices]) if (dev.driver === drv) await deviceReleaseDriver(dev);
   const i = bus.drivers.indexOf(drv);
   if (i >= 0) bus.drivers.splice(i, 1);

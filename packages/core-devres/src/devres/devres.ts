@@ -4,6 +4,7 @@
  */
 import type { Device, UnbindMode } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 import type { ManagedResource, ResourceNode } from './node.js';
 
@@ -42,9 +43,12 @@ function addNode(
 
 /**
  * `devm_add_action()`: calls `action(data)` at unbind (in the release phase).
- * Context: any. Errors: `-ENOMEM`; the action is then not called.
+ * Context: may sleep (devres_alloc() with GFP_KERNEL; annotated with
+ * might_sleep() whether or not it blocks). Errors: `-ENOMEM`; the action is
+ * then not called.
  */
 export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action?.name || 'action'): void {
+  mightSleep(dev.kernel, 'devm_add_action');
   if (typeof action !== 'function')
     throw new TypeError(`devm_add_action: action must be a function, got ${String(action)}`);
   // `as`: the action is stored only as an identity for findAction(); it is called through the closure above, with its own D.

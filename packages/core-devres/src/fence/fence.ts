@@ -28,7 +28,9 @@
  * retries), and then nothing says why; setting it first makes "nothing new
  * is accepted during the wait" hold by construction, for every subsystem.
  */
+
 import type { Kernel } from '../kernel/kernel.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { Completion } from '../kernel/sync/completion.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
@@ -126,6 +128,8 @@ export function fenceInit(k: Kernel, name: string, ops: FenceOps): Fence {
  * throws (the fence then stays closed: nothing restarts a broken resource).
  */
 export async function fenceSync(fence: Fence): Promise<void> {
+  // Sleeps even when already closed (it waits); annotated whether or not it blocks.
+  mightSleep(fence.kernel, 'fence_sync');
   if (fence.closed) return waitFenced(fence);
   const k = fence.kernel;
   // Synchronous up to the first await: the flag is set in the caller's step.

@@ -11,6 +11,7 @@ import {
   devresReleaseResource,
   KernelError,
   type ManagedResource,
+  mightSleep,
   trackResource,
 } from '@quiesce/core-devres';
 import { PCI_STD_NUM_BARS } from './constants.js';
@@ -66,10 +67,11 @@ function give(dev: PciDev, bar: number): void {
 
 /**
  * `pci_request_region()`: reserves BAR `bar` for `name`. An unused BAR
- * succeeds without reserving anything. Context: any.
+ * succeeds without reserving anything. Context: may sleep.
  * Errors: `-EINVAL` for a BAR index outside 0..5; `-EBUSY` when taken.
  */
 export function pciRequestRegion(dev: PciDev, bar: number, name: string): void {
+  mightSleep(dev.kernel, 'pci_request_region'); // may sleep in the kernel (__request_region: GFP_KERNEL): checked whether or not it blocks
   if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pci_request_region: BAR ${bar} is not valid`);
   take(dev, bar, name, false);
 }
@@ -82,9 +84,10 @@ export function pciReleaseRegion(dev: PciDev, bar: number): void {
 
 /**
  * `pci_request_selected_regions()`: reserves the BARs in `mask`; on failure
- * releases those it took (in reverse) and throws `-EBUSY`. Context: any.
+ * releases those it took (in reverse) and throws `-EBUSY`. Context: may sleep.
  */
 export function pciRequestSelectedRegions(dev: PciDev, mask: number, name: string): void {
+  mightSleep(dev.kernel, 'pci_request_selected_regions'); // may sleep in the kernel (__request_region: GFP_KERNEL): checked whether or not it blocks
   for (let i = 0; i < PCI_STD_NUM_BARS; i++) {
     if ((mask & (1 << i)) === 0) continue;
     try {
@@ -103,7 +106,7 @@ export function pciReleaseSelectedRegions(dev: PciDev, mask: number): void {
 
 /**
  * `pci_request_regions()`: reserves all six BARs; rolls back what it took
- * when one is busy. Context: any. Errors: `-EBUSY`.
+ * when one is busy. Context: may sleep. Errors: `-EBUSY`.
  */
 export function pciRequestRegions(dev: PciDev, name: string): void {
   pciRequestSelectedRegions(dev, (1 << PCI_STD_NUM_BARS) - 1, name);
@@ -123,9 +126,10 @@ export function pcimTakeRegion(dev: PciDev, bar: number, name: string): void {
 
 /**
  * `pcim_request_region()`: {@link pciRequestRegion}, released at unbind.
- * Context: any. Errors: `-EINVAL`, `-EBUSY`, `-ENOMEM`.
+ * Context: may sleep. Errors: `-EINVAL`, `-EBUSY`, `-ENOMEM`.
  */
 export function pcimRequestRegion(dev: PciDev, bar: number, name: string): void {
+  mightSleep(dev.kernel, 'pcim_request_region'); // may sleep in the kernel (__request_region: GFP_KERNEL): checked whether or not it blocks
   if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pcim_request_region: BAR ${bar} is not valid`);
   take(dev, bar, name, true);
   const res: ManagedResource = { name: `region BAR ${bar}`, release: () => give(dev, bar) };
