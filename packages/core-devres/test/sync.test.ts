@@ -334,7 +334,7 @@ describe('msleep and friends', () => {
     expect(await sleeper.result()).toBe(10_000_000);
   });
 
-  it('a negative timeout is schedule_timeout\'s answer: an error report, no sleep, the clock unmoved', async () => {
+  it("a negative timeout is schedule_timeout's answer: an error report, no sleep, the clock unmoved", async () => {
     const k = new Kernel();
     await k.exec('t', () => sleepNs(k, -1));
     expect(k.now).toBe(0);
