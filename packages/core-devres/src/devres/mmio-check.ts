@@ -15,10 +15,13 @@
  * name carries the BAR), the offset and the width. The access is then not
  * made: a read returns all ones (what a read that reaches no device returns
  * on PCI), a write is dropped, and the device model never sees the offset.
+ * A written value C could not hold (NaN, a string, a number for `writeq`)
+ * is a `TypeError` naming the accessor.
  * A live handle of a sanitizer-off kernel never has this prototype, so its
  * hot path has no added instruction.
  */
 import type { Kernel } from '../kernel/kernel.js';
+import { badArg } from '../kernel/validate.js';
 import type { AccessorSpec, AccessorTable } from './fenced-view.js';
 
 /** What the checking accessors need of the handle. */
@@ -63,6 +66,16 @@ function badAccess(h: MmioHandle, method: string, spec: AccessorSpec, off: unkno
   return spec.size === 8 ? ONES64 : 2 ** (8 * spec.size) - 1;
 }
 
+/**
+ * A written value C's `u8`…`u64` can hold: an integer for 1..4 bytes (a
+ * wider one is truncated, as C converts it), a bigint for 8. NaN, a string
+ * or a number for `writeq` cannot be written in C: a `TypeError`.
+ */
+function checkValue(method: string, size: number, v: unknown): void {
+  if (size === 8 ? typeof v !== 'bigint' : !Number.isSafeInteger(v))
+    throw badArg(method, 'value', size === 8 ? 'a bigint' : 'an integer', v);
+}
+
 function checkingPrototypeOf(live: object, accessors: AccessorTable): object {
   const cached = checkingPrototypes.get(live);
   if (cached !== undefined) return cached;
@@ -73,10 +86,12 @@ function checkingPrototypeOf(live: object, accessors: AccessorTable): object {
     if (typeof fn !== 'function') continue;
     const { size, offsetArg } = spec;
     const mask = size - 1;
+    const valueArg = spec.access === 'write' ? 1 - offsetArg : -1;
     proto[name] = function (this: MmioHandle, a: unknown, b: unknown): unknown {
       const off = offsetArg === 0 ? a : b;
-      // The fast test: an unsigned 32-bit integer, aligned, inside the mapping.
-      if ((off as number) >>> 0 !== off || ((off as number) & mask) !== 0 || (off as number) + size > this.byteLength)
+      if (valueArg >= 0) checkValue(name, size, valueArg === 0 ? a : b);
+      // The fast test: a number, an unsigned 32-bit integer, aligned, inside the mapping.
+      if (typeof off !== 'number' || off >>> 0 !== off || (off & mask) !== 0 || off + size > this.byteLength)
         return badAccess(this, name, spec, off);
       return fn.call(this, a, b);
     };
