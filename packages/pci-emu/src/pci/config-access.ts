@@ -60,7 +60,8 @@ function read(dev: PciDev, where: number, size: number, out: ConfigValue): numbe
 function write(dev: PciDev, where: number, size: number, val: number): number {
   const fnName = WRITES[size - 1] as string;
   checkConfigArgs(fnName, dev, where);
-  checkInt(fnName, 'val', val); // a wider integer is truncated, as C converts it to u8/u16/u32
+  checkInt(fnName, 'val', val);
+  val = size === 4 ? val >>> 0 : val & (2 ** (8 * size) - 1); // a wider integer is truncated, as C converts it
   if (!dev.present) return PCIBIOS_DEVICE_NOT_FOUND;
   if (!Number.isInteger(where) || where < 0 || where % size !== 0 || where + size > PCI_CFG_SPACE_EXP_SIZE) {
     return PCIBIOS_BAD_REGISTER_NUMBER;
@@ -98,12 +99,12 @@ export function pciReadConfigDword(dev: PciDev, where: number, out: ConfigValue)
  * surprise removal, PCIBIOS_BAD_REGISTER_NUMBER for a bad offset.
  */
 export function pciWriteConfigByte(dev: PciDev, where: number, val: number): number {
-  return write(dev, where, 1, val & 0xff);
+  return write(dev, where, 1, val);
 }
 
 /** `pci_write_config_word()`. Context: any. Returns: as the byte form. */
 export function pciWriteConfigWord(dev: PciDev, where: number, val: number): number {
-  return write(dev, where, 2, val & 0xffff);
+  return write(dev, where, 2, val);
 }
 
 /** `pci_write_config_dword()`. Context: any. Returns: as the byte form. */
