@@ -160,6 +160,18 @@ describe('module-loader entry points', () => {
     expect(await canary(k)).toEqual([]);
   });
 
+  it('a null init or exit is an absent one (C NULL), not a function to call', async () => {
+    const k = kernel();
+    const r = await k.exec('nulls', async () => {
+      const mod = await modl.loadModule(k, { name: 'nulls', init: null, exit: null } as Any);
+      const state = mod.state;
+      // No init and no exit: removable (delete_module refuses only an init without an exit).
+      return [state, await outcome(() => modl.deleteModule(k, 'nulls'))];
+    });
+    expect(r).toEqual(['LIVE', 'ok']);
+    expect(modl.lsmod(k)).toEqual([]);
+  });
+
   it('module references: undefined is NULL (built-in); anything but a Module is a TypeError', () => {
     expect(modl.tryModuleGet(undefined as Any)).toBe(true);
     expect(() => modl.modulePut(undefined as Any)).not.toThrow();
