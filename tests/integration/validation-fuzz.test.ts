@@ -290,8 +290,15 @@ async function world(): Promise<World> {
     hr.HRTIMER_MODE_REL,
     null,
   );
+  // Start with the misc device registered and open, and the module loaded, so file operations and
+  // unloads are exercised from the first step (the ops can deregister, close and unload them).
   const m: misc.MiscDevice = { minor: misc.MISC_DYNAMIC_MINOR, name: 'fuzz_misc', fops: FOPS };
-  return { k, pdev, io, wq, work, dwork, timer, misc: m, files: [], groups: [], bufs: [], maps: [], devId: {} };
+  const files = await k.exec('setup', async () => {
+    await misc.miscRegister(k, m);
+    await modl.loadModule(k, FUZZ_MOD);
+    return [await misc.open(k, '/dev/fuzz_misc')];
+  });
+  return { k, pdev, io, wq, work, dwork, timer, misc: m, files, groups: [], bufs: [], maps: [], devId: {} };
 }
 
 const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'fn' : String(v));
