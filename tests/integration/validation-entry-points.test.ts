@@ -13,9 +13,11 @@ import {
   Kernel,
   sleepNs,
 } from '@quiesce/core-devres';
+import * as hr from '@quiesce/hrtimer';
 import * as misc from '@quiesce/miscdev';
 import * as modl from '@quiesce/module-loader';
 import * as pci from '@quiesce/pci-emu';
+import * as wqm from '@quiesce/workqueue';
 import { describe, expect, it } from 'vitest';
 import { canary } from './canary.js';
 
@@ -293,5 +295,39 @@ describe('pci-emu entry points', () => {
     const pdev = await plug(k);
     expect(pdev.name).toBe('0000:00:03.0');
     expect(pci.pciResourceStart(pdev, 0)).toBe(pci.PCI_MEM_BASE);
+  });
+});
+
+describe('workqueue and hrtimer object arguments', () => {
+  it('a work, delayed work, workqueue or timer that is not one is a TypeError naming the kernel function', async () => {
+    const k = kernel();
+    const wq = wqm.allocWorkqueue(k, 'v') as wqm.Workqueue;
+    const t = hr.hrtimerSetup(
+      k,
+      new hr.HrTimer(),
+      () => hr.HRTIMER_NORESTART,
+      hr.CLOCK_MONOTONIC,
+      hr.HRTIMER_MODE_REL,
+      null,
+    );
+    const r = await k.exec('objs', async () => [
+      await outcome(() => wqm.queueWork(wq, null as Any)),
+      await outcome(() => wqm.queueDelayedWork(wq, {} as Any, 0)),
+      await outcome(() => wqm.cancelWorkSync(undefined as Any)),
+      await outcome(() => wqm.flushWorkqueue(null as Any)),
+      await outcome(() => hr.hrtimerStart(null as Any, 1, hr.HRTIMER_MODE_REL)),
+      await outcome(() => hr.hrtimerSetExpires(t, Number.NaN)),
+    ]);
+    expect(r).toEqual([
+      'TypeError: queue_work_on: work must be a WorkStruct, got null',
+      'TypeError: queue_delayed_work_on: dwork must be a DelayedWork, got [object Object]',
+      'TypeError: cancel_work_sync: work must be a WorkStruct, got undefined',
+      'TypeError: flush_workqueue: wq must be an object, got null',
+      'TypeError: hrtimer_start_range_ns: timer must be an HrTimer, got null',
+      'TypeError: hrtimer_set_expires: time must be a finite number of ns, got NaN',
+    ]);
+    expect(hr.hrtimerGetExpires(t)).toBe(0);
+    expect(k.armedTimers).toBe(0);
+    expect(await canary(k)).toEqual([]);
   });
 });
