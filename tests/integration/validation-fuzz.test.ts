@@ -304,41 +304,45 @@ async function world(): Promise<World> {
 const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'fn' : String(v));
 
 describe('validation fuzz', () => {
-  it(`${RUNS} random sequences of up to ${MAX_STEPS} calls over all six packages never break the world`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: MAX_STEPS }), async (steps) => {
-        const w = await world();
-        for (const s of steps) {
-          const what = `${s.op}(${show(s.a)}, ${show(s.b)}, ${s.real ? 'real' : 'bad'})`;
-          let err: unknown = null;
-          let before = '';
-          let after = '';
-          await w.k
-            .exec(`fuzz ${s.op}`, async () => {
-              before = snapshot(w);
-              try {
-                await (OPS[s.op] as Op)(w, s.a, s.b, s.real);
-              } catch (e) {
-                err = e;
-              }
-              after = snapshot(w);
-            })
-            .catch((e: unknown) => {
-              // exec settles with an error only when its task cannot finish: then the kernel's answer is a
-              // deadlock or hung-task report (a sleep of "forever", KTIME_MAX), which must have been filed.
-              const stuck = w.k.reports.some((r) => r.kind === 'deadlock' || r.kind === 'hung-task');
-              if (!stuck) err = new Error(`exec did not finish, and nothing was reported: ${String(e)}`);
-            });
-          if (err !== null) expect(badError(err), what).toBe(null);
-          if (err instanceof TypeError || (STRICT && isKernelError(err)))
-            expect(after, `${what} was rejected but changed the world`).toBe(before);
-          // Let armed timers and works run a while, then check the clock and the canary.
-          await w.k.runFor(5_000_000);
-          expect(Number.isFinite(w.k.now), `clock after ${what}`).toBe(true);
-          expect(await canary(w.k), `canary after ${what}`).toEqual([]);
-        }
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+  it(
+    `${RUNS} random sequences of up to ${MAX_STEPS} calls over all six packages never break the world`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: MAX_STEPS }), async (steps) => {
+          const w = await world();
+          for (const s of steps) {
+            const what = `${s.op}(${show(s.a)}, ${show(s.b)}, ${s.real ? 'real' : 'bad'})`;
+            let err: unknown = null;
+            let before = '';
+            let after = '';
+            await w.k
+              .exec(`fuzz ${s.op}`, async () => {
+                before = snapshot(w);
+                try {
+                  await (OPS[s.op] as Op)(w, s.a, s.b, s.real);
+                } catch (e) {
+                  err = e;
+                }
+                after = snapshot(w);
+              })
+              .catch((e: unknown) => {
+                // exec settles with an error only when its task cannot finish: then the kernel's answer is a
+                // deadlock or hung-task report (a sleep of "forever", KTIME_MAX), which must have been filed.
+                const stuck = w.k.reports.some((r) => r.kind === 'deadlock' || r.kind === 'hung-task');
+                if (!stuck) err = new Error(`exec did not finish, and nothing was reported: ${String(e)}`);
+              });
+            if (err !== null) expect(badError(err), what).toBe(null);
+            if (err instanceof TypeError || (STRICT && isKernelError(err)))
+              expect(after, `${what} was rejected but changed the world`).toBe(before);
+            // Let armed timers and works run a while, then check the clock and the canary.
+            await w.k.runFor(5_000_000);
+            expect(Number.isFinite(w.k.now), `clock after ${what}`).toBe(true);
+            expect(await canary(w.k), `canary after ${what}`).toEqual([]);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    Math.max(60_000, RUNS * 150),
+  ); // a long local run gets the time it needs
 });
