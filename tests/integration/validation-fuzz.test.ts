@@ -21,6 +21,7 @@ import {
   devmRemoveAction,
   devresCloseGroup,
   devresOpenGroup,
+  devresReleaseAll,
   devresReleaseGroup,
   GFP_KERNEL,
   type GroupId,
@@ -170,6 +171,34 @@ const OPS: Record<string, Op> = {
   dmaAllocCoherent: (w, a) => pci.dmaAllocCoherent(w.pdev, a as Any),
   dmaFreeCoherent: (w, a, _b, real) =>
     pci.dmaFreeCoherent(w.pdev, (real ? pci.dmaAllocCoherent(w.pdev, 4096) : a) as Any),
+
+  // managed (pcim/devm) forms on the plugged device, and a teardown of whatever they left
+  pcimEnableDevice: (w, a, _b, real) => pci.pcimEnableDevice((real ? w.pdev : a) as Any),
+  pcimRequestRegion: (w, a, b) => pci.pcimRequestRegion(w.pdev, a as Any, b as Any),
+  pcimIomapRegion: (w, a, b, real) => {
+    const io = pci.pcimIomapRegion(w.pdev, a as Any, (real ? 'fuzz' : b) as Any);
+    w.maps.push(io);
+  },
+  pcimIomap: (w, a, b) => pci.pcimIomap(w.pdev, a as Any, b as Any),
+  dmamAllocCoherent: (w, a) => pci.dmamAllocCoherent(w.pdev, a as Any),
+  devmRequestIrq: (w, a, b, real) =>
+    pci.devmRequestIrq(
+      w.pdev,
+      (real ? w.pdev.irq : a) as Any,
+      (real ? irqHandler : b) as Any,
+      pci.IRQF_SHARED,
+      'fuzz_devm',
+      w.devId,
+      null,
+    ),
+  devmMiscRegister: (w, a, b, real) =>
+    misc.devmMiscRegister(
+      w.pdev,
+      (real
+        ? { minor: misc.MISC_DYNAMIC_MINOR, name: 'fuzz_devm', fops: FOPS }
+        : { minor: a, name: b, fops: FOPS }) as Any,
+    ),
+  devresReleaseAll: (w, a, _b, real) => devresReleaseAll((real ? w.pdev : a) as Any),
 
   // IoMem: unchecked accessors at any offset (sanitizer on: a report), the checked form, values of any type
   readl: (w, a) => w.io.readl(a as Any),
