@@ -232,6 +232,7 @@ describe('pci-emu entry points', () => {
       await outcome(() => pci.pciIounmap(pdev, null as Any)),
       await outcome(() => pci.pciEnableDevice({} as Any)),
       await outcome(() => pci.pciAllocIrqVectors(pdev, Number.NaN, 1, pci.PCI_IRQ_MSI)),
+      await outcome(() => pci.pciAllocIrqVectors(pdev, 0, 0, pci.PCI_IRQ_ALL_TYPES)),
       await outcome(() => pci.pciWriteConfigByte(pdev, pci.PCI_INTERRUPT_LINE, Number.NaN)),
       await outcome(() => pci.pciReadConfigDword(pdev, 0, null as Any)),
     ]);
@@ -245,12 +246,14 @@ describe('pci-emu entry points', () => {
       'ok', // iounmap(NULL) does nothing
       'TypeError: pci_enable_device: dev must be a PciDev, got [object Object]',
       'TypeError: pci_alloc_irq_vectors: min_vecs must be an integer in [0, 4294967295], got NaN',
+      'EINVAL', // pci_msi_supported(dev, 0) refuses 0 vectors; INTx needs min_vecs 1
       'TypeError: pci_write_config_byte: val must be an integer, got NaN',
       'TypeError: pci_read_config_dword: val must be an object, got null',
     ]);
     expect(pdev.resources.map((res) => res.owner)).toEqual(Array(6).fill(null));
     expect(pdev.isEnabled).toBe(false);
     expect(pdev.msiNvec).toBe(0);
+    expect(pdev.irq).toBe(pdev.intxIrq);
     expect(await canary(k)).toEqual([]);
   });
 
