@@ -15,13 +15,14 @@ import type { Task } from '../kernel/task.js';
 import { checkFn, checkObject, checkOptFn, checkString } from '../kernel/validate.js';
 import { BoundDevice, BusType, type Device, type Driver, endBinding, type UnbindMode } from './device.js';
 
-/** `bus_register()`: a new bus type. Context: any. */
+/** `bus_register()`: a new bus type. Context: may sleep (kzalloc(GFP_KERNEL), kset registration; checked with might_sleep()). */
 export function busRegister(
   k: Kernel,
   name: string,
   match?: (dev: Device, drv: Driver) => boolean,
   mode: UnbindMode = 'two-phase',
 ): BusType {
+  mightSleep(k, 'bus_register');
   return new BusType(k, name, match, mode);
 }
 
@@ -228,6 +229,7 @@ export async function driverUnregister(bus: BusType, drv: Driver): Promise<void>
  * binds now and unbinds at scope exit. Context: may sleep.
  */
 export async function bindScope(dev: Device, drv: Driver): Promise<AsyncScope & { bound: BoundDevice }> {
+  mightSleep(dev.kernel, 'device_driver_attach');
   const bound = await deviceBind(dev, drv);
   return {
     bound,

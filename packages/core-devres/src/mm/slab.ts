@@ -19,6 +19,7 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { __GFP_NOWARN, __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from './gfp.js';
 import { isKBuf, KBuf, kbufResource, kbufStacks, POISON_INUSE, REPORTED_DOUBLE_FREE } from './kbuf.js';
 
@@ -76,7 +77,7 @@ export function ZERO_OR_NULL_PTR(p: KBuf | null | undefined): boolean {
  */
 export function slabAlloc(k: Kernel, fn: string, size: number, gfp: number, origin: 'kmalloc' | 'devm'): KBuf | null {
   // might_alloc(): checked for every GFP_KERNEL call, blocking or not.
-  if (gfpflagsAllowBlocking(gfp)) k.mightSleep(fn);
+  if (gfpflagsAllowBlocking(gfp)) mightSleep(k, fn);
   const info = slabInfo(k);
   if (size > KMALLOC_MAX_SIZE) {
     if ((gfp & __GFP_NOWARN) === 0 && !info.warnedTooLarge) {
@@ -118,7 +119,7 @@ export function kmalloc(k: Kernel, size: number, gfp: number): KBuf | null {
   checkSize('kmalloc', 'size', size);
   checkGfp('kmalloc', gfp);
   if (size === 0) {
-    if (gfpflagsAllowBlocking(gfp)) k.mightSleep('kmalloc');
+    if (gfpflagsAllowBlocking(gfp)) mightSleep(k, 'kmalloc');
     return ZERO_SIZE_PTR;
   }
   return slabAlloc(k, 'kmalloc', size, gfp, 'kmalloc');

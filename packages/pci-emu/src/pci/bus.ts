@@ -23,6 +23,7 @@ import {
   KernelError,
   KernelLocal,
   kernelBuffer,
+  mightSleep,
   type Owner,
 } from '@quiesce/core-devres';
 import { irqTable } from '../irq/irq-desc.js';
@@ -131,6 +132,7 @@ export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void
 
 /** `pci_unregister_driver()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
 export async function pciUnregisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
+  mightSleep(k, 'pci_unregister_driver'); // driver_unregister: checked even when drv is not registered
   const s = state(k);
   const adapter = s.adapters.get(drv);
   if (!adapter) {

@@ -70,9 +70,11 @@ export function pciIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null
 /**
  * `pci_iounmap()`: unmaps; the handle is dead afterwards (a stale access is
  * a use-after-remove). A second unmap is a double-release report.
- * Context: any.
+ * Context: may sleep (iounmap() frees the vmalloc area: remove_vm_area()
+ * is annotated might_sleep()); checked whether or not it blocks.
  */
-export function pciIounmap(_dev: PciDev, io: IoMem): void {
+export function pciIounmap(dev: PciDev, io: IoMem): void {
+  mightSleep(dev.kernel, 'pci_iounmap');
   io.release();
 }
 
@@ -112,6 +114,7 @@ export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | nul
  * Context: may sleep.
  */
 export async function pcimIounmap(dev: PciDev, io: IoMem): Promise<void> {
+  mightSleep(dev.kernel, 'pcim_iounmap'); // devres_release of the mapping: pci_iounmap may sleep
   const res = managedMaps.get(io);
   if (!res) return;
   managedMaps.delete(io);
@@ -153,5 +156,6 @@ export function pcimIomapRegion(dev: PciDev, bar: number, name: string): IoMem {
 
 /** `pcim_iounmap_region()`: unmaps and releases a {@link pcimIomapRegion} now. Context: may sleep. */
 export async function pcimIounmapRegion(dev: PciDev, io: IoMem): Promise<void> {
+  mightSleep(dev.kernel, 'pcim_iounmap_region');
   await pcimIounmap(dev, io);
 }
