@@ -12,6 +12,7 @@
 export type ReportKind =
   | 'use-after-remove'
   | 'use-after-free'
+  | 'slab-out-of-bounds'
   | 'double-free'
   | 'invalid-free'
   | 'execute-after-free'
