@@ -111,7 +111,7 @@ export class SystemRam {
       this.kernel.sanitizer.report({
         kind: 'use-after-free',
         title: `BUG: KASAN: use-after-free in DMA ${rw} by ${dev}`,
-        resource: `dma-coherent 0x${freed.start.toString(16)}`,
+        resource: 'dma-coherent', // as the CPU-side report (kbufResource): one bug, one finding
         detail: `${dev}: DMA ${rw} of ${len} bytes at ${at}, offset 0x${(addr - freed.start).toString(16)} of a freed ${freed.size}-byte coherent buffer; allocated by ${freed.by}, freed by ${freed.freedBy}`,
         stacks: {
           ...this.kernel.stack(),
