@@ -27,6 +27,8 @@ export const POISON_INUSE = 0x5a;
 interface Origin {
   stack: string | undefined;
   by: string;
+  /** Virtual time (ns) of the allocation or free. */
+  at: number;
 }
 
 /** Where an object's memory came from. */
@@ -85,7 +87,7 @@ export class KBuf extends DataView<ArrayBuffer> {
     this.size = size;
     this.cache = cache;
     this.origin = origin;
-    this.allocated = origin === 'zero' ? { stack: undefined, by: 'none' } : originHere(kernel);
+    this.allocated = origin === 'zero' ? { stack: undefined, by: 'none', at: 0 } : originHere(kernel);
     brand.add(this);
     if ((origin === 'kmalloc' || origin === 'devm') && kernel.sanitizer.mode !== 'off') {
       Object.setPrototypeOf(this, checkedPrototype());
@@ -187,7 +189,7 @@ function blockCheck(b: KBuf, method: string, off: number, len: number, write: bo
 function originHere(k: Kernel): Origin {
   const c = k.contextInfo();
   const by = c.kind === 'task' ? `task ${c.name}/${c.pid}` : c.kind === 'none' ? 'kernel' : `${c.kind} ${c.name}`;
-  return { stack: captureStack(k.sanitizer.mode, 4), by };
+  return { stack: captureStack(k.sanitizer.mode, 4), by, at: k.now };
 }
 
 let dead: object | null = null;
@@ -271,6 +273,8 @@ function checkedPrototype(): object {
 
 /** Bit in `KBuf.reported` for a slab-out-of-bounds report. */
 export const REPORTED_OOB = 4;
+/** Bit in `KBuf.reported` once kmemleak has listed the object. */
+export const REPORTED_LEAK = 8;
 
 function reportOutOfBounds(b: KBuf, method: string, off: number, size: number, write: boolean): void {
   if ((b.reported & REPORTED_OOB) !== 0) return;

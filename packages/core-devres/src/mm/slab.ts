@@ -22,6 +22,7 @@ import { KernelLocal } from '../kernel/kernel-local.js';
 import { mightSleep } from '../kernel/might-sleep.js';
 import { __GFP_NOWARN, __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from './gfp.js';
 import { isKBuf, KBuf, kbufResource, kbufStacks, POISON_INUSE, REPORTED_DOUBLE_FREE } from './kbuf.js';
+import { kmemleakAlloc, kmemleakFree } from './kmemleak.js';
 
 /** `KMALLOC_MAX_SIZE` on x86-64 (MAX_PAGE_ORDER 10, 4 KiB pages): 4 MiB. */
 export const KMALLOC_MAX_SIZE = 1 << 22;
@@ -113,6 +114,7 @@ export function slabAlloc(k: Kernel, fn: string, size: number, gfp: number, orig
   if ((gfp & __GFP_ZERO) === 0) new Uint8Array(b.buffer).fill(POISON_INUSE);
   info.live++;
   info.allocs++;
+  if (origin === 'kmalloc') kmemleakAlloc(b);
   if (k.tracing) k.trace(fn, `${b.cache} size=${size}`);
   return b;
 }
@@ -122,6 +124,7 @@ export function slabFree(b: KBuf): void {
   const info = slabInfo(b.kernel);
   info.live--;
   info.frees++;
+  kmemleakFree(b);
   b.kill();
 }
 

@@ -19,6 +19,7 @@ export type ReportKind =
   | 'sleep-in-atomic'
   | 'double-release'
   | 'leak-at-unbind'
+  | 'memory-leak'
   | 'callback-after-fence'
   | 'warn'
   | 'deadlock'
