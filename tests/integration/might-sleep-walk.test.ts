@@ -291,6 +291,9 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'kernelBuffer',
     'kfree',
     'kmallocCacheName',
+    'kmallocSlotSize',
+    'kmemleakScan', // the debugfs "scan" action, not a driver API
+    'ksize',
     'ktimeClamp',
     'mightSleepNames',
     'modulePutOwner',
