@@ -35,12 +35,11 @@ import { trackIfBinding } from './track.js';
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
   const k = timerKernel(timer, 'hrtimer_start_range_ns');
   // Validate everything before anything changes (docs/validation.md).
-  if (!Number.isFinite(tim))
-    throw new RangeError(`hrtimer_start_range_ns: expiry must be a finite number of ns, got ${tim}`);
+  checkNs('hrtimer_start_range_ns', 'tim', tim);
   checkNs('hrtimer_start_range_ns', 'delta_ns', deltaNs);
   checkIntRange('hrtimer_start_range_ns', 'mode', mode, 0, 0xff);
   const base = timer.base;
-  if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
+  if (base === null) throw new TypeError('hrtimer_start_range_ns: timer must have a clock base, got one without');
   const st = hrtimerState(k);
   if (((mode & HrtimerMode.SOFT) !== 0) !== timer.isSoft && !st.warnedSoftMismatch) {
     st.warnedSoftMismatch = true;
