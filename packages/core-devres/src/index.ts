@@ -199,6 +199,7 @@ export {
   gfpflagsAllowBlocking,
 } from './mm/gfp.js';
 export { isKBuf, KBuf, type KBufOrigin, POISON_FREE, POISON_INUSE } from './mm/kbuf.js';
+export { type KmemleakScanOptions, kmemleakScan } from './mm/kmemleak.js';
 export {
   KMALLOC_MAX_CACHE_SIZE,
   KMALLOC_MAX_SIZE,
@@ -207,7 +208,9 @@ export {
   kmalloc,
   kmallocArray,
   kmallocCacheName,
+  kmallocSlotSize,
   krealloc,
+  ksize,
   kzalloc,
   SIZE_MAX,
   type SlabInfo,

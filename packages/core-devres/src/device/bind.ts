@@ -16,7 +16,7 @@ import { badArg, checkFn, checkObject, checkOptFn, checkString } from '../kernel
 import { checkBus, checkDevice } from './check-device.js';
 import { BoundDevice, BusType, type Device, type Driver, endBinding, type UnbindMode } from './device.js';
 
-/** `bus_register()`: a new bus type. Context: any. */
+/** `bus_register()`: a new bus type. Context: may sleep (kzalloc(GFP_KERNEL), kset registration; checked with might_sleep()). */
 export function busRegister(
   k: Kernel,
   name: string,
@@ -27,6 +27,7 @@ export function busRegister(
   checkString('bus_register', 'name', name);
   checkOptFn('bus_register', 'match', match);
   if (mode !== 'two-phase' && mode !== 'lifo') throw badArg('bus_register', 'mode', "'two-phase' or 'lifo'", mode);
+  mightSleep(k, 'bus_register');
   return new BusType(k, name, match, mode);
 }
 
@@ -240,6 +241,7 @@ export async function driverUnregister(bus: BusType, drv: Driver): Promise<void>
  * binds now and unbinds at scope exit. Context: may sleep.
  */
 export async function bindScope(dev: Device, drv: Driver): Promise<AsyncScope & { bound: BoundDevice }> {
+  mightSleep(dev.kernel, 'device_driver_attach');
   const bound = await deviceBind(dev, drv);
   return {
     bound,

@@ -11,6 +11,7 @@
  */
 import { checkDevice } from '../device/check-device.js';
 import type { Device } from '../device/device.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from '../mm/gfp.js';
 import type { KBuf } from '../mm/kbuf.js';
 import { SIZE_MAX, slabAlloc, slabFree, slabInfo, ZERO_OR_NULL_PTR, ZERO_SIZE_PTR } from '../mm/slab.js';
@@ -32,7 +33,7 @@ export function devmKmalloc(dev: Device, size: number, gfp: number): KBuf | null
   checkGfp('devm_kmalloc', gfp);
   const k = dev.kernel;
   if (size === 0) {
-    if (gfpflagsAllowBlocking(gfp)) k.mightSleep('devm_kmalloc');
+    if (gfpflagsAllowBlocking(gfp)) mightSleep(k, 'devm_kmalloc');
     return ZERO_SIZE_PTR;
   }
   const b = slabAlloc(k, 'devm_kmalloc', size, gfp, 'devm');
@@ -45,7 +46,7 @@ export function devmKmalloc(dev: Device, size: number, gfp: number): KBuf | null
     },
   };
   try {
-    devresAdd(dev, res);
+    devresAdd(dev, res, gfp);
   } catch {
     // Fault injection hit the devres node: one failed allocation, as alloc_dr.
     const info = slabInfo(k);

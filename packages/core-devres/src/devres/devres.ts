@@ -9,6 +9,7 @@ import type { Device, UnbindMode } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
 import { mightSleep } from '../kernel/might-sleep.js';
 import { checkFn, checkObject, checkOptFn, checkString } from '../kernel/validate.js';
+import { checkGfp, GFP_KERNEL, gfpflagsAllowBlocking } from '../mm/gfp.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 import type { ManagedResource, ResourceNode } from './node.js';
 
@@ -16,15 +17,21 @@ import type { ManagedResource, ResourceNode } from './node.js';
 export type DevmAction<D = unknown> = (data: D) => void | Promise<void>;
 
 /**
- * Registers `res` on `dev`'s devres list under the lifecycle contract.
- * The building block of every `devm*`/`pcim*` function.
- * Context: any. Errors: `-ENOMEM` (fault injection), nothing registered;
- * a `TypeError` for a `dev` that is not a Device or a `res` without a
- * string name and function (or absent) `fence`/`release`.
+ * Registers `res` on `dev`'s devres list under the lifecycle contract:
+ * `devres_alloc(release, size, gfp)` + `devres_add()` in one step. The
+ * building block of every `devm*`/`pcim*` function.
+ * Context: may sleep with the default `GFP_KERNEL` (devres_alloc's
+ * allocation: checked with might_sleep() whether or not it blocks); any
+ * context with `GFP_ATOMIC`/`GFP_NOWAIT`. Errors: `-ENOMEM` (fault
+ * injection), nothing registered; a `TypeError` for a `dev` that is not a
+ * Device, a `res` without a string name and function (or absent)
+ * `fence`/`release`, or a gfp that is not a `gfp_t`.
  */
-export function devresAdd(dev: Device, res: ManagedResource): ResourceNode {
+export function devresAdd(dev: Device, res: ManagedResource, gfp: number = GFP_KERNEL): ResourceNode {
   checkDevice('devres_add', dev);
   checkResource('devres_add', res);
+  checkGfp('devres_alloc', gfp);
+  if (gfpflagsAllowBlocking(gfp)) mightSleep(dev.kernel, 'devres_alloc');
   return addNode(dev, res, null, undefined);
 }
 
@@ -121,11 +128,14 @@ export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D)
 
 /**
  * `devm_release_action()`: drops the newest entry matching (action, data)
- * and calls it now. Warns when nothing matches. Context: may sleep.
+ * and calls it now. Warns when nothing matches. Context: may sleep (the
+ * action may; annotated with might_sleep(), as an awaited release cannot run
+ * inside an atomic section).
  */
 export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, data: D): Promise<void> {
   checkDevice('devm_release_action', dev);
   checkFn('devm_release_action', 'action', action);
+  mightSleep(dev.kernel, 'devm_release_action');
   // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
@@ -140,11 +150,14 @@ export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, d
 /**
  * Fences and releases the entry holding `res` now, and drops it from the
  * list (as `devm_iounmap`, `devm_free_irq` do). Returns false, with a warning,
- * when `res` is not on the list. Context: may sleep.
+ * when `res` is not on the list. Context: may sleep (fence and release
+ * steps may; annotated with might_sleep(): see docs/devres.md for the
+ * difference from `devres_release`).
  */
 export async function devresReleaseResource(dev: Device, res: ManagedResource): Promise<boolean> {
   checkDevice('devres_release', dev);
   checkObject('devres_release', 'res', res);
+  mightSleep(dev.kernel, 'devres_release');
   const i = dev.devres.findIndex((n) => n.kind === 'resource' && n.res === res);
   if (i < 0) {
     dev.kernel.warn(dev.name, `devres: ${res.name} is not managed by ${dev}`);
@@ -227,10 +240,12 @@ export async function releaseNodes(dev: Device, nodes: readonly ResourceNode[], 
 
 /**
  * `devres_release_all()`: empties the list and tears every resource down in
- * the device's unbind mode. Returns the number released. Context: may sleep.
+ * the device's unbind mode. Returns the number released. Context: may sleep
+ * (annotated with might_sleep(): release actions may sleep).
  */
 export async function devresReleaseAll(dev: Device): Promise<number> {
   checkDevice('devres_release_all', dev);
+  mightSleep(dev.kernel, 'devres_release_all');
   const nodes = dev.devres.splice(0).filter((n): n is ResourceNode => n.kind === 'resource');
   return releaseNodes(dev, nodes, dev.mode);
 }

@@ -65,12 +65,19 @@ export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
 /**
  * `dma_free_coherent()`: frees the RAM and kills the CPU view (a later CPU
  * access is `use-after-free`). Warns when `buf` is not allocated (a second
- * free). Context: any.
+ * free). Context: process or softirq; with interrupts disabled (a hardirq
+ * handler) it warns `WARN_ON(irqs_disabled())`, as `dma_free_attrs` does
+ * (on non-coherent platforms the free may vunmap), and still frees.
+ * Interrupts disabled by `spin_lock_irqsave` are not modelled, so that case
+ * is not caught.
  */
 export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
   checkPciDev('dma_free_coherent', dev);
   if (buf === null || typeof buf !== 'object' || typeof buf.cpu !== 'object' || !Number.isSafeInteger(buf.dmaHandle))
     throw badArg('dma_free_coherent', 'buf', 'a DmaCoherent from dma_alloc_coherent', buf);
+  if (dev.kernel.contextInfo().kind === 'hardirq') {
+    dev.kernel.warn(dev.name, 'WARN_ON(irqs_disabled()) in dma_free_attrs: dma_free_coherent from hardirq context');
+  }
   if (!systemRam(dev.kernel).free(buf.dmaHandle)) {
     dev.kernel.warn(dev.name, `dma_free_coherent: 0x${buf.dmaHandle.toString(16)} is not allocated`);
     return;

@@ -25,6 +25,7 @@ import {
   KernelError,
   KernelLocal,
   kernelBuffer,
+  mightSleep,
   type Owner,
 } from '@quiesce/core-devres';
 import { irqTable } from '../irq/irq-desc.js';
@@ -136,6 +137,7 @@ export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void
 export async function pciUnregisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
   checkObject('pci_unregister_driver', 'k', k);
   checkObject('pci_unregister_driver', 'drv', drv);
+  mightSleep(k, 'pci_unregister_driver'); // driver_unregister: checked even when drv is not registered
   const s = state(k);
   const adapter = s.adapters.get(drv);
   if (!adapter) {

@@ -83,11 +83,14 @@ export function pciIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null
 /**
  * `pci_iounmap()`: unmaps; the handle is dead afterwards (a stale access is
  * a use-after-remove). A second unmap is a double-release report.
- * Context: any. A NULL (or undefined) `io` is ignored, as `iounmap(NULL)`
- * is; anything but an `IoMem` is a `TypeError`.
+ * Context: may sleep (iounmap() frees the vmalloc area: remove_vm_area()
+ * is annotated might_sleep()); checked whether or not it blocks. A NULL (or
+ * undefined) `io` is ignored, as `iounmap(NULL)` is; anything but an
+ * `IoMem` is a `TypeError`.
  */
 export function pciIounmap(dev: PciDev, io: IoMem): void {
   checkPciDev('pci_iounmap', dev);
+  mightSleep(dev.kernel, 'pci_iounmap');
   if (io === null || io === undefined) return;
   if (!(io instanceof IoMem)) throw badArg('pci_iounmap', 'addr', 'an IoMem or null', io);
   io.release();
@@ -131,6 +134,7 @@ export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | nul
  */
 export async function pcimIounmap(dev: PciDev, io: IoMem): Promise<void> {
   checkPciDev('pcim_iounmap', dev);
+  mightSleep(dev.kernel, 'pcim_iounmap'); // devres_release of the mapping: pci_iounmap may sleep
   const res = managedMaps.get(io);
   if (!res) return;
   managedMaps.delete(io);
@@ -176,5 +180,6 @@ export function pcimIomapRegion(dev: PciDev, bar: number, name: string): IoMem {
 /** `pcim_iounmap_region()`: unmaps and releases a {@link pcimIomapRegion} now. Context: may sleep. */
 export async function pcimIounmapRegion(dev: PciDev, io: IoMem): Promise<void> {
   checkPciDev('pcim_iounmap_region', dev);
+  mightSleep(dev.kernel, 'pcim_iounmap_region');
   await pcimIounmap(dev, io);
 }

@@ -11,7 +11,7 @@ import {
   checkInt,
   currentBindingDevice,
   devresAdd,
-  devresReleaseResource,
+  devresRemoveResource,
   KernelError,
   type ManagedResource,
   mightSleep,
@@ -169,14 +169,19 @@ export function pcimRequestRegion(dev: PciDev, bar: number, name: string): void 
   m.set(bar, res);
 }
 
-/** `pcim_release_region()`: releases a region from {@link pcimRequestRegion} now. Context: may sleep. */
+/**
+ * `pcim_release_region()`: releases a region from {@link pcimRequestRegion}
+ * now (devres_release: the entry leaves the list, then its release runs).
+ * Context: any, as in the kernel (release_mem_region only takes a spinlock);
+ * async for the callers that await it.
+ */
 export async function pcimReleaseRegion(dev: PciDev, bar: number): Promise<void> {
   checkPciDev('pcim_release_region', dev);
   checkBarArg('pcim_release_region', bar);
   const res = pcimRegions.get(dev)?.get(bar);
   if (!res) return;
   pcimRegions.get(dev)?.delete(bar);
-  await devresReleaseResource(dev, res);
+  if (devresRemoveResource(dev, res)) await res.release();
 }
 
 /** @internal Gives a region back (for pcim_iomap_region's unwind and release). */
