@@ -16,6 +16,7 @@
 // - the canary (tests/integration/canary.ts) still binds/unbinds a device,
 //   runs a work and fires a timer.
 import {
+  Completion,
   devmAddAction,
   devmKfree,
   devmKzalloc,
@@ -31,9 +32,13 @@ import {
   Kernel,
   kfree,
   kmalloc,
+  msecsToJiffies,
   msleep,
+  scheduleTimeoutUninterruptible,
   sleepNs,
   usleepRange,
+  WaitQueue,
+  waitEventTimeout,
 } from '@quiesce/core-devres';
 import * as hr from '@quiesce/hrtimer';
 import * as misc from '@quiesce/miscdev';
@@ -137,6 +142,11 @@ const OPS: Record<string, Op> = {
   msleep: (w, a) => msleep(w.k, a as Any),
   sleepNs: (w, a) => sleepNs(w.k, a as Any),
   usleepRange: (w, a, b) => usleepRange(w.k, a as Any, b as Any),
+  scheduleTimeout: (w, a) => scheduleTimeoutUninterruptible(w.k, a as Any),
+  waitEventTimeout: (w, a, b, real) =>
+    waitEventTimeout(w.k, new WaitQueue(w.k, 'fuzz_wq'), (real ? () => false : b) as Any, a as Any),
+  completionTimeout: (w, a) => new Completion(w.k, 'fuzz').waitForCompletionTimeout(a as Any),
+  msecsToJiffies: (_w, a) => msecsToJiffies(a as Any),
   devmAddAction: (w, a, b, real) => devmAddAction((real ? w.pdev : a) as Any, (real ? noopAction : b) as Any, w.devId),
   devmRemoveAction: (w, a, _b, real) => devmRemoveAction(w.pdev, (real ? noopAction : a) as Any, w.devId),
   devresOpenGroup: (w, a, _b, real) => {
@@ -280,6 +290,8 @@ const OPS: Record<string, Op> = {
   hrtimerStartRangeNs: (w, a, b) => hr.hrtimerStartRangeNs(w.timer, 1000, a as Any, b as Any),
   hrtimerForward: (w, a, b) => hr.hrtimerForward(w.timer, a as Any, b as Any),
   hrtimerCancel: (w) => hr.hrtimerCancel(w.timer),
+  hrtimerSetExpires: (w, a) => hr.hrtimerSetExpires(w.timer, a as Any),
+  hrtimerStartExpires: (w, a, _b, real) => hr.hrtimerStartExpires(w.timer, (real ? hr.HRTIMER_MODE_ABS : a) as Any),
 };
 
 const step = fc.record({ op: fc.constantFrom(...Object.keys(OPS)), a: anyValue, b: anyValue, real: fc.boolean() });
