@@ -43,7 +43,7 @@ const checkingPrototypes = new WeakMap<object, object>();
 
 const ONES64 = 0xffff_ffff_ffff_ffffn;
 
-/** Why `off` is not a valid offset for a `size`-byte access in `len` bytes, or null when it is. */
+/** Why `off` is not a valid offset for a `size`-byte access in `len` bytes, or null when it is. Context: any. */
 export function mmioOffsetProblem(off: unknown, size: number, len: number): string | null {
   if (typeof off !== 'number') return 'the offset is not a number';
   if (!Number.isInteger(off)) return 'the offset is not an integer';
