@@ -1,0 +1,99 @@
+/**
+ * The page's state and the transitions on it (src/ui/app.ts drives them from
+ * events; the views in src/ui/*.ts render it). Kept apart from the DOM so the
+ * UI's behaviour is testable in Node against a fake {@link Engine}.
+ */
+import type { Progress, RunRequest, RunResult, StrategyId, TeardownId } from '../engine/api.js';
+
+export type Tab = 'explore' | 'matrix' | 'report';
+
+/** What the form holds; `bug` null is the correct driver. */
+export interface Selection {
+  discipline: string;
+  bug: number | null;
+  teardown: TeardownId;
+  strategy: StrategyId;
+  budget: number;
+  seed: number;
+  workers: number;
+}
+
+export interface AppState {
+  tab: Tab;
+  selection: Selection;
+  running: boolean;
+  progress: Progress | null;
+  result: RunResult | null;
+  /** Index into the finding's steps for step-through. */
+  step: number;
+  /** The last error (bad replay file, engine failure), shown in an alert region. */
+  error: string | null;
+  /** Where the result came from: a run of the form, a matrix cell, a replay file. */
+  source: 'form' | 'matrix' | 'report' | 'replay' | null;
+}
+
+/** Budget bounds the form accepts (schedules, or the exhaustive bound). */
+export const BUDGET_MIN = 1;
+export const BUDGET_MAX = 1_000_000;
+
+/** The request a selection describes. */
+export function requestOf(sel: Selection): RunRequest {
+  return {
+    discipline: sel.discipline,
+    bug: sel.bug,
+    teardown: sel.teardown,
+    strategy: sel.strategy,
+    budget: sel.budget,
+    seed: sel.seed,
+    workers: sel.workers,
+  };
+}
+
+/** The selection a request (from a matrix cell, the report table, a replay) describes, over defaults. */
+export function selectionOf(req: RunRequest, base: Selection): Selection {
+  return {
+    discipline: req.discipline,
+    bug: req.bug,
+    teardown: req.teardown,
+    strategy: req.strategy,
+    budget: req.budget,
+    seed: req.seed ?? base.seed,
+    workers: req.workers ?? base.workers,
+  };
+}
+
+/**
+ * Parses a form field into the selection. Numbers outside their range are
+ * clamped (an `<input type=number>` can hold anything while typed).
+ *
+ * Returns: the new selection; `TypeError` for an unknown field name.
+ */
+export function updateSelection(sel: Selection, field: string, raw: string): Selection {
+  const int = (lo: number, hi: number, fallback: number): number => {
+    const n = Math.trunc(Number(raw));
+    return Number.isFinite(n) && raw.trim() !== '' ? Math.min(hi, Math.max(lo, n)) : fallback;
+  };
+  switch (field) {
+    case 'discipline':
+      return { ...sel, discipline: raw };
+    case 'bug':
+      return { ...sel, bug: raw === '' || raw === 'none' ? null : int(1, 99, sel.bug ?? 1) };
+    case 'teardown':
+      return { ...sel, teardown: raw as TeardownId };
+    case 'strategy':
+      return { ...sel, strategy: raw as StrategyId };
+    case 'budget':
+      return { ...sel, budget: int(BUDGET_MIN, BUDGET_MAX, sel.budget) };
+    case 'seed':
+      return { ...sel, seed: int(0, 0xffff_ffff, sel.seed) };
+    case 'workers':
+      return { ...sel, workers: int(1, 64, sel.workers) };
+    default:
+      throw new TypeError(`updateSelection(): unknown field ${JSON.stringify(field)}`);
+  }
+}
+
+/** Clamps a step index into a finding's steps (0 when there are none). */
+export function clampStep(i: number, count: number): number {
+  return count === 0 ? 0 : Math.min(count - 1, Math.max(0, i));
+}
