@@ -35,6 +35,15 @@ export default defineConfig({
         },
       })),
       {
+        // The playground: engine/UI unit tests (Node) and the e2e test in
+        // headless chromium (apps/playground/e2e, needs `pnpm build` first).
+        extends: true as const,
+        test: {
+          name: '@quiesce/playground',
+          include: ['apps/playground/test/**/*.test.ts', 'apps/playground/e2e/**/*.test.ts'],
+        },
+      },
+      {
         extends: true as const,
         test: {
           name: 'integration',
