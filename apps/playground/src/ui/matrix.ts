@@ -61,7 +61,12 @@ export function renderMatrix(
       h(
         'thead',
         null,
-        h('tr', null, h('th', { scope: 'col' }, 'bug'), m.disciplines.map((d) => h('th', { scope: 'col' }, d))),
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'bug'),
+          m.disciplines.map((d) => h('th', { scope: 'col' }, d)),
+        ),
       ),
       h(
         'tbody',

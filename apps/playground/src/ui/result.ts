@@ -76,7 +76,11 @@ export function renderResult(r: RunResult, onDownload: () => void): VNode {
             ),
           ),
           h('h3', null, 'Report'),
-          h('pre', { id: 'report-text', class: 'report', tabindex: 0, 'aria-label': 'Kernel-style report' }, f.reportText),
+          h(
+            'pre',
+            { id: 'report-text', class: 'report', tabindex: 0, 'aria-label': 'Kernel-style report' },
+            f.reportText,
+          ),
         ]
       : null,
   );

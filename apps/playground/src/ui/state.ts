@@ -3,7 +3,7 @@
  * events; the views in src/ui/*.ts render it). Kept apart from the DOM so the
  * UI's behaviour is testable in Node against a fake {@link Engine}.
  */
-import type { Progress, RunRequest, RunResult, StrategyId, TeardownId } from '../engine/api.js';
+import type { Catalogue, Progress, RunRequest, RunResult, StrategyId, TeardownId } from '../engine/api.js';
 
 export type Tab = 'explore' | 'matrix' | 'report';
 
@@ -96,4 +96,38 @@ export function updateSelection(sel: Selection, field: string, raw: string): Sel
 /** Clamps a step index into a finding's steps (0 when there are none). */
 export function clampStep(i: number, count: number): number {
   return count === 0 ? 0 : Math.min(count - 1, Math.max(0, i));
+}
+
+/**
+ * The selection a link names: `#discipline=fenced&bug=4&teardown=unbind&strategy=random&budget=200&seed=1`
+ * (`bug=none` for the correct driver). Ids the catalogue lacks and numbers
+ * out of range are dropped, so a stale link opens with defaults.
+ *
+ * Returns: the fields the hash sets.
+ */
+export function selectionFromHash(hash: string, cat: Catalogue): Partial<Selection> {
+  const q = new URLSearchParams(hash.replace(/^#/, ''));
+  const out: Partial<Selection> = {};
+  const d = q.get('discipline');
+  if (d && cat.disciplines.some((x) => x.id === d)) out.discipline = d;
+  const b = q.get('bug');
+  if (b === 'none') out.bug = null;
+  else if (b && cat.mistakes.some((m) => String(m.bug) === b)) out.bug = Number(b);
+  const t = q.get('teardown');
+  const td = cat.teardowns.find((x) => x.id === t);
+  if (td) out.teardown = td.id;
+  const st = cat.strategies.find((x) => x.id === q.get('strategy'));
+  if (st) out.strategy = st.id;
+  const num = (k: string, lo: number, hi: number): number | undefined => {
+    const v = q.get(k);
+    const n = v === null || v.trim() === '' ? Number.NaN : Number(v);
+    return Number.isInteger(n) && n >= lo && n <= hi ? n : undefined;
+  };
+  const budget = num('budget', BUDGET_MIN, BUDGET_MAX);
+  if (budget !== undefined) out.budget = budget;
+  const seed = num('seed', 0, 0xffff_ffff);
+  if (seed !== undefined) out.seed = seed;
+  const workers = num('workers', 1, 64);
+  if (workers !== undefined) out.workers = workers;
+  return out;
 }

@@ -57,7 +57,13 @@ export function renderSteps(steps: ReplayStep[], current: number, on: StepHandle
             { class: 'step-nav' },
             h(
               'button',
-              { id: 'step-prev', type: 'button', disabled: current <= 0, onclick: () => on.step(-1), 'aria-label': 'Previous step' },
+              {
+                id: 'step-prev',
+                type: 'button',
+                disabled: current <= 0,
+                onclick: () => on.step(-1),
+                'aria-label': 'Previous step',
+              },
               '◀ Prev',
             ),
             h(
@@ -68,7 +74,13 @@ export function renderSteps(steps: ReplayStep[], current: number, on: StepHandle
             ),
             h(
               'button',
-              { id: 'step-next', type: 'button', disabled: current >= n - 1, onclick: () => on.step(1), 'aria-label': 'Next step' },
+              {
+                id: 'step-next',
+                type: 'button',
+                disabled: current >= n - 1,
+                onclick: () => on.step(1),
+                'aria-label': 'Next step',
+              },
               'Next ▶',
             ),
           ),

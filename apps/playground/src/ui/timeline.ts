@@ -89,7 +89,11 @@ function axis(endNs: number, height: number): VNode[] {
     const x = xOf(ns, endNs);
     out.push(
       h('line', { class: 'tick', x1: x, x2: x, y1: AXIS_H - 4, y2: height }),
-      h('text', { class: 'tick-label', x, y: AXIS_H - 8, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, formatNs(ns)),
+      h(
+        'text',
+        { class: 'tick-label', x, y: AXIS_H - 8, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' },
+        formatNs(ns),
+      ),
     );
   }
   return out;
@@ -104,7 +108,11 @@ function spanNode(s: LaidSpan, lane: LaidLane, endNs: number): VNode {
     { class: `span span-${s.span.kind}`, 'data-kind': s.span.kind },
     h('rect', { x, y: lane.y + s.row * ROW_H + 2, width: w, height: ROW_H - 4, rx: 2 }, h('title', null, label)),
     w > 60
-      ? h('text', { class: 'span-label', x: x + 3, y: lane.y + s.row * ROW_H + ROW_H - 6 }, s.span.name.slice(0, Math.floor(w / 6.5)))
+      ? h(
+          'text',
+          { class: 'span-label', x: x + 3, y: lane.y + s.row * ROW_H + ROW_H - 6 },
+          s.span.name.slice(0, Math.floor(w / 6.5)),
+        )
       : null,
   );
 }

@@ -3,9 +3,10 @@
  * then the explorer (form, progress, result, timeline, step-through), the
  * matrix, or the report table.
  */
-import { h, type VNode } from './dom.js';
+
 import type { Playground } from './app.js';
 import { renderControls } from './controls.js';
+import { type Child, h, type VNode } from './dom.js';
 import { renderMatrix } from './matrix.js';
 import { renderProgress } from './progress.js';
 import { renderReportTable } from './report-table.js';
@@ -55,7 +56,7 @@ function tabs(app: Playground, host: ViewHost): VNode {
   );
 }
 
-function explore(app: Playground, host: ViewHost): VNode[] {
+function explore(app: Playground, host: ViewHost): Child[] {
   const s = app.state;
   const f = s.result?.finding;
   const cursor = f?.steps[s.step]?.atNs ?? null;
@@ -87,7 +88,7 @@ function explore(app: Playground, host: ViewHost): VNode[] {
 /** The page. */
 export function renderApp(app: Playground, host: ViewHost): VNode {
   const s = app.state;
-  let body: VNode | VNode[];
+  let body: Child;
   if (s.tab === 'matrix') {
     body = renderMatrix(
       app.engine.matrix(),
