@@ -54,6 +54,7 @@ export class Playground {
       step: 0,
       error: null,
       source: null,
+      runs: 0,
     };
   }
 
@@ -98,6 +99,7 @@ export class Playground {
       step: 0,
       error: null,
       source,
+      runs: this.state.runs + 1,
     });
     try {
       const result = await this.engine.run(req, (progress) => {
@@ -150,7 +152,7 @@ export class Playground {
       return null;
     }
     if (this.state.running) return null;
-    this.set({ running: true, progress: null, result: null, error: null, source: 'replay' });
+    this.set({ running: true, progress: null, result: null, error: null, source: 'replay', runs: this.state.runs + 1 });
     try {
       const result = await this.engine.openReplay(file);
       this.finish(result, 'replay');

@@ -72,6 +72,12 @@ export function renderControls(cat: Catalogue, sel: Selection, running: boolean,
       'aria-label': 'Exploration',
       onsubmit: (ev: Event) => {
         ev.preventDefault();
+        // A number typed but not yet committed (no change event: Enter in the
+        // field submits) is what the user sees: take every field as shown.
+        const form = ev.currentTarget as HTMLFormElement | null;
+        if (form && typeof FormData === 'function') {
+          for (const [name, value] of new FormData(form)) if (typeof value === 'string') on.field(name, value);
+        }
         on.run();
       },
     },

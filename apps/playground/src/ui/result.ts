@@ -50,11 +50,17 @@ export function renderDecisions(f: FindingView): VNode {
 }
 
 /** The verdict and the report. `onDownload` saves the replay file. */
-export function renderResult(r: RunResult, onDownload: () => void): VNode {
+export function renderResult(r: RunResult, run: number, onDownload: () => void): VNode {
   const f = r.finding;
   return h(
     'section',
-    { id: 'result', class: `result verdict-${r.verdict}`, 'aria-labelledby': 'verdict', 'data-verdict': r.verdict },
+    {
+      id: 'result',
+      class: `result verdict-${r.verdict}`,
+      'aria-labelledby': 'verdict',
+      'data-verdict': r.verdict,
+      'data-run': run,
+    },
     h('h2', { id: 'verdict', tabindex: -1 }, verdictText(r)),
     h(
       'p',

@@ -30,6 +30,8 @@ export interface AppState {
   error: string | null;
   /** Where the result came from: a run of the form, a matrix cell, a replay file. */
   source: 'form' | 'matrix' | 'report' | 'replay' | null;
+  /** Counts runs and replays started; the result shows it (`data-run`), so a test tells a new result from the last. */
+  runs: number;
 }
 
 /** Budget bounds the form accepts (schedules, or the exhaustive bound). */

@@ -69,7 +69,7 @@ function explore(app: Playground, host: ViewHost): Child[] {
     }),
     s.error ? h('p', { id: 'error', class: 'error', role: 'alert' }, s.error) : null,
     renderProgress(s.progress, s.running),
-    s.result ? renderResult(s.result, () => app.downloadReplay()) : null,
+    s.result ? renderResult(s.result, s.runs, () => app.downloadReplay()) : null,
     f
       ? [
           renderTimeline(f.timeline, cursor),
