@@ -140,3 +140,19 @@ export function playgroundIds(): string[] {
       for (const t of PLAYGROUND_TEARDOWNS) out.push(playgroundId(d.id, bug, t));
   return out;
 }
+
+/** A catalogue bug as the page lists it. */
+export interface PlaygroundBug {
+  bug: number;
+  /** The variant's slug (`self-requeue-nosync`). */
+  id: string;
+  /** The catalogue's one line. */
+  title: string;
+  /** The mistake, as the author makes it in any discipline. */
+  mistake: string;
+}
+
+/** The catalogue's bugs, 1..10. Context: any (pure). */
+export function playgroundBugs(): PlaygroundBug[] {
+  return BUGGY.map((v) => ({ bug: v.bug, id: v.slug, title: v.title, mistake: matrixCell(v.bug, 'fenced').mistake }));
+}
