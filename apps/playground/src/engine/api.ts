@@ -40,8 +40,10 @@ export interface RunRequest {
   budget: number;
   /** First seed; default 1. */
   seed?: number;
-  /** Web Workers to use; default navigator.hardwareConcurrency. */
+  /** Web Workers to use; default navigator.hardwareConcurrency (exhaustive runs in one). */
   workers?: number;
+  /** Exhaustive only: the preemption bound (default 2, as the CLI); `budget` caps its schedules. */
+  bound?: number;
 }
 
 export interface Progress {
