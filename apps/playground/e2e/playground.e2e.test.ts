@@ -24,6 +24,8 @@ interface Pick {
   teardown: string;
   strategy: string;
   budget: number;
+  /** The form's "reports that count": `all`, `memory` or a kind. */
+  kinds: string;
 }
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -42,6 +44,7 @@ async function pick(page: Page, p: Pick): Promise<void> {
   await page.selectOption('#f-strategy', p.strategy);
   await page.fill('#f-budget', String(p.budget));
   await page.fill('#f-seed', '1');
+  await page.selectOption('#f-kinds', p.kinds);
 }
 
 /** The number of runs the page has started (its result carries it as data-run). */
@@ -97,7 +100,16 @@ describe('the playground in headless chromium', () => {
   it(
     'finds bug 4 under fenced: the use-after-remove report, the bad access highlighted, a replay the CLI reproduces',
     async () => {
-      await pick(page, { discipline: 'fenced', bug: 4, teardown: 'unbind', strategy: 'random', budget: 1000 });
+      // As the README's CLI example (--kind use-after-remove): the unbind first
+      // files the still-active work as a leak; the access comes after it.
+      await pick(page, {
+        discipline: 'fenced',
+        bug: 4,
+        teardown: 'unbind',
+        strategy: 'random',
+        budget: 1000,
+        kinds: 'use-after-remove',
+      });
       expect(await runForm(page)).toBe('finding');
 
       const report = (await page.textContent('#report-text')) ?? '';
@@ -135,7 +147,10 @@ describe('the playground in headless chromium', () => {
       await download.saveAs(file);
       const doc = JSON.parse(readFileSync(file, 'utf8'));
       expect(doc.format).toBe('quiesce-replay/1');
-      const replay = await cli(['--replay', file]);
+      // The command the page prints beside the button, run from the repository root.
+      const command = (await page.textContent('#result .hint code')) ?? '';
+      expect(command).toBe(`node packages/explorer/dist/cli.js --replay FILE ${doc.scenario.module}`);
+      const replay = await cli(['--replay', file, doc.scenario.module]);
       expect(replay.stdout).toMatch(/^BUG: KASAN: use-after-remove in readl$/m);
       expect(replay.code).toBe(1);
     },
@@ -145,7 +160,15 @@ describe('the playground in headless chromium', () => {
   it(
     'finds nothing for bug 4 under revocable: the readl finds the BAR revoked, nothing is highlighted',
     async () => {
-      await pick(page, { discipline: 'revocable', bug: 4, teardown: 'unbind', strategy: 'random', budget: 1000 });
+      // Every kind counts: no report of any kind, as the matrix's "prevented".
+      await pick(page, {
+        discipline: 'revocable',
+        bug: 4,
+        teardown: 'unbind',
+        strategy: 'random',
+        budget: 1000,
+        kinds: 'all',
+      });
       expect(await runForm(page)).toBe('clean');
       expect(await page.textContent('#verdict')).toBe('Clean: no report in 1,000 schedules');
       expect(await page.locator('#report-text').count()).toBe(0);

@@ -15,7 +15,9 @@ const server = await serveStatic();
 const browser = await launchChromium({ width: 1200, height: 1500 });
 try {
   const { page } = browser;
-  await page.goto(`${server.url}#discipline=fenced&bug=4&teardown=unbind&strategy=random&budget=1000&seed=1`);
+  await page.goto(
+    `${server.url}#discipline=fenced&bug=4&teardown=unbind&strategy=random&budget=1000&seed=1&kinds=use-after-remove`,
+  );
   await page.waitForSelector('#controls');
   await page.click('#run');
   await page.waitForSelector('#result[data-run="1"]', { timeout: 240_000 });

@@ -43,6 +43,8 @@ export class Playground {
       budget: 1000,
       seed: 1,
       workers: Math.max(1, env.workers),
+      kinds: 'all',
+      bound: 2,
       ...initial,
     };
     this.state = {
@@ -85,7 +87,7 @@ export class Playground {
 
   /** Runs a matrix cell or a report-table row: the form takes its selection, the page shows the explorer. */
   runRequest(req: RunRequest, source: 'matrix' | 'report'): Promise<RunResult | null> {
-    const selection = selectionOf({ ...req, budget: req.budget || this.state.selection.budget }, this.state.selection);
+    const selection = selectionOf(req, this.state.selection);
     this.set({ selection, tab: 'explore' });
     return this.start(requestOf(selection), source);
   }

@@ -5,7 +5,8 @@
  */
 import type { Catalogue } from '../engine/api.js';
 import { h, type VNode } from './dom.js';
-import { BUDGET_MAX, BUDGET_MIN, type Selection } from './state.js';
+import { kindChoices } from './kinds.js';
+import { BOUND_MAX, BUDGET_MAX, BUDGET_MIN, type Selection } from './state.js';
 
 export interface ControlsHandlers {
   field(name: string, value: string): void;
@@ -63,7 +64,7 @@ function numberInput(id: string, name: string, value: number, min: number, max: 
 export function renderControls(cat: Catalogue, sel: Selection, running: boolean, on: ControlsHandlers): VNode {
   const discipline = cat.disciplines.find((d) => d.id === sel.discipline);
   const mistake = cat.mistakes.find((m) => m.bug === sel.bug);
-  const budgetLabel = sel.strategy === 'exhaustive' ? 'Bound (schedules)' : 'Budget (schedules)';
+  const budgetLabel = sel.strategy === 'exhaustive' ? 'Schedules (at most)' : 'Budget (schedules)';
   return h(
     'form',
     {
@@ -142,8 +143,17 @@ export function renderControls(cat: Catalogue, sel: Selection, running: boolean,
         ),
       ),
       field('f-budget', budgetLabel, numberInput('f-budget', 'budget', sel.budget, BUDGET_MIN, BUDGET_MAX, on)),
+      sel.strategy === 'exhaustive'
+        ? field('f-bound', 'Preemption bound', numberInput('f-bound', 'bound', sel.bound, 0, BOUND_MAX, on))
+        : null,
       field('f-seed', 'First seed', numberInput('f-seed', 'seed', sel.seed, 0, 0xffff_ffff, on)),
       field('f-workers', 'Workers', numberInput('f-workers', 'workers', sel.workers, 1, 64, on)),
+      field(
+        'f-kinds',
+        'Reports that count',
+        select('f-kinds', 'kinds', sel.kinds, kindChoices(), on, 'f-kinds-hint'),
+        'as the CLI’s --kind',
+      ),
     ),
     h(
       'div',

@@ -4,10 +4,10 @@
  * a click (Enter, Space) runs that cell's scenario. Arrow keys move between
  * cells like a grid, so the 60 cells are not 60 Tab presses apart.
  */
-import type { MatrixView, RunRequest } from '../engine/api.js';
+import type { MatrixView } from '../engine/api.js';
 import { h, type VNode } from './dom.js';
 
-export type MatrixCell = MatrixView['rows'][number]['cells'][number] & { run?: RunRequest };
+export type MatrixCell = MatrixView['rows'][number]['cells'][number];
 
 /** The cell the arrow key moves to in a `rows` × `cols` grid, or null for another key. */
 export function gridMove(key: string, row: number, col: number, rows: number, cols: number): [number, number] | null {

@@ -15,7 +15,7 @@ export function renderReportTable(t: ReportTableView, onRun: (req: RunRequest) =
       'p',
       null,
       'The first table of the benchmark report (benchmarks/results/REPORT.md). ',
-      'Run explores the scenario the row names, with the budget in the form.',
+      'Run explores the scenario the engine names for the row.',
     ),
     h(
       'div',

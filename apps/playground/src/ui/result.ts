@@ -29,6 +29,19 @@ export function verdictText(r: RunResult): string {
   }
 }
 
+/**
+ * The CLI command that replays a downloaded file from the repository root. A
+ * file the page writes names its scenario module relative to the repository
+ * (the page cannot know where the file lands), and the CLI resolves a
+ * relative module against the file's folder, so the command names it.
+ */
+export function cliReplayCommand(file: unknown): string {
+  const scenario = (file as { scenario?: { module?: unknown } } | null)?.scenario;
+  const module = typeof scenario?.module === 'string' ? scenario.module : '';
+  const relative = module !== '' && !module.startsWith('/') && !/^[a-z]+:/i.test(module);
+  return `node packages/explorer/dist/cli.js --replay FILE${relative ? ` ${module}` : ''}`;
+}
+
 /** The decision list, shrunk, beside the length of the one first found. */
 export function renderDecisions(f: FindingView): VNode {
   return h(
@@ -74,12 +87,7 @@ export function renderResult(r: RunResult, run: number, onDownload: () => void):
             'div',
             { class: 'actions' },
             h('button', { id: 'download-replay', type: 'button', onclick: () => onDownload() }, 'Download replay file'),
-            h(
-              'span',
-              { class: 'hint' },
-              'replays exactly with ',
-              h('code', null, 'node packages/explorer/dist/cli.js --replay FILE'),
-            ),
+            h('span', { class: 'hint' }, 'replays exactly with ', h('code', null, cliReplayCommand(f.replayFile))),
           ),
           h('h3', null, 'Report'),
           h(

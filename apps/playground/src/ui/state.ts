@@ -4,6 +4,7 @@
  * UI's behaviour is testable in Node against a fake {@link Engine}.
  */
 import type { Catalogue, Progress, RunRequest, RunResult, StrategyId, TeardownId } from '../engine/api.js';
+import { choiceOf, kindsOf } from './kinds.js';
 
 export type Tab = 'explore' | 'matrix' | 'report';
 
@@ -16,6 +17,10 @@ export interface Selection {
   budget: number;
   seed: number;
   workers: number;
+  /** Which findings count: `all`, `memory` or one kind (src/ui/kinds.ts). */
+  kinds: string;
+  /** Exhaustive only: the preemption bound. */
+  bound: number;
 }
 
 export interface AppState {
@@ -37,6 +42,8 @@ export interface AppState {
 /** Budget bounds the form accepts (schedules, or the exhaustive bound). */
 export const BUDGET_MIN = 1;
 export const BUDGET_MAX = 1_000_000;
+/** Preemption bounds the form accepts for exhaustive search (the CLI's default is 2). */
+export const BOUND_MAX = 8;
 
 /** The request a selection describes. */
 export function requestOf(sel: Selection): RunRequest {
@@ -48,6 +55,8 @@ export function requestOf(sel: Selection): RunRequest {
     budget: sel.budget,
     seed: sel.seed,
     workers: sel.workers,
+    ...(sel.strategy === 'exhaustive' ? { bound: sel.bound } : {}),
+    ...(kindsOf(sel.kinds) !== undefined ? { kinds: kindsOf(sel.kinds) as string[] } : {}),
   };
 }
 
@@ -61,6 +70,8 @@ export function selectionOf(req: RunRequest, base: Selection): Selection {
     budget: req.budget,
     seed: req.seed ?? base.seed,
     workers: req.workers ?? base.workers,
+    kinds: choiceOf(req.kinds),
+    bound: req.bound ?? base.bound,
   };
 }
 
@@ -90,6 +101,11 @@ export function updateSelection(sel: Selection, field: string, raw: string): Sel
       return { ...sel, seed: int(0, 0xffff_ffff, sel.seed) };
     case 'workers':
       return { ...sel, workers: int(1, 64, sel.workers) };
+    case 'bound':
+      return { ...sel, bound: int(0, BOUND_MAX, sel.bound) };
+    case 'kinds':
+      kindsOf(raw); // TypeError for a choice the form does not offer
+      return { ...sel, kinds: raw };
     default:
       throw new TypeError(`updateSelection(): unknown field ${JSON.stringify(field)}`);
   }
@@ -102,7 +118,8 @@ export function clampStep(i: number, count: number): number {
 
 /**
  * The selection a link names: `#discipline=fenced&bug=4&teardown=unbind&strategy=random&budget=200&seed=1`
- * (`bug=none` for the correct driver). Ids the catalogue lacks and numbers
+ * (`bug=none` for the correct driver; also `workers`, `bound`, and `kinds`:
+ * `all`, `memory` or one finding kind). Ids the catalogue lacks and numbers
  * out of range are dropped, so a stale link opens with defaults.
  *
  * Returns: the fields the hash sets.
@@ -131,5 +148,16 @@ export function selectionFromHash(hash: string, cat: Catalogue): Partial<Selecti
   if (seed !== undefined) out.seed = seed;
   const workers = num('workers', 1, 64);
   if (workers !== undefined) out.workers = workers;
+  const bound = num('bound', 0, BOUND_MAX);
+  if (bound !== undefined) out.bound = bound;
+  const kinds = q.get('kinds');
+  if (kinds !== null) {
+    try {
+      kindsOf(kinds);
+      out.kinds = kinds;
+    } catch {
+      // a kind this version does not know: every kind
+    }
+  }
   return out;
 }

@@ -11,7 +11,7 @@ import { renderMatrix } from './matrix.js';
 import { renderProgress } from './progress.js';
 import { renderReportTable } from './report-table.js';
 import { renderDecisions, renderResult } from './result.js';
-import type { Tab } from './state.js';
+import { requestOf, type Tab } from './state.js';
 import { renderSteps } from './steps.js';
 import { renderFtrace, renderTimeline } from './timeline.js';
 
@@ -93,10 +93,7 @@ export function renderApp(app: Playground, host: ViewHost): VNode {
     body = renderMatrix(
       app.engine.matrix(),
       (bug, discipline, cell) =>
-        void app.runRequest(
-          cell.run ?? { ...app.state.selection, discipline, bug, strategy: app.state.selection.strategy },
-          'matrix',
-        ),
+        void app.runRequest(cell.run ?? { ...requestOf(app.state.selection), discipline, bug }, 'matrix'),
       (id) => host.focus(id),
     );
   } else if (s.tab === 'report') {

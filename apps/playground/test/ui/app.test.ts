@@ -68,10 +68,60 @@ describe('Playground controller', () => {
   it('runs a matrix cell in the explorer view with the cell as the form', async () => {
     const { engine, app } = setup({ budget: 300 });
     app.setTab('matrix');
-    void app.runRequest({ discipline: 'revocable', bug: 4, teardown: 'unbind', strategy: 'pct', budget: 0 }, 'matrix');
+    void app.runRequest(
+      {
+        discipline: 'revocable',
+        bug: 3,
+        teardown: 'rmmod',
+        strategy: 'pct',
+        budget: 1000,
+        kinds: ['execute-after-free'],
+      },
+      'matrix',
+    );
     expect(app.state.tab).toBe('explore');
-    expect(app.state.selection).toMatchObject({ discipline: 'revocable', bug: 4, strategy: 'pct', budget: 300 });
-    expect(engine.runs[0]).toMatchObject({ discipline: 'revocable', bug: 4, budget: 300 });
+    expect(app.state.selection).toMatchObject({
+      discipline: 'revocable',
+      bug: 3,
+      teardown: 'rmmod',
+      strategy: 'pct',
+      budget: 1000,
+      kinds: 'execute-after-free',
+      workers: 2,
+    });
+    expect(engine.runs[0]).toEqual({
+      discipline: 'revocable',
+      bug: 3,
+      teardown: 'rmmod',
+      strategy: 'pct',
+      budget: 1000,
+      seed: 1,
+      workers: 2,
+      kinds: ['execute-after-free'],
+    });
+  });
+
+  it('sends the kind filter and, for exhaustive only, the preemption bound', () => {
+    const { engine, app } = setup();
+    app.setField('kinds', 'memory');
+    app.setField('strategy', 'exhaustive');
+    app.setField('bound', '3');
+    void app.run();
+    expect(engine.runs[0]?.kinds).toEqual([
+      'use-after-remove',
+      'use-after-free',
+      'double-free',
+      'invalid-free',
+      'execute-after-free',
+      'double-release',
+      'callback-after-fence',
+    ]);
+    expect(engine.runs[0]?.bound).toBe(3);
+    const other = setup();
+    other.app.setField('bound', '3');
+    void other.app.run();
+    expect(other.engine.runs[0]).not.toHaveProperty('bound');
+    expect(other.engine.runs[0]).not.toHaveProperty('kinds');
   });
 
   it('walks the steps, clamped at both ends', async () => {

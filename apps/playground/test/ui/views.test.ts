@@ -5,6 +5,7 @@ import { renderControls } from '../../src/ui/controls.js';
 import { byAttr, findAll, textOf, type VNode } from '../../src/ui/dom.js';
 import { cellId, gridMove, renderMatrix } from '../../src/ui/matrix.js';
 import { renderReportTable } from '../../src/ui/report-table.js';
+import { cliReplayCommand } from '../../src/ui/result.js';
 import { renderSteps, stepForKey } from '../../src/ui/steps.js';
 import { formatNs, LABEL_W, layoutTimeline, PLOT_W, renderTimeline } from '../../src/ui/timeline.js';
 import { renderApp } from '../../src/ui/view.js';
@@ -164,6 +165,8 @@ describe('controls', () => {
     budget: 10,
     seed: 1,
     workers: 2,
+    kinds: 'all',
+    bound: 2,
   } as const;
 
   it('offers every discipline, the ten mistakes and none, and each teardown and strategy', () => {
@@ -174,6 +177,10 @@ describe('controls', () => {
     expect(options('f-teardown')).toEqual(['unbind', 'rmmod', 'surprise']);
     expect(options('f-strategy')).toEqual(['random', 'pct', 'exhaustive']);
     expect(byId(v, 'f-bug')?.attrs.value).toBe('4');
+    expect(options('f-kinds').slice(0, 3)).toEqual(['all', 'memory', 'use-after-remove']);
+    // The preemption bound only means something to exhaustive search.
+    expect(byId(v, 'f-bound')).toBeUndefined();
+    expect(byId(renderControls(CATALOGUE, { ...sel, strategy: 'exhaustive' }, false, on), 'f-bound')).toBeDefined();
   });
 
   it('disables the inputs and Run while running, and enables Cancel', () => {
@@ -244,5 +251,18 @@ describe('the page', () => {
     expect(byId(v, 'tab-matrix')?.attrs['aria-pressed']).toBe('true');
     expect(byId(v, 'matrix')).toBeDefined();
     expect(byId(v, 'controls')).toBeUndefined();
+  });
+});
+
+describe('cliReplayCommand', () => {
+  it('names a relative scenario module, which the CLI would resolve against the file folder', () => {
+    const rel = { scenario: { module: 'examples/buggy/dist/playground.js', export: 'fenced/4/unbind' } };
+    expect(cliReplayCommand(rel)).toBe(
+      'node packages/explorer/dist/cli.js --replay FILE examples/buggy/dist/playground.js',
+    );
+    expect(cliReplayCommand({ scenario: { module: '/abs/scenarios.js' } })).toBe(
+      'node packages/explorer/dist/cli.js --replay FILE',
+    );
+    expect(cliReplayCommand(null)).toBe('node packages/explorer/dist/cli.js --replay FILE');
   });
 });
