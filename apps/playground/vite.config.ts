@@ -14,8 +14,13 @@ export default defineConfig({
     sourcemap: true,
     emptyOutDir: true,
     // index.html is the playground; bench.html is the engine alone, for the benchmark.
-    rollupOptions: { input: { index: page('index.html'), bench: page('bench.html') } },
+    rollupOptions: {
+      input: { index: page('index.html'), bench: page('bench.html') },
+      // Function names survive minification: the kernel-style reports name
+      // work items and callbacks by them (`work eduWork`), and call traces too.
+      output: { keepNames: true },
+    },
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', rollupOptions: { output: { keepNames: true } } },
   preview: { port: 4173, host: '127.0.0.1' },
 });

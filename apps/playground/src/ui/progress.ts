@@ -5,7 +5,7 @@ import { h, type VNode } from './dom.js';
 const nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** Returns: the progress section, or null before any run. */
-export function renderProgress(p: Progress | null, running: boolean): VNode | null {
+export function renderProgress(p: Progress | null, running: boolean, stoppedAtFinding = false): VNode | null {
   if (!p) return null;
   const total = Math.max(1, p.total);
   const done = Math.min(p.done, total);
@@ -26,7 +26,7 @@ export function renderProgress(p: Progress | null, running: boolean): VNode | nu
       'p',
       { class: 'counters', 'aria-live': running ? 'off' : 'polite', 'data-running': running },
       `${nf.format(p.done)} / ${nf.format(p.total)} schedules (${pct}%) · ${nf.format(p.schedulesPerSec)} schedules/s · ${p.findings} finding${p.findings === 1 ? '' : 's'}`,
-      running ? ' · running…' : '',
+      running ? ' · running…' : stoppedAtFinding && p.done < p.total ? ' · stopped at the first finding' : '',
     ),
   );
 }

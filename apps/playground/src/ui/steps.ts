@@ -37,10 +37,6 @@ export function stepForKey(key: string, current: number, count: number): number 
   }
 }
 
-function stepLine(s: ReplayStep): string {
-  return `[${String(s.cpu).padStart(3, '0')}] ${formatNs(s.atNs).padStart(12)}  ${s.task}: ${s.text}`;
-}
-
 /** Returns: the step-through section (with "no steps" when the finding has none). */
 export function renderSteps(steps: ReplayStep[], current: number, on: StepHandlers): VNode {
   const n = steps.length;
@@ -114,7 +110,7 @@ export function renderSteps(steps: ReplayStep[], current: number, on: StepHandle
                   class: i === current ? 'current' : null,
                   onclick: () => on.goTo(i),
                 },
-                stepLine(s),
+                s.text,
               ),
             ),
           ),

@@ -68,7 +68,7 @@ function explore(app: Playground, host: ViewHost): Child[] {
       openFile: (file) => host.openFile(file),
     }),
     s.error ? h('p', { id: 'error', class: 'error', role: 'alert' }, s.error) : null,
-    renderProgress(s.progress, s.running),
+    renderProgress(s.progress, s.running, s.result?.verdict === 'finding'),
     s.result ? renderResult(s.result, s.runs, () => app.downloadReplay()) : null,
     f
       ? [
