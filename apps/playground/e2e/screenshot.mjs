@@ -12,7 +12,7 @@ const out = resolve(process.argv[2] ?? fileURLToPath(new URL('../../../docs/img/
 assertBuilt();
 mkdirSync(dirname(out), { recursive: true });
 const server = await serveStatic();
-const browser = await launchChromium({ width: 1200, height: 1500 });
+const browser = await launchChromium({ width: 1200, height: 1480 });
 try {
   const { page } = browser;
   await page.goto(
@@ -21,8 +21,14 @@ try {
   await page.waitForSelector('#controls');
   await page.click('#run');
   await page.waitForSelector('#result[data-run="1"]', { timeout: 240_000 });
-  await page.locator('#steps').scrollIntoViewIfNeeded();
-  await page.evaluate(() => window.scrollTo(0, 0));
+  // Zoom 16× on the cursor (the bad access): the unbind and the access after it.
+  await page.focus('#timeline');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+  await page.waitForSelector('#zoom-level:text("16×")');
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+  });
   await page.screenshot({ path: out, fullPage: false });
   console.log(`wrote ${out}`);
 } finally {

@@ -14,6 +14,8 @@ import {
   type Tab,
   updateSelection,
 } from './state.js';
+import { stepForKey } from './steps.js';
+import { zoomForKey } from './timeline.js';
 
 /** What the controller needs from its surroundings (a browser, or a test). */
 export interface AppEnv {
@@ -57,6 +59,7 @@ export class Playground {
       error: null,
       source: null,
       runs: 0,
+      zoom: 1,
     };
   }
 
@@ -102,6 +105,7 @@ export class Playground {
       error: null,
       source,
       runs: this.state.runs + 1,
+      zoom: 1,
     });
     try {
       const result = await this.engine.run(req, (progress) => {
@@ -144,6 +148,29 @@ export class Playground {
     this.set({ step: clampStep(i, n) });
   }
 
+  /** A key on the step list (src/ui/steps.ts stepForKey). Returns: true when it is a step key. */
+  stepKey(key: string): boolean {
+    const n = this.state.result?.finding?.steps.length ?? 0;
+    const to = n === 0 ? null : stepForKey(key, this.state.step, n);
+    if (to === null) return false;
+    this.goTo(to);
+    return true;
+  }
+
+  /** A key on the timeline: `+` `-` `0` zoom, ← → step. Returns: true when handled. */
+  timelineKey(key: string): boolean {
+    const z = zoomForKey(key, this.state.zoom);
+    if (z !== null) this.setZoom(z);
+    else if (key === 'ArrowLeft' || key === 'ArrowRight') this.step(key === 'ArrowLeft' ? -1 : 1);
+    else return false;
+    return true;
+  }
+
+  /** Sets the timeline's zoom factor (1 = the whole run; clamped to 1..128). */
+  setZoom(factor: number): void {
+    this.set({ zoom: Math.min(128, Math.max(1, Math.trunc(factor) || 1)) });
+  }
+
   /** Opens a quiesce-replay/1 file's text (from the CLI or from the page). */
   async openReplayText(text: string): Promise<RunResult | null> {
     let file: unknown;
@@ -154,7 +181,15 @@ export class Playground {
       return null;
     }
     if (this.state.running) return null;
-    this.set({ running: true, progress: null, result: null, error: null, source: 'replay', runs: this.state.runs + 1 });
+    this.set({
+      running: true,
+      progress: null,
+      result: null,
+      error: null,
+      source: 'replay',
+      runs: this.state.runs + 1,
+      zoom: 1,
+    });
     try {
       const result = await this.engine.openReplay(file);
       this.finish(result, 'replay');

@@ -89,13 +89,17 @@ export function renderResult(r: RunResult, run: number, onDownload: () => void):
             h('button', { id: 'download-replay', type: 'button', onclick: () => onDownload() }, 'Download replay file'),
             h('span', { class: 'hint' }, 'replays exactly with ', h('code', null, cliReplayCommand(f.replayFile))),
           ),
-          h('h3', null, 'Report'),
-          h(
-            'pre',
-            { id: 'report-text', class: 'report', tabindex: 0, 'aria-label': 'Kernel-style report' },
-            f.reportText,
-          ),
         ]
       : null,
+  );
+}
+
+/** The finding's kernel-style report, as the CLI prints it. */
+export function renderReport(f: FindingView): VNode {
+  return h(
+    'section',
+    { id: 'report', class: 'report-section', 'aria-labelledby': 'report-h' },
+    h('h3', { id: 'report-h' }, 'Report'),
+    h('pre', { id: 'report-text', class: 'report', tabindex: 0, 'aria-label': 'Kernel-style report' }, f.reportText),
   );
 }

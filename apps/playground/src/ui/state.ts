@@ -37,6 +37,8 @@ export interface AppState {
   source: 'form' | 'matrix' | 'report' | 'replay' | null;
   /** Counts runs and replays started; the result shows it (`data-run`), so a test tells a new result from the last. */
   runs: number;
+  /** The timeline's zoom factor (src/ui/timeline.ts ZOOMS); 1 shows the whole run. */
+  zoom: number;
 }
 
 /** Budget bounds the form accepts (schedules, or the exhaustive bound). */

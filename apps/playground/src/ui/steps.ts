@@ -11,6 +11,12 @@ import { formatNs } from './timeline.js';
 export interface StepHandlers {
   step(delta: number): void;
   goTo(index: number): void;
+  /**
+   * A key on the step list; true when it moved the cursor. Resolved against
+   * the controller's current step, not this render's: two keys pressed
+   * within one frame both count.
+   */
+  key(key: string): boolean;
 }
 
 /** The step a key moves to from `current` of `count`, or null for a key that is not ours. */
@@ -92,11 +98,7 @@ export function renderSteps(steps: ReplayStep[], current: number, on: StepHandle
               'aria-label': 'Steps (arrow keys move, Home and End jump)',
               'aria-activedescendant': `step-${current}`,
               onkeydown: (ev: Event) => {
-                const key = (ev as KeyboardEvent).key;
-                const to = stepForKey(key, current, n);
-                if (to === null) return;
-                ev.preventDefault();
-                on.goTo(to);
+                if (on.key((ev as KeyboardEvent).key)) ev.preventDefault();
               },
             },
             steps.map((s, i) =>

@@ -77,16 +77,38 @@ export function formatNs(ns: number): string {
   return `${ns} ns`;
 }
 
-function xOf(ns: number, endNs: number): number {
-  return LABEL_W + (endNs > 0 ? (ns / endNs) * PLOT_W : 0);
+/** The visible part of the run, in ns. */
+export interface TimeWindow {
+  fromNs: number;
+  toNs: number;
 }
 
-function axis(endNs: number, height: number): VNode[] {
+/** Zoom factors the timeline offers (1 = the whole run). */
+export const ZOOMS: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128];
+
+/**
+ * The window a zoom factor shows: `endNs / zoom` wide, centred on `centerNs`
+ * (the step-through cursor) and kept inside the run.
+ */
+export function timeWindow(endNs: number, zoom: number, centerNs: number): TimeWindow {
+  const width = endNs / Math.max(1, zoom);
+  const from = Math.min(Math.max(0, centerNs - width / 2), Math.max(0, endNs - width));
+  return { fromNs: from, toNs: from + width };
+}
+
+function xIn(ns: number, w: TimeWindow): number {
+  const width = w.toNs - w.fromNs;
+  return LABEL_W + (width > 0 ? ((ns - w.fromNs) / width) * PLOT_W : 0);
+}
+
+const inWindow = (a: number, b: number, w: TimeWindow): boolean => b >= w.fromNs && a <= w.toNs;
+
+function axis(w: TimeWindow, height: number): VNode[] {
   const ticks = 5;
   const out: VNode[] = [];
   for (let i = 0; i <= ticks; i++) {
-    const ns = Math.round((endNs * i) / ticks);
-    const x = xOf(ns, endNs);
+    const ns = Math.round(w.fromNs + ((w.toNs - w.fromNs) * i) / ticks);
+    const x = xIn(ns, w);
     out.push(
       h('line', { class: 'tick', x1: x, x2: x, y1: AXIS_H - 4, y2: height }),
       h(
@@ -99,26 +121,28 @@ function axis(endNs: number, height: number): VNode[] {
   return out;
 }
 
-function spanNode(s: LaidSpan, lane: LaidLane, endNs: number): VNode {
-  const x = xOf(s.span.startNs, endNs);
-  const w = Math.max(1.5, xOf(s.span.endNs, endNs) - x);
+function spanNode(s: LaidSpan, lane: LaidLane, w: TimeWindow): VNode | null {
+  if (!inWindow(s.span.startNs, s.span.endNs, w)) return null;
+  const x = xIn(Math.max(s.span.startNs, w.fromNs), w);
+  const width = Math.max(1.5, xIn(Math.min(s.span.endNs, w.toNs), w) - x);
   const label = `${s.span.kind} ${s.span.name}: ${formatNs(s.span.startNs)} – ${formatNs(s.span.endNs)}`;
   return h(
     'g',
     { class: `span span-${s.span.kind}`, 'data-kind': s.span.kind },
-    h('rect', { x, y: lane.y + s.row * ROW_H + 2, width: w, height: ROW_H - 4, rx: 2 }, h('title', null, label)),
-    w > 60
+    h('rect', { x, y: lane.y + s.row * ROW_H + 2, width, height: ROW_H - 4, rx: 2 }, h('title', null, label)),
+    width > 60
       ? h(
           'text',
           { class: 'span-label', x: x + 3, y: lane.y + s.row * ROW_H + ROW_H - 6 },
-          s.span.name.slice(0, Math.floor(w / 6.5)),
+          s.span.name.slice(0, Math.floor(width / 6.5)),
         )
       : null,
   );
 }
 
-function markNode(m: TraceMark, lane: LaidLane, endNs: number): VNode {
-  const x = xOf(m.atNs, endNs);
+function markNode(m: TraceMark, lane: LaidLane, w: TimeWindow): VNode | null {
+  if (!inWindow(m.atNs, m.atNs, w)) return null;
+  const x = xIn(m.atNs, w);
   const top = lane.y;
   const bottom = lane.y + lane.rows * ROW_H;
   const label = `${m.badAccess ? 'bad access' : m.kind} ${m.name} at ${formatNs(m.atNs)}`;
@@ -135,25 +159,78 @@ function markNode(m: TraceMark, lane: LaidLane, endNs: number): VNode {
   );
 }
 
+export interface TimelineHandlers {
+  /** A zoom factor from ZOOMS. */
+  zoom(factor: number): void;
+  /**
+   * A key on the figure (zoom keys, arrows to step); true when handled.
+   * Resolved against the controller's current zoom and step, so keys pressed
+   * within one frame all count.
+   */
+  key(key: string): boolean;
+}
+
+/** The zoom factor a key asks for from `zoom`, or null for a key that is not a zoom key. */
+export function zoomForKey(key: string, zoom: number): number | null {
+  const i = Math.max(0, ZOOMS.indexOf(zoom));
+  if (key === '+' || key === '=') return ZOOMS[Math.min(ZOOMS.length - 1, i + 1)] ?? zoom;
+  if (key === '-' || key === '_') return ZOOMS[Math.max(0, i - 1)] ?? zoom;
+  if (key === '0') return 1;
+  return null;
+}
+
 /**
- * The timeline figure. `cursorNs` (the current step's time) draws the cursor.
+ * The timeline figure. `cursorNs` (the current step's time) draws the cursor
+ * and centres the zoomed window; `zoom` is a factor from ZOOMS. The figure
+ * is focusable: `+`/`-`/`0` zoom, the arrow keys move the cursor.
  *
- * Returns: a `<figure>` holding the SVG; the bad access, when the timeline
- * has one, is the `g[data-bad-access]` element.
+ * Returns: a `<figure>` holding the SVG; the bad access, when it is in the
+ * window, is the `g[data-bad-access]` element.
  */
-export function renderTimeline(t: Timeline, cursorNs: number | null): VNode {
+export function renderTimeline(
+  t: Timeline,
+  cursorNs: number | null,
+  zoom = 1,
+  on: TimelineHandlers | null = null,
+): VNode {
   const lay = layoutTimeline(t);
+  const w = timeWindow(lay.endNs, zoom, cursorNs ?? lay.endNs);
   const width = LABEL_W + PLOT_W + 10;
   const bad = t.marks.find((m) => m.badAccess);
+  const zoomButton = (label: string, factor: number, text: string, id: string): VNode =>
+    h(
+      'button',
+      { id, type: 'button', 'aria-label': label, disabled: factor === zoom || !on, onclick: () => on?.zoom(factor) },
+      text,
+    );
+  const i = Math.max(0, ZOOMS.indexOf(zoom));
   return h(
     'figure',
-    { id: 'timeline', class: 'timeline' },
+    {
+      id: 'timeline',
+      class: 'timeline',
+      tabindex: 0,
+      'aria-keyshortcuts': '+ - 0 ArrowLeft ArrowRight',
+      onkeydown: (ev: Event) => {
+        if (on?.key((ev as KeyboardEvent).key)) ev.preventDefault();
+      },
+    },
     h(
       'figcaption',
       { id: 'timeline-caption' },
       `Timeline: ${lay.lanes.length} lanes, ${t.spans.length} spans, ${t.marks.length} marks over ${formatNs(lay.endNs)}`,
       bad ? `; the bad access (red) is ${bad.name} at ${formatNs(bad.atNs)} on ${bad.lane}` : '',
+      zoom > 1 ? `; zoomed ${zoom}× on ${formatNs(Math.round(w.fromNs))} – ${formatNs(Math.round(w.toNs))}` : '',
       '. The same events as text: the ftrace listing below.',
+    ),
+    h(
+      'div',
+      { class: 'zoom', role: 'group', 'aria-label': 'Zoom' },
+      zoomButton('Zoom out', ZOOMS[Math.max(0, i - 1)] ?? 1, '−', 'zoom-out'),
+      h('span', { id: 'zoom-level' }, `${zoom}×`),
+      zoomButton('Zoom in', ZOOMS[Math.min(ZOOMS.length - 1, i + 1)] ?? zoom, '+', 'zoom-in'),
+      zoomButton('Whole run', 1, 'whole run', 'zoom-reset'),
+      h('small', { class: 'hint' }, 'centred on the step cursor; keys + − 0, ← → step'),
     ),
     h(
       'svg',
@@ -165,15 +242,15 @@ export function renderTimeline(t: Timeline, cursorNs: number | null): VNode {
         'aria-labelledby': 'timeline-caption',
         'aria-describedby': 'ftrace',
       },
-      axis(lay.endNs, lay.height),
-      lay.lanes.map((lane, i) =>
+      axis(w, lay.height),
+      lay.lanes.map((lane, li) =>
         h(
           'g',
-          { class: `lane${i % 2 ? ' odd' : ''}`, 'data-lane': lane.name },
+          { class: `lane${li % 2 ? ' odd' : ''}`, 'data-lane': lane.name },
           h('rect', { class: 'lane-bg', x: 0, y: lane.y, width, height: lane.rows * ROW_H }),
           h('text', { class: 'lane-label', x: 4, y: lane.y + ROW_H - 5 }, lane.name.slice(0, 22)),
-          lane.spans.map((s) => spanNode(s, lane, lay.endNs)),
-          lane.marks.map((m) => markNode(m, lane, lay.endNs)),
+          lane.spans.map((s) => spanNode(s, lane, w)),
+          lane.marks.map((m) => markNode(m, lane, w)),
         ),
       ),
       cursorNs === null
@@ -181,8 +258,8 @@ export function renderTimeline(t: Timeline, cursorNs: number | null): VNode {
         : h('line', {
             class: 'cursor',
             'data-cursor-ns': cursorNs,
-            x1: xOf(cursorNs, lay.endNs),
-            x2: xOf(cursorNs, lay.endNs),
+            x1: xIn(cursorNs, w),
+            x2: xIn(cursorNs, w),
             y1: AXIS_H - 4,
             y2: lay.height,
           }),

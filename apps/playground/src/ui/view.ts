@@ -10,7 +10,7 @@ import { type Child, h, type VNode } from './dom.js';
 import { renderMatrix } from './matrix.js';
 import { renderProgress } from './progress.js';
 import { renderReportTable } from './report-table.js';
-import { renderDecisions, renderResult } from './result.js';
+import { renderDecisions, renderReport, renderResult } from './result.js';
 import { requestOf, type Tab } from './state.js';
 import { renderSteps } from './steps.js';
 import { renderFtrace, renderTimeline } from './timeline.js';
@@ -72,12 +72,17 @@ function explore(app: Playground, host: ViewHost): Child[] {
     s.result ? renderResult(s.result, s.runs, () => app.downloadReplay()) : null,
     f
       ? [
-          renderTimeline(f.timeline, cursor),
+          renderTimeline(f.timeline, cursor, s.zoom, { zoom: (z) => app.setZoom(z), key: (k) => app.timelineKey(k) }),
           renderFtrace(f.ftrace),
+          renderReport(f),
           h(
             'div',
             { class: 'columns' },
-            renderSteps(f.steps, s.step, { step: (d) => app.step(d), goTo: (i) => app.goTo(i) }),
+            renderSteps(f.steps, s.step, {
+              step: (d) => app.step(d),
+              goTo: (i) => app.goTo(i),
+              key: (k) => app.stepKey(k),
+            }),
             renderDecisions(f),
           ),
         ]

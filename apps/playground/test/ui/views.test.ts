@@ -7,9 +7,29 @@ import { cellId, gridMove, renderMatrix } from '../../src/ui/matrix.js';
 import { renderReportTable } from '../../src/ui/report-table.js';
 import { cliReplayCommand } from '../../src/ui/result.js';
 import { renderSteps, stepForKey } from '../../src/ui/steps.js';
-import { formatNs, LABEL_W, layoutTimeline, PLOT_W, renderTimeline } from '../../src/ui/timeline.js';
+import {
+  formatNs,
+  LABEL_W,
+  layoutTimeline,
+  PLOT_W,
+  renderTimeline,
+  timeWindow,
+  zoomForKey,
+} from '../../src/ui/timeline.js';
 import { renderApp } from '../../src/ui/view.js';
 import { CATALOGUE, FakeEngine, finding, result } from './fake-engine.js';
+
+const host = { openFile: () => {}, focus: () => {} };
+
+/** A controller showing the fake bug-4 finding (3 steps, cursor on the last). */
+async function appWithFinding(): Promise<Playground> {
+  const engine = new FakeEngine();
+  const app = new Playground(engine, { download: () => {}, workers: 1 }, { discipline: 'fenced', bug: 4 });
+  const done = app.run();
+  engine.resolve(result(engine.runs[0] as RunRequest, 'finding', finding()));
+  await done;
+  return app;
+}
 
 function key(k: string): Event & { prevented: boolean } {
   const ev = {
@@ -70,6 +90,56 @@ describe('timeline', () => {
     expect(byAttr(v, 'data-lane', 'CPU 3')).toBeDefined();
   });
 
+  it('zooms on the cursor, kept inside the run', () => {
+    expect(timeWindow(4000, 1, 4000)).toEqual({ fromNs: 0, toNs: 4000 });
+    expect(timeWindow(4000, 4, 2000)).toEqual({ fromNs: 1500, toNs: 2500 });
+    expect(timeWindow(4000, 4, 4000)).toEqual({ fromNs: 3000, toNs: 4000 });
+    expect(timeWindow(4000, 4, 0)).toEqual({ fromNs: 0, toNs: 1000 });
+    expect([
+      zoomForKey('+', 1),
+      zoomForKey('-', 1),
+      zoomForKey('=', 64),
+      zoomForKey('0', 8),
+      zoomForKey('x', 2),
+    ]).toEqual([2, 1, 128, 1, null]);
+  });
+
+  it('zoomed, clips spans to the window and leaves out marks outside it', () => {
+    // Window [3000, 4000] at 4×: eduPoll (0–1000) is out, eduWork (1000–4000) is
+    // clipped to start at the plot's left edge, unbind (2000–3000) ends on that
+    // edge (a sliver), both marks (3000, 4000) are in.
+    const f4 = renderTimeline(f.timeline, 4000, 4);
+    const rects = findAll(f4, (n) => n.tag === 'rect' && !n.attrs.class);
+    expect(rects).toHaveLength(2);
+    expect(Number(rects[0]?.attrs.x)).toBe(LABEL_W);
+    expect(Number(rects[0]?.attrs.width)).toBe(PLOT_W);
+    expect(findAll(f4, (n) => n.attrs.class?.startsWith('mark') ?? false)).toHaveLength(2);
+    // At 8× on the first step (0 ns) the bad access at 4000 ns is outside.
+    const f8 = renderTimeline(f.timeline, 0, 8);
+    expect(byAttr(f8, 'data-bad-access')).toBeUndefined();
+    expect(textOf(byAttr(f8, 'id', 'timeline-caption') as VNode)).toContain('zoomed 8× on 0 ns – 500 ns');
+  });
+
+  it('zooms and steps from the keyboard on the figure, every key of a frame counting', async () => {
+    const app = await appWithFinding();
+    // One render, several keys before the next: each resolves against the live state.
+    const fig = byId(renderApp(app, host), 'timeline') as VNode;
+    const presses = ['+', '+', '+', 'a'].map((k) => {
+      const ev = key(k);
+      fig.on.keydown?.(ev);
+      return ev.prevented;
+    });
+    expect(presses).toEqual([true, true, true, false]);
+    expect(app.state.zoom).toBe(8);
+    fig.on.keydown?.(key('-'));
+    expect(app.state.zoom).toBe(4);
+    fig.on.keydown?.(key('ArrowLeft'));
+    fig.on.keydown?.(key('ArrowLeft'));
+    expect(app.state.step).toBe(0);
+    fig.on.keydown?.(key('0'));
+    expect(app.state.zoom).toBe(1);
+  });
+
   it('formats virtual time in the unit that fits', () => {
     expect(formatNs(12)).toBe('12 ns');
     expect(formatNs(4_100_000)).toBe('4.1 ms');
@@ -89,22 +159,26 @@ describe('step-through', () => {
     expect(stepForKey('Enter', 0, 3)).toBeNull();
   });
 
-  it('handles arrow keys on the list and marks the current step', () => {
-    const went: number[] = [];
-    const v = renderSteps(finding().steps, 1, { step: () => {}, goTo: (i) => went.push(i) });
-    const list = byId(v, 'step-list') as VNode;
-    const right = key('ArrowRight');
-    list.on.keydown?.(right);
+  it('handles the keys on the list against the live step, and marks the current step', async () => {
+    const app = await appWithFinding();
+    const list = byId(renderApp(app, host), 'step-list') as VNode;
+    const home = key('Home');
+    list.on.keydown?.(home);
+    // Two presses before any re-render: both move.
+    list.on.keydown?.(key('ArrowRight'));
+    list.on.keydown?.(key('ArrowDown'));
     const tab = key('Tab');
     list.on.keydown?.(tab);
-    expect(went).toEqual([2]);
-    expect([right.prevented, tab.prevented]).toEqual([true, false]);
+    expect([home.prevented, tab.prevented]).toEqual([true, false]);
+    expect(app.state.step).toBe(2);
+    app.goTo(1);
+    const v = renderApp(app, host);
     expect(byAttr(v, 'aria-current', 'step')?.attrs.id).toBe('step-1');
     expect(textOf(byId(v, 'step-pos') as VNode)).toMatch(/^Step 2 of 3/);
   });
 
   it('disables Prev on the first step and Next on the last', () => {
-    const on = { step: () => {}, goTo: () => {} };
+    const on = { step: () => {}, goTo: () => {}, key: () => false };
     const first = renderSteps(finding().steps, 0, on);
     const last = renderSteps(finding().steps, 2, on);
     expect('disabled' in (byId(first, 'step-prev') as VNode).attrs).toBe(true);
@@ -202,8 +276,6 @@ describe('controls', () => {
 });
 
 describe('the page', () => {
-  const host = { openFile: () => {}, focus: () => {} };
-
   it('shows a finding: verdict, report text, the bad access, the steps and the decisions', async () => {
     const engine = new FakeEngine();
     const app = new Playground(engine, { download: () => {}, workers: 1 }, { discipline: 'fenced', bug: 4 });
