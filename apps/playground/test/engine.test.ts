@@ -130,6 +130,7 @@ describe('engine: runs', () => {
     expect(r.verdict).toBe('incomplete');
     expect(r.reason).toMatch(/^cancelled after \d+ schedules$/);
     expect(r.schedules).toBeLessThan(100_000);
+    expect(r.reason).toBe(`cancelled after ${r.schedules} schedules`);
     expect(made.every((w) => w.terminated)).toBe(true);
     // The engine recovers: a new run gets new workers.
     const again = await e.run({ ...bug1, budget: 5, bug: null });

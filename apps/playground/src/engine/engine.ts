@@ -213,7 +213,7 @@ export class WorkerEngine implements Engine {
         ...base,
         verdict: 'incomplete',
         reason: `cancelled after ${state.done} schedules`,
-        schedules: state.covered,
+        schedules: state.done,
         elapsedMs,
         schedulesPerSec: elapsedMs > 0 ? (state.done / elapsedMs) * 1000 : 0,
       };
