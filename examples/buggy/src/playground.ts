@@ -150,9 +150,15 @@ export interface PlaygroundBug {
   title: string;
   /** The mistake, as the author makes it in any discipline. */
   mistake: string;
+  /** The page's teardown that runs the catalogue's own world (the last step of its teardown). */
+  teardown: PlaygroundTeardown;
 }
 
 /** The catalogue's bugs, 1..10. Context: any (pure). */
 export function playgroundBugs(): PlaygroundBug[] {
-  return BUGGY.map((v) => ({ bug: v.bug, id: v.slug, title: v.title, mistake: matrixCell(v.bug, 'fenced').mistake }));
+  return BUGGY.map((v) => {
+    const last = (v.world.teardown ?? ['unbind']).at(-1) ?? 'unbind';
+    const teardown: PlaygroundTeardown = isTeardown(last) ? last : 'unbind';
+    return { bug: v.bug, id: v.slug, title: v.title, mistake: matrixCell(v.bug, 'fenced').mistake, teardown };
+  });
 }

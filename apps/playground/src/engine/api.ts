@@ -44,6 +44,12 @@ export interface RunRequest {
   workers?: number;
   /** Exhaustive only: the preemption bound (default 2, as the CLI); `budget` caps its schedules. */
   bound?: number;
+  /**
+   * Only findings of these kinds count, as the CLI's `--kind` (default: every
+   * kind). The first finding of a schedule is often a `leak-at-unbind` at the
+   * unbind that precedes the bad access; `['use-after-remove']` skips to it.
+   */
+  kinds?: string[];
 }
 
 export interface Progress {
@@ -123,7 +129,16 @@ export interface RunResult {
 /** benchmarks/results/bug-matrix.json, shaped for the page. */
 export interface MatrixView {
   disciplines: string[];
-  rows: { bug: number; title: string; cells: { discipline: string; verdict: string; detail: string }[] }[];
+  rows: {
+    bug: number;
+    title: string;
+    /**
+     * `run`: what a click runs — the cell in its catalogue world's teardown,
+     * counting only the kind the matrix's evidence names (when it names one),
+     * so the page shows the finding the verdict rests on.
+     */
+    cells: { discipline: string; verdict: string; detail: string; run?: RunRequest }[];
+  }[];
 }
 /** The report's first-screen table (benchmarks/results/report.json). */
 export interface ReportTableView {

@@ -46,25 +46,41 @@ export function catalogue(): Catalogue {
 
 interface MatrixJson {
   disciplines: { id: string }[];
-  cells: { bug: number; discipline: string; verdict: string; evidence?: string; notExpressible?: string }[];
+  cells: {
+    bug: number;
+    discipline: string;
+    verdict: string;
+    evidence?: string;
+    notExpressible?: string;
+    hit?: { strategy: string; kind: string };
+  }[];
 }
 
 /** The committed bug × discipline matrix, one row per bug. Context: any (pure). */
 export function matrixView(json: MatrixJson = bugMatrix as MatrixJson): MatrixView {
-  const titles = new Map(playgroundBugs().map((b) => [b.bug, b.title]));
+  const bugsById = new Map(playgroundBugs().map((b) => [b.bug, b]));
   const disciplines = json.disciplines.map((d) => d.id);
   const bugs = [...new Set(json.cells.map((c) => c.bug))].sort((a, b) => a - b);
   return {
     disciplines,
     rows: bugs.map((bug) => ({
       bug,
-      title: titles.get(bug) ?? `bug ${bug}`,
+      title: bugsById.get(bug)?.title ?? `bug ${bug}`,
       cells: disciplines.map((d) => {
         const c = json.cells.find((x) => x.bug === bug && x.discipline === d);
+        const run: RunRequest = {
+          discipline: d,
+          bug,
+          teardown: bugsById.get(bug)?.teardown ?? 'unbind',
+          strategy: c?.hit?.strategy === 'pct' ? 'pct' : 'random',
+          budget: 1000,
+          ...(c?.hit !== undefined ? { kinds: [c.hit.kind] } : {}),
+        };
         return {
           discipline: d,
           verdict: c?.verdict ?? 'missing',
           detail: c?.notExpressible ?? c?.evidence ?? '',
+          run,
         };
       }),
     })),

@@ -12,7 +12,14 @@
  */
 
 import { playgroundCombination } from '@quiesce/edu-buggy/playground';
-import { checkReplayFile, FindingMerger, type Hit, type SeededSpec } from '@quiesce/explorer/browser';
+import {
+  checkReplayFile,
+  FINDING_KINDS,
+  type FindingKind,
+  FindingMerger,
+  type Hit,
+  type SeededSpec,
+} from '@quiesce/explorer/browser';
 import type {
   Catalogue,
   Engine,
@@ -57,7 +64,9 @@ export function chunkSize(n: number, jobs: number): number {
 }
 
 /** The checked request, defaults filled. Errors: TypeError naming the field and value. */
-export function checkRequest(req: RunRequest): Required<Omit<RunRequest, 'bound'>> & { bound: number } {
+export function checkRequest(
+  req: RunRequest,
+): Required<Omit<RunRequest, 'bound' | 'kinds'>> & { bound: number; kinds?: FindingKind[] } {
   const cat = catalogue();
   const bad = (field: string, v: unknown): never => {
     throw new TypeError(`Engine.run: invalid ${field} ${JSON.stringify(v)}`);
@@ -73,7 +82,14 @@ export function checkRequest(req: RunRequest): Required<Omit<RunRequest, 'bound'
   if (!(Number.isInteger(bound) && bound >= 0)) bad('bound', req.bound);
   const workers = req.workers ?? 1;
   if (!(Number.isInteger(workers) && workers >= 1)) bad('workers', req.workers);
-  return { ...req, seed, bound, workers };
+  const { kinds, ...rest } = req;
+  if (
+    kinds !== undefined &&
+    (kinds.length === 0 || kinds.some((k) => !(FINDING_KINDS as readonly string[]).includes(k)))
+  ) {
+    bad('kinds', kinds);
+  }
+  return { ...rest, seed, bound, workers, ...(kinds !== undefined ? { kinds: kinds as FindingKind[] } : {}) };
 }
 
 class Cancelled extends Error {
@@ -174,7 +190,13 @@ export class WorkerEngine implements Engine {
     cancelP.catch(() => undefined);
     const state = { done: 0, covered: 0, findings: 0 };
     const target: ScenarioTarget = { kind: 'playground', id };
-    const options: JobOptions = { strategy: r.strategy, seed: r.seed, budget: r.budget, bound: r.bound };
+    const options: JobOptions = {
+      strategy: r.strategy,
+      seed: r.seed,
+      budget: r.budget,
+      bound: r.bound,
+      ...(r.kinds !== undefined ? { kinds: r.kinds } : {}),
+    };
     const progress = (): void => {
       const secs = (this.now() - start) / 1000;
       onProgress?.({

@@ -4,7 +4,7 @@
  * explorer's worker-thread protocol (packages/explorer/src/parallel.ts): a
  * job, then chunks of schedule indices, each answered with its hits.
  */
-import type { ExploreResult, Hit, RawBug, ReplayFile, SeededSpec } from '@quiesce/explorer/browser';
+import type { ExploreResult, FindingKind, Hit, RawBug, ReplayFile, SeededSpec } from '@quiesce/explorer/browser';
 import type { FindingView } from './api.js';
 
 /** Which scenario a worker loads: a playground combination id, or an export of examples/buggy's scenarios.js. */
@@ -17,6 +17,8 @@ export interface JobOptions {
   budget: number;
   /** Exhaustive preemption bound. */
   bound: number;
+  /** Only findings of these kinds count (RunRequest.kinds; default every kind). */
+  kinds?: FindingKind[];
 }
 
 /** Main → worker. */

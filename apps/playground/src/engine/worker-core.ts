@@ -12,6 +12,7 @@ import * as named from '@quiesce/edu-buggy/scenarios';
 import {
   buildReplayFile,
   exploreSerial,
+  type FindingKind,
   type FoundBug,
   findingKey,
   formatFinding,
@@ -55,6 +56,9 @@ interface Job {
 export interface WorkerCore {
   onMessage(m: ToWorker): void;
 }
+
+/** The job's kind filter as an explore option (absent: every kind). */
+const kindsOf = (o: JobOptions): { kinds?: FindingKind[] } => (o.kinds !== undefined ? { kinds: o.kinds } : {});
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -105,7 +109,7 @@ export function createWorkerCore(post: (m: FromWorker) => void): WorkerCore {
         const spec =
           m.spec ??
           (m.wantSpec && o.strategy !== 'exhaustive'
-            ? await seededSpecFor(scenario, { strategy: o.strategy, seed: o.seed })
+            ? await seededSpecFor(scenario, { strategy: o.strategy, seed: o.seed, ...kindsOf(o) })
             : undefined);
         job = { target: m.target, scenario, options: o, spec };
         post({ type: 'ready', scenario: scenario.name, ...(spec !== undefined ? { spec } : {}) });
@@ -126,6 +130,7 @@ export function createWorkerCore(post: (m: FromWorker) => void): WorkerCore {
           seed: o.seed,
           schedules: o.budget,
           preemptions: o.bound,
+          ...kindsOf(o),
           onProgress: (p) => post({ type: 'progress', done: p.done, findings: p.findings }),
         });
         const bug = result.findings[0];
