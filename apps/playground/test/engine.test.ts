@@ -14,7 +14,8 @@ import { explore, chunkSize as explorerChunkSize, replayFile, writeReplayFile } 
 import { checkReplayFile } from '@quiesce/explorer/browser';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRequest } from '../src/engine/api.js';
-import { chunkSize, WorkerEngine } from '../src/engine/engine.js';
+import { chunkSize } from '../src/engine/chunks.js';
+import { WorkerEngine } from '../src/engine/engine.js';
 import { PLAYGROUND_MODULE } from '../src/engine/targets.js';
 import { FakeWorker } from './fake-worker.js';
 
