@@ -14,7 +14,8 @@ import { explore, chunkSize as explorerChunkSize, replayFile, writeReplayFile } 
 import { checkReplayFile } from '@quiesce/explorer/browser';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRequest } from '../src/engine/api.js';
-import { chunkSize, WorkerEngine } from '../src/engine/engine.js';
+import { chunkSize } from '../src/engine/chunks.js';
+import { WorkerEngine } from '../src/engine/engine.js';
 import { PLAYGROUND_MODULE } from '../src/engine/targets.js';
 import { FakeWorker } from './fake-worker.js';
 
@@ -87,6 +88,18 @@ describe('engine: runs', () => {
     expect(r.verdict).toBe(cli.findings.length > 0 ? 'finding' : 'clean');
   });
 
+  it('kinds: only those findings count, as the CLI --kind (same first finding as explore() with kinds)', async () => {
+    const sc = scenarioById('kernel-c/1/unbind');
+    if (sc === null) throw new Error('no scenario');
+    const cli = await explore(sc, { strategy: 'random', schedules: 300, kinds: ['use-after-remove'] });
+    const { e } = engine(2);
+    const r = await e.run({ ...bug1, kinds: ['use-after-remove'] });
+    expect(r.finding?.kind).toBe('use-after-remove');
+    expect(r.schedules).toBe(cli.schedules);
+    expect(r.finding?.schedule).toBe(cli.findings[0]?.schedule);
+    expect(r.finding?.decisions).toEqual(cli.findings[0]?.shrunk);
+  });
+
   it('a clean budget is clean with every schedule counted', async () => {
     const { e } = engine(2);
     const r = await e.run({ discipline: 'fenced', bug: null, teardown: 'unbind', strategy: 'random', budget: 40 });
@@ -130,6 +143,7 @@ describe('engine: runs', () => {
     expect(r.verdict).toBe('incomplete');
     expect(r.reason).toMatch(/^cancelled after \d+ schedules$/);
     expect(r.schedules).toBeLessThan(100_000);
+    expect(r.reason).toBe(`cancelled after ${r.schedules} schedules`);
     expect(made.every((w) => w.terminated)).toBe(true);
     // The engine recovers: a new run gets new workers.
     const again = await e.run({ ...bug1, budget: 5, bug: null });
@@ -145,6 +159,8 @@ describe('engine: runs', () => {
     [{ budget: 0 }, /budget 0/],
     [{ budget: 1.5 }, /budget 1.5/],
     [{ workers: 0 }, /workers 0/],
+    [{ kinds: [] }, /kinds \[\]/],
+    [{ kinds: ['use-after-lunch'] }, /kinds \["use-after-lunch"\]/],
   ])('refuses %o with a TypeError naming it', async (patch, msg) => {
     const { e } = engine(1);
     await expect(e.run({ ...bug1, ...(patch as Partial<RunRequest>) })).rejects.toThrow(TypeError);

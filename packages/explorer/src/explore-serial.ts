@@ -61,6 +61,80 @@ export async function seededSpecFor(
   return { ...base, strategy, pctDepth: depth, pctSteps };
 }
 
+/** What a search reported back (the part of SearchOutcome the result needs). */
+type Outcome = Awaited<ReturnType<typeof exhaustiveStrategy.search>>;
+
+/** The hooks and settings both searches share. */
+interface Run {
+  scenario: Scenario;
+  seed: number;
+  budget: number;
+  maxSteps: number;
+  stopAtFirst: boolean;
+  merger: FindingMerger;
+  overTime: () => boolean;
+  progress: (done: number) => void;
+}
+
+/** Random / PCT: slices of 64 schedules in index order, as seeded-search.ts's serial loop. */
+async function seededSerial(run: Run, options: SerialExploreOptions): Promise<Outcome> {
+  if (!Number.isFinite(run.budget)) throw new RangeError('explore: random/pct need a finite schedule budget');
+  const { scenario, budget, merger, stopAtFirst } = run;
+  const spec = await seededSpecFor(scenario, { ...options, seed: run.seed, maxSteps: run.maxSteps, stopAtFirst });
+  let executed = 0;
+  let timedOut = false;
+  for (let i = 0; i < budget; i += SLICE) {
+    const s = await runSlice(scenario, spec, i, Math.min(budget, i + SLICE));
+    executed += s.ran;
+    for (const h of s.hits) merger.add(h);
+    run.progress(executed);
+    if (stopAtFirst && s.hits.length > 0) break;
+    if (run.overTime()) {
+      timedOut = true;
+      break;
+    }
+  }
+  return {
+    schedules: stopAtFirst && merger.size > 0 ? merger.first + 1 : executed,
+    executed,
+    exhausted: false,
+    timedOut,
+    params: spec.strategy === 'pct' ? { depth: spec.pctDepth, pctSteps: spec.pctSteps } : {},
+  };
+}
+
+/** Exhaustive: the strategy itself (it has no Node dependency), unsharded. */
+function exhaustiveSerial(run: Run, options: SerialExploreOptions): Promise<Outcome> {
+  const ctx: SearchContext = {
+    scenario: run.scenario,
+    ref: undefined,
+    seed: run.seed,
+    budget: run.budget,
+    maxSteps: run.maxSteps,
+    kinds: options.kinds,
+    stopAtFirst: run.stopAtFirst,
+    jobs: 1,
+    shard: NO_SHARD,
+    legacy: false,
+    merger: run.merger,
+    overTime: run.overTime,
+    progress: run.progress,
+  };
+  return exhaustiveStrategy.search(ctx, options);
+}
+
+/** Validates the options explore() validates. Errors: RangeError naming the option. */
+function checkOptions(options: SerialExploreOptions, strategy: string): void {
+  if (strategy !== 'random' && strategy !== 'pct' && strategy !== 'exhaustive') {
+    throw new RangeError(`explore: unknown strategy ${String(strategy)}`);
+  }
+  if (options.kinds !== undefined && options.kinds.length === 0) {
+    throw new RangeError('explore: kinds must name at least one kind');
+  }
+  if (options.schedules !== undefined && !(options.schedules >= 1))
+    throw new RangeError('explore: schedules must be ≥ 1');
+}
+
 /**
  * Explores `scenario` serially, as {@link explore} does with `jobs: 1`.
  * Context: outside the simulation; never blocks on anything but the runs
@@ -72,84 +146,36 @@ export async function seededSpecFor(
 export async function exploreSerial(scenario: Scenario, options: SerialExploreOptions = {}): Promise<ExploreResult> {
   const start = nowMs();
   const strategy = options.strategy ?? 'random';
-  if (strategy !== 'random' && strategy !== 'pct' && strategy !== 'exhaustive') {
-    throw new RangeError(`explore: unknown strategy ${String(strategy)}`);
-  }
-  if (options.kinds !== undefined && options.kinds.length === 0) {
-    throw new RangeError('explore: kinds must name at least one kind');
-  }
-  if (options.schedules !== undefined && !(options.schedules >= 1))
-    throw new RangeError('explore: schedules must be ≥ 1');
+  checkOptions(options, strategy);
   const stopAtFirst = options.stopAtFirst ?? true;
   const budget = options.schedules ?? (strategy === 'exhaustive' ? Number.POSITIVE_INFINITY : 1000);
-  const seed = options.seed ?? 1;
-  const maxSteps = options.maxSteps ?? scenario.kernel?.maxSteps ?? DEFAULT_MAX_STEPS;
   const merger = new FindingMerger(stopAtFirst);
-  const overTime = (): boolean =>
-    options.stop?.() === true || (options.timeMs !== undefined && nowMs() - start >= options.timeMs);
-  const progress = (done: number): void =>
-    options.onProgress?.({
-      done,
-      total: Number.isFinite(budget) ? budget : null,
-      findings: merger.size,
-      elapsedMs: nowMs() - start,
-    });
-  let out: {
-    schedules: number;
-    executed: number;
-    exhausted: boolean;
-    timedOut: boolean;
-    incomplete?: number;
-    params: { depth?: number; pctSteps?: number; bound?: number };
+  const run: Run = {
+    scenario,
+    seed: options.seed ?? 1,
+    budget,
+    maxSteps: options.maxSteps ?? scenario.kernel?.maxSteps ?? DEFAULT_MAX_STEPS,
+    stopAtFirst,
+    merger,
+    overTime: () => options.stop?.() === true || (options.timeMs !== undefined && nowMs() - start >= options.timeMs),
+    progress: (done) =>
+      options.onProgress?.({
+        done,
+        total: Number.isFinite(budget) ? budget : null,
+        findings: merger.size,
+        elapsedMs: nowMs() - start,
+      }),
   };
-  if (strategy === 'exhaustive') {
-    const ctx: SearchContext = {
-      scenario,
-      ref: undefined,
-      seed,
-      budget,
-      maxSteps,
-      kinds: options.kinds,
-      stopAtFirst,
-      jobs: 1,
-      shard: NO_SHARD,
-      legacy: false,
-      merger,
-      overTime,
-      progress,
-    };
-    out = await exhaustiveStrategy.search(ctx, options);
-  } else {
-    if (!Number.isFinite(budget)) throw new RangeError('explore: random/pct need a finite schedule budget');
-    const spec = await seededSpecFor(scenario, { ...options, strategy, seed, maxSteps, stopAtFirst });
-    let executed = 0;
-    let timedOut = false;
-    for (let i = 0; i < budget; i += SLICE) {
-      const s = await runSlice(scenario, spec, i, Math.min(budget, i + SLICE));
-      executed += s.ran;
-      for (const h of s.hits) merger.add(h);
-      progress(executed);
-      if (stopAtFirst && s.hits.length > 0) break;
-      if (overTime()) {
-        timedOut = true;
-        break;
-      }
-    }
-    const schedules = stopAtFirst && merger.size > 0 ? merger.first + 1 : executed;
-    out = {
-      schedules,
-      executed,
-      exhausted: false,
-      timedOut,
-      params: spec.strategy === 'pct' ? { depth: spec.pctDepth, pctSteps: spec.pctSteps } : {},
-    };
-  }
+  const out =
+    strategy === 'exhaustive'
+      ? await exhaustiveSerial(run, options)
+      : await seededSerial(run, { ...options, strategy });
   const raw: RawBug[] = merger.bugsInOrder();
-  const findings = await shrinkAndTrace(scenario, raw, maxSteps, options);
+  const findings = await shrinkAndTrace(scenario, raw, run.maxSteps, options);
   const result: ExploreResult = {
     scenario: scenario.name,
     strategy,
-    seed,
+    seed: run.seed,
     ...out.params,
     ...(options.kinds !== undefined ? { kinds: [...options.kinds] } : {}),
     stopAtFirst,

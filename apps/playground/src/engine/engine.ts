@@ -17,7 +17,6 @@ import {
   FINDING_KINDS,
   type FindingKind,
   FindingMerger,
-  type Hit,
   type SeededSpec,
 } from '@quiesce/explorer/browser';
 import type {
@@ -31,7 +30,9 @@ import type {
   RunResult,
 } from './api.js';
 import { catalogue, matrixView, reportTableView, STRATEGY_CHOICES, TEARDOWNS } from './catalogue.js';
+import { chunkSize, driveChunks } from './chunks.js';
 import type { FromWorker, JobOptions, ScenarioTarget, ToWorker } from './protocol.js';
+import { Slot } from './slot.js';
 import { requestId, targetOf } from './targets.js';
 
 /** What the engine needs of a Worker. */
@@ -54,14 +55,6 @@ export interface EngineOptions {
 export const DEFAULT_BOUND = 2;
 /** Largest budget a request may ask for. */
 export const MAX_BUDGET = 10_000_000;
-
-/**
- * Schedules in the next chunk when `n` are left (guided self-scheduling, as
- * the explorer's chunkSize: a quarter of each worker's share, at most 256).
- */
-export function chunkSize(n: number, jobs: number): number {
-  return Math.max(1, Math.min(256, Math.ceil(n / (jobs * 4))));
-}
 
 /** The checked request, defaults filled. Errors: TypeError naming the field and value. */
 export function checkRequest(
@@ -94,39 +87,6 @@ export function checkRequest(
 
 class Cancelled extends Error {
   override name = 'AbortError';
-}
-
-/** One worker with a promise-based inbox. */
-class Slot {
-  private waiters: ((m: FromWorker) => void)[] = [];
-  listener: ((m: FromWorker) => void) | null = null;
-  dead: Error | null = null;
-  constructor(readonly w: WorkerLike) {
-    w.onmessage = (e) => this.deliver(e.data);
-    w.onerror = (e) => this.deliver({ type: 'error', message: e.message ?? 'worker failed to load' });
-  }
-  private deliver(m: FromWorker): void {
-    if (this.listener !== null) {
-      this.listener(m);
-      return;
-    }
-    this.waiters.shift()?.(m);
-  }
-  send(m: ToWorker): void {
-    this.w.postMessage(m);
-  }
-  /** The next message (rejects on an error message). */
-  next(): Promise<FromWorker> {
-    return new Promise((resolve, reject) => {
-      this.waiters.push((m) => (m.type === 'error' ? reject(new Error(`engine worker: ${m.message}`)) : resolve(m)));
-    });
-  }
-  kill(e: Error): void {
-    this.dead = e;
-    this.w.terminate();
-    for (const f of this.waiters.splice(0)) f({ type: 'error', message: e.message });
-    this.listener?.({ type: 'error', message: e.message });
-  }
 }
 
 export class WorkerEngine implements Engine {
@@ -180,15 +140,17 @@ export class WorkerEngine implements Engine {
     }
     this.cancel();
     let cancelled = false;
+    let mine: (() => void) | null = null;
     const cancelP = new Promise<never>((_, reject) => {
-      this.cancelRun = () => {
+      mine = () => {
         cancelled = true;
         reject(new Cancelled('cancelled'));
         this.killAll(new Cancelled('cancelled'));
       };
+      this.cancelRun = mine;
     });
     cancelP.catch(() => undefined);
-    const state = { done: 0, covered: 0, findings: 0 };
+    const state = { done: 0, findings: 0 };
     const target: ScenarioTarget = { kind: 'playground', id };
     const options: JobOptions = {
       strategy: r.strategy,
@@ -213,34 +175,19 @@ export class WorkerEngine implements Engine {
           : this.seeded(target, options, r.workers, state, progress),
         cancelP,
       ]);
-      const elapsedMs = this.now() - start;
-      const rate = elapsedMs > 0 ? (out.executed / elapsedMs) * 1000 : 0;
-      return {
-        ...base,
-        scenario: out.scenario,
-        verdict: out.view !== undefined ? 'finding' : out.incomplete ? 'incomplete' : 'clean',
-        ...(out.incomplete && out.view === undefined ? { reason: out.incomplete } : {}),
-        schedules: out.schedules,
-        elapsedMs,
-        schedulesPerSec: rate,
-        ...(out.view !== undefined ? { finding: out.view } : {}),
-      };
+      return resultOf(base, out, this.now() - start);
     } catch (e) {
       if (!cancelled) {
         this.killAll(e instanceof Error ? e : new Error(String(e)));
         throw e;
       }
       const elapsedMs = this.now() - start;
-      return {
-        ...base,
-        verdict: 'incomplete',
-        reason: `cancelled after ${state.done} schedules`,
-        schedules: state.covered,
-        elapsedMs,
-        schedulesPerSec: elapsedMs > 0 ? (state.done / elapsedMs) * 1000 : 0,
-      };
+      const rate = elapsedMs > 0 ? (state.done / elapsedMs) * 1000 : 0;
+      const reason = `cancelled after ${state.done} schedules`;
+      return { ...base, verdict: 'incomplete', reason, schedules: state.done, elapsedMs, schedulesPerSec: rate };
     } finally {
-      this.cancelRun = null;
+      // A run started meanwhile cancelled this one and owns cancel() now.
+      if (this.cancelRun === mine) this.cancelRun = null;
     }
   }
 
@@ -248,7 +195,7 @@ export class WorkerEngine implements Engine {
   private async serial(
     target: ScenarioTarget,
     options: JobOptions,
-    state: { done: number; covered: number; findings: number },
+    state: { done: number; findings: number },
     progress: () => void,
   ): Promise<Outcome> {
     const [w] = this.slots(1) as [Slot];
@@ -259,19 +206,16 @@ export class WorkerEngine implements Engine {
       const m = await w.next();
       if (m.type === 'progress') {
         state.done = m.done;
-        state.covered = m.done;
         state.findings = m.findings;
         progress();
       } else if (m.type === 'explored') {
         state.done = m.result.executed;
         state.findings = m.result.findings.length;
         progress();
-        const incomplete =
-          m.view === undefined && !m.result.exhausted
-            ? `${m.result.summary}`
-            : m.view === undefined && m.result.incomplete
-              ? m.result.summary
-              : undefined;
+        // No finding and no proof (budget spent, or schedules that did not
+        // complete): the summary says what was covered.
+        const proved = m.result.exhausted && !m.result.incomplete;
+        const incomplete = m.view === undefined && !proved ? m.result.summary : undefined;
         return {
           scenario: m.result.scenario || (ready.type === 'ready' ? ready.scenario : ''),
           schedules: m.result.schedules,
@@ -288,7 +232,7 @@ export class WorkerEngine implements Engine {
     target: ScenarioTarget,
     options: JobOptions,
     jobs: number,
-    state: { done: number; covered: number; findings: number },
+    state: { done: number; findings: number },
     progress: () => void,
   ): Promise<Outcome> {
     const lo = 0;
@@ -305,48 +249,10 @@ export class WorkerEngine implements Engine {
     for (const w of ws.slice(1)) w.send({ type: 'job', target, options, wantSpec: false, spec });
     await Promise.all(ws.slice(1).map((w) => w.next()));
     const merger = new FindingMerger(true);
-    const covered = await new Promise<number>((resolve, reject) => {
-      let next = lo;
-      let best = Number.POSITIVE_INFINITY;
-      let busy = 0;
-      let settled = false;
-      const dispatch = (w: Slot): void => {
-        if (settled) return;
-        if (next < hi && next <= best) {
-          const s = next;
-          next = Math.min(hi, next + chunkSize(hi - next, jobs));
-          busy++;
-          w.send({ type: 'chunk', start: s, end: next });
-        } else if (busy === 0) {
-          settled = true;
-          for (const x of ws) x.listener = null;
-          resolve(next);
-        }
-      };
-      for (const w of ws) {
-        w.listener = (m) => {
-          if (settled) return;
-          if (m.type === 'error') {
-            settled = true;
-            for (const x of ws) x.listener = null;
-            return reject(new Error(`engine worker: ${m.message}`));
-          }
-          if (m.type !== 'done') return;
-          busy--;
-          state.done += m.ran;
-          for (const h of m.hits as Hit[]) {
-            merger.add(h);
-            if (h.index < best) best = h.index;
-          }
-          state.findings = merger.size;
-          state.covered = Math.min(next, best === Number.POSITIVE_INFINITY ? next : best + 1);
-          progress();
-          dispatch(w);
-        };
-      }
-      // Two chunks in flight per worker, as the CLI's --jobs.
-      for (const w of ws) dispatch(w);
-      for (const w of ws) dispatch(w);
+    const covered = await driveChunks(ws, lo, hi, jobs, merger, (ran) => {
+      state.done += ran;
+      state.findings = merger.size;
+      progress();
     });
     const [raw] = merger.bugsInOrder();
     if (raw === undefined) return { scenario: ready.scenario, schedules: covered - lo, executed: state.done };
@@ -420,6 +326,20 @@ export class WorkerEngine implements Engine {
       throw e;
     }
   }
+}
+
+/** The result of a run that ended (not cancelled): a finding, clean, or an exhaustive search that proved nothing. */
+function resultOf(base: { request: RunRequest; scenario: string }, out: Outcome, elapsedMs: number): RunResult {
+  return {
+    ...base,
+    scenario: out.scenario,
+    verdict: out.view !== undefined ? 'finding' : out.incomplete ? 'incomplete' : 'clean',
+    ...(out.incomplete && out.view === undefined ? { reason: out.incomplete } : {}),
+    schedules: out.schedules,
+    elapsedMs,
+    schedulesPerSec: elapsedMs > 0 ? (out.executed / elapsedMs) * 1000 : 0,
+    ...(out.view !== undefined ? { finding: out.view } : {}),
+  };
 }
 
 interface Outcome {
