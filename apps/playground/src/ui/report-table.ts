@@ -1,7 +1,8 @@
 /**
  * The benchmark report's first-screen table (benchmarks/results/report.json
  * through the engine's ReportTableView): each discipline's row, with a Run
- * button where the engine names a scenario for the row.
+ * button where the engine names a scenario for the row; a click on any of
+ * the row's cells runs it too.
  */
 import type { ReportTableView, RunRequest } from '../engine/api.js';
 import { h, type VNode } from './dom.js';
@@ -15,7 +16,7 @@ export function renderReportTable(t: ReportTableView, onRun: (req: RunRequest) =
       'p',
       null,
       'The first table of the benchmark report (benchmarks/results/REPORT.md). ',
-      'Run explores the scenario the engine names for the row.',
+      'Run (or a click on any cell of the row) explores the scenario the engine names for the row.',
     ),
     h(
       'div',
@@ -60,7 +61,12 @@ export function renderReportTable(t: ReportTableView, onRun: (req: RunRequest) =
                     )
                   : null,
               ),
-              r.cells.map((c) => h('td', null, c)),
+              // A click on any cell runs the row (mouse); the keyboard has the row's Run button.
+              r.cells.map((c) =>
+                run
+                  ? h('td', { class: 'clickable', title: `Run ${r.label}`, onclick: () => onRun(run) }, c)
+                  : h('td', null, c),
+              ),
             );
           }),
         ),

@@ -226,6 +226,11 @@ describe('report table', () => {
     expect(buttons).toHaveLength(1);
     buttons[0]?.on.click?.(key(''));
     expect(runs[0]).toMatchObject({ discipline: 'fenced', bug: 4 });
+    // A click on a cell of that row runs it; the row without a scenario has no handler.
+    const cells = findAll(v, (n) => n.tag === 'td');
+    expect(cells.map((c) => typeof c.on.click)).toEqual(['function', 'undefined']);
+    cells[0]?.on.click?.(key(''));
+    expect(runs).toHaveLength(2);
   });
 });
 
