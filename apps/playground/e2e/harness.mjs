@@ -25,6 +25,7 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -65,7 +66,7 @@ export async function serveStatic(root = DIST) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

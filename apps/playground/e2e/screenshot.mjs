@@ -26,7 +26,7 @@ try {
   for (let i = 0; i < 4; i++) await page.keyboard.press('+');
   await page.waitForSelector('#zoom-level:text("16×")');
   await page.evaluate(() => {
-    document.activeElement?.blur();
+    /** @type {HTMLElement | null} */ (document.activeElement)?.blur();
     window.scrollTo(0, 0);
   });
   await page.screenshot({ path: out, fullPage: false });
