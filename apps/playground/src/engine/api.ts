@@ -114,6 +114,11 @@ export interface FindingView {
 }
 
 export interface RunResult {
+  /**
+   * The request run; for openReplay, the combination the file names (budget
+   * 1), or, for a scenario that is no combination (scenarios.js#bug04), one
+   * with `discipline: ''`.
+   */
   request: RunRequest;
   /** Scenario name. */
   scenario: string;

@@ -21,11 +21,17 @@ function findingLane(f: Finding): string {
   return c.kind === 'task' ? `task ${c.name}/${c.pid}` : `CPU ${c.cpu}`;
 }
 
+/**
+ * A span's kind from the exporter's category: a task's step, a work item, a
+ * wait (an RCU grace period waited out is its own kind), and on a CPU an
+ * interrupt handler (`irq 24`) or any other atomic callback (a timer's
+ * expiry, a sleep's wake-up timer, the device model's `edu fact`).
+ */
 function spanKind(cat: string | undefined, name: string): TraceSpan['kind'] {
   if (cat === 'sched') return 'task';
   if (cat === 'work') return 'work';
   if (cat === 'wait') return name === 'rcu grace period' ? 'grace-period' : 'wait';
-  return name.startsWith('expire ') ? 'callback' : 'irq';
+  return name.startsWith('irq ') ? 'irq' : 'callback';
 }
 
 /**
