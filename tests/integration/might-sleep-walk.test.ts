@@ -160,6 +160,30 @@ const SLEEPING: Record<string, Record<string, Call>> = {
   },
 };
 
+/**
+ * Methods of exported classes that mirror sleeping kernel functions (the
+ * function walk above sees only free functions). Each is called on a fresh
+ * object whose wait would end at once: the check must not depend on blocking.
+ */
+const SLEEPING_METHODS: Record<string, Call> = {
+  'Mutex.lock (mutex_lock)': (w) => new core.Mutex(w.k, 'walk_mutex').lock(),
+  'Mutex.with (guard(mutex))': (w) => new core.Mutex(w.k, 'walk_mutex').with(() => 0),
+  'Completion.waitForCompletion (wait_for_completion)': (w) => {
+    const c = new core.Completion(w.k, 'walk_done');
+    c.complete();
+    return c.waitForCompletion();
+  },
+  'Completion.waitForCompletionTimeout (wait_for_completion_timeout)': (w) => {
+    const c = new core.Completion(w.k, 'walk_done');
+    c.complete();
+    return c.waitForCompletionTimeout(10);
+  },
+  'WaitQueue.waitEvent (wait_event)': (w) => new core.WaitQueue(w.k, 'walk_wq').waitEvent(() => true),
+  'Revocable.revoke (Revocable::revoke)': (w) => new core.Revocable(w.k, {}, 'walk_rev').revoke(),
+  'Srcu.synchronizeSrcu (synchronize_srcu)': (w) => new core.Srcu(w.k, 'walk_srcu').synchronizeSrcu(),
+  'SrcuStruct.synchronizeSrcu (synchronize_srcu)': (w) => new core.SrcuStruct(w.k, 'walk_srcu').synchronizeSrcu(),
+};
+
 /** Exports that never sleep (atomic-safe in the kernel), or that are not kernel APIs (types, constants, test helpers). */
 const NOT_SLEEPING: Record<string, readonly string[]> = {
   'pci-emu': [
@@ -439,6 +463,15 @@ describe('might_sleep walk', () => {
         }
       });
     }
+  }
+
+  for (const [name, call] of Object.entries(SLEEPING_METHODS)) {
+    it(`${name} reports sleep-in-atomic from hardirq, softirq and under a spinlock`, async () => {
+      for (const ctx of ['hardirq', 'softirq', 'spinlock'] as const) {
+        const w = await world();
+        expect({ ctx, reported: (await callIn(w, ctx, call)) > 0 }).toEqual({ ctx, reported: true });
+      }
+    });
   }
 
   it('a sleeping API built on others reports once per call, as __might_resched() prints one splat', async () => {
