@@ -26,6 +26,8 @@ interface World {
   rp: core.RevocableProvider<object>;
   ddev: core.DrmDevice;
   fence: core.Fence;
+  /** An open file of /dev/walk_reg. */
+  file: misc.File;
 }
 
 type Call = (w: World) => unknown;
@@ -153,6 +155,7 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     miscDeregister: (w) => misc.miscDeregister(w.misc),
     miscDeregisterSync: (w) => misc.miscDeregisterSync(w.misc),
     open: (w) => misc.open(w.k, '/dev/walk_reg'),
+    revocableReplaceFops: (w) => misc.revocableReplaceFops(w.file, w.rp),
   },
   'module-loader': {
     loadModule: (w) => modl.loadModule(w.k, modl.defineModule({ name: 'walk_mod' })),
@@ -356,7 +359,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'miscRegistered',
     'miscRegistry',
     'putUserU32',
-    'revocableReplaceFops',
   ],
   'module-loader': [
     '__moduleGet',
@@ -417,7 +419,8 @@ async function world(): Promise<World> {
   const rp = await k.exec('provider', () => core.revocableProviderAlloc(k, {}, 'walk_rp'));
   const ddev = await k.exec('drm', () => core.drmDevAlloc(pdev, 'walk_drm'));
   const fence = core.fenceInit(k, 'walk_fence', { quiesce: noop });
-  return { k, pdev, wq, work, dwork, timer, misc: md, io, mio, rp, ddev, fence };
+  const file = (await k.exec('open', () => misc.open(k, '/dev/walk_reg'))).file;
+  return { k, pdev, wq, work, dwork, timer, misc: md, io, mio, rp, ddev, fence, file };
 }
 
 type Ctx = 'hardirq' | 'softirq' | 'spinlock';
