@@ -487,6 +487,15 @@ describe('might_sleep walk', () => {
     expect(w.k.reports.slice(before).map((r) => r.resource)).toEqual(['devm_kmalloc']);
   });
 
+  it('a blocking primitive inside an annotated API stays quiet too (attaching takes the device mutex)', async () => {
+    const w = await world();
+    const before = w.k.reports.length;
+    const drv = { name: 'walk', owner: null, probe: noop };
+    expect(await callIn(w, 'hardirq', (x) => core.bindScope(x.pdev, drv))).toBe(1);
+    const sia = w.k.reports.slice(before).filter((r) => r.kind === 'sleep-in-atomic');
+    expect(sia.map((r) => r.resource)).toEqual(['device_driver_attach']);
+  });
+
   it('two bad calls in two atomic callbacks are two reports', async () => {
     const w = await world();
     const n1 = await callIn(w, 'hardirq', (x) => core.kmalloc(x.k, 8, GFP_KERNEL));

@@ -33,6 +33,7 @@ import { sleepInAtomicReport } from './diagnostics.js';
 import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
 import type { KernelOptions } from './kernel-options.js';
+import { mightSleepQuiet } from './might-sleep.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
 import { type LoopParts, type RunResult, runLoop } from './run-loop.js';
 import { Scheduler } from './scheduler.js';
@@ -230,6 +231,8 @@ export class Kernel {
    */
   mightSleep(what: string): boolean {
     if (this.ctx.inAtomic()) {
+      // Inside an annotated API that already reported this call chain (docs/validation.md).
+      if (mightSleepQuiet(this)) return false;
       const report = sleepInAtomicReport(what, this.ctx.info(), this.ctx.atomicDepth > 0);
       this.sanitizer.report({ ...report, stacks: this.stack() });
       return false;
