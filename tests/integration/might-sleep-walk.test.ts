@@ -325,6 +325,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'mightSleepNames',
     'modulePutOwner',
     'msecsToJiffies',
+    'onlyRunningKernel',
     'orNull',
     'rcuReadLock',
     'rcuReadUnlock',
