@@ -318,7 +318,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'kernelBuffer',
     'kfree',
     'kmallocCacheName',
-    'kmallocSlotSize',
+    'kmallocSizeRoundup',
     'kmemleakScan', // the debugfs "scan" action, not a driver API
     'ksize',
     'ktimeClamp',

@@ -209,7 +209,7 @@ export {
   kmalloc,
   kmallocArray,
   kmallocCacheName,
-  kmallocSlotSize,
+  kmallocSizeRoundup,
   krealloc,
   ksize,
   kzalloc,
