@@ -185,6 +185,7 @@ const SLEEPING_METHODS: Record<string, Call> = {
   'Revocable.revoke (Revocable::revoke)': (w) => new core.Revocable(w.k, {}, 'walk_rev').revoke(),
   'Srcu.synchronizeSrcu (synchronize_srcu)': (w) => new core.Srcu(w.k, 'walk_srcu').synchronizeSrcu(),
   'SrcuStruct.synchronizeSrcu (synchronize_srcu)': (w) => new core.SrcuStruct(w.k, 'walk_srcu').synchronizeSrcu(),
+  'new Devres (Devres::new, a GFP_KERNEL devres node)': (w) => new core.Devres(w.pdev, {}, 'walk_devres'),
 };
 
 /** Exports that never sleep (atomic-safe in the kernel), or that are not kernel APIs (types, constants, test helpers). */
