@@ -21,6 +21,7 @@ import {
   devmRemoveAction,
   devresCloseGroup,
   devresOpenGroup,
+  devresReleaseAll,
   devresReleaseGroup,
   GFP_KERNEL,
   type GroupId,
@@ -171,6 +172,34 @@ const OPS: Record<string, Op> = {
   dmaFreeCoherent: (w, a, _b, real) =>
     pci.dmaFreeCoherent(w.pdev, (real ? pci.dmaAllocCoherent(w.pdev, 4096) : a) as Any),
 
+  // managed (pcim/devm) forms on the plugged device, and a teardown of whatever they left
+  pcimEnableDevice: (w, a, _b, real) => pci.pcimEnableDevice((real ? w.pdev : a) as Any),
+  pcimRequestRegion: (w, a, b) => pci.pcimRequestRegion(w.pdev, a as Any, b as Any),
+  pcimIomapRegion: (w, a, b, real) => {
+    const io = pci.pcimIomapRegion(w.pdev, a as Any, (real ? 'fuzz' : b) as Any);
+    w.maps.push(io);
+  },
+  pcimIomap: (w, a, b) => pci.pcimIomap(w.pdev, a as Any, b as Any),
+  dmamAllocCoherent: (w, a) => pci.dmamAllocCoherent(w.pdev, a as Any),
+  devmRequestIrq: (w, a, b, real) =>
+    pci.devmRequestIrq(
+      w.pdev,
+      (real ? w.pdev.irq : a) as Any,
+      (real ? irqHandler : b) as Any,
+      pci.IRQF_SHARED,
+      'fuzz_devm',
+      w.devId,
+      null,
+    ),
+  devmMiscRegister: (w, a, b, real) =>
+    misc.devmMiscRegister(
+      w.pdev,
+      (real
+        ? { minor: misc.MISC_DYNAMIC_MINOR, name: 'fuzz_devm', fops: FOPS }
+        : { minor: a, name: b, fops: FOPS }) as Any,
+    ),
+  devresReleaseAll: (w, a, _b, real) => devresReleaseAll((real ? w.pdev : a) as Any),
+
   // IoMem: unchecked accessors at any offset (sanitizer on: a report), the checked form, values of any type
   readl: (w, a) => w.io.readl(a as Any),
   readb: (w, a) => w.io.readb(a as Any),
@@ -290,48 +319,59 @@ async function world(): Promise<World> {
     hr.HRTIMER_MODE_REL,
     null,
   );
+  // Start with the misc device registered and open, and the module loaded, so file operations and
+  // unloads are exercised from the first step (the ops can deregister, close and unload them).
   const m: misc.MiscDevice = { minor: misc.MISC_DYNAMIC_MINOR, name: 'fuzz_misc', fops: FOPS };
-  return { k, pdev, io, wq, work, dwork, timer, misc: m, files: [], groups: [], bufs: [], maps: [], devId: {} };
+  const files = await k.exec('setup', async () => {
+    await misc.miscRegister(k, m);
+    await modl.loadModule(k, FUZZ_MOD);
+    return [await misc.open(k, '/dev/fuzz_misc')];
+  });
+  return { k, pdev, io, wq, work, dwork, timer, misc: m, files, groups: [], bufs: [], maps: [], devId: {} };
 }
 
 const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'fn' : String(v));
 
 describe('validation fuzz', () => {
-  it(`${RUNS} random sequences of up to ${MAX_STEPS} calls over all six packages never break the world`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: MAX_STEPS }), async (steps) => {
-        const w = await world();
-        for (const s of steps) {
-          const what = `${s.op}(${show(s.a)}, ${show(s.b)}, ${s.real ? 'real' : 'bad'})`;
-          let err: unknown = null;
-          let before = '';
-          let after = '';
-          await w.k
-            .exec(`fuzz ${s.op}`, async () => {
-              before = snapshot(w);
-              try {
-                await (OPS[s.op] as Op)(w, s.a, s.b, s.real);
-              } catch (e) {
-                err = e;
-              }
-              after = snapshot(w);
-            })
-            .catch((e: unknown) => {
-              // exec settles with an error only when its task cannot finish: then the kernel's answer is a
-              // deadlock or hung-task report (a sleep of "forever", KTIME_MAX), which must have been filed.
-              const stuck = w.k.reports.some((r) => r.kind === 'deadlock' || r.kind === 'hung-task');
-              if (!stuck) err = new Error(`exec did not finish, and nothing was reported: ${String(e)}`);
-            });
-          if (err !== null) expect(badError(err), what).toBe(null);
-          if (err instanceof TypeError || (STRICT && isKernelError(err)))
-            expect(after, `${what} was rejected but changed the world`).toBe(before);
-          // Let armed timers and works run a while, then check the clock and the canary.
-          await w.k.runFor(5_000_000);
-          expect(Number.isFinite(w.k.now), `clock after ${what}`).toBe(true);
-          expect(await canary(w.k), `canary after ${what}`).toEqual([]);
-        }
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+  it(
+    `${RUNS} random sequences of up to ${MAX_STEPS} calls over all six packages never break the world`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: MAX_STEPS }), async (steps) => {
+          const w = await world();
+          for (const s of steps) {
+            const what = `${s.op}(${show(s.a)}, ${show(s.b)}, ${s.real ? 'real' : 'bad'})`;
+            let err: unknown = null;
+            let before = '';
+            let after = '';
+            await w.k
+              .exec(`fuzz ${s.op}`, async () => {
+                before = snapshot(w);
+                try {
+                  await (OPS[s.op] as Op)(w, s.a, s.b, s.real);
+                } catch (e) {
+                  err = e;
+                }
+                after = snapshot(w);
+              })
+              .catch((e: unknown) => {
+                // exec settles with an error only when its task cannot finish: then the kernel's answer is a
+                // deadlock or hung-task report (a sleep of "forever", KTIME_MAX), which must have been filed.
+                const stuck = w.k.reports.some((r) => r.kind === 'deadlock' || r.kind === 'hung-task');
+                if (!stuck) err = new Error(`exec did not finish, and nothing was reported: ${String(e)}`);
+              });
+            if (err !== null) expect(badError(err), what).toBe(null);
+            if (err instanceof TypeError || (STRICT && isKernelError(err)))
+              expect(after, `${what} was rejected but changed the world`).toBe(before);
+            // Let armed timers and works run a while, then check the clock and the canary.
+            await w.k.runFor(5_000_000);
+            expect(Number.isFinite(w.k.now), `clock after ${what}`).toBe(true);
+            expect(await canary(w.k), `canary after ${what}`).toEqual([]);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+    Math.max(60_000, RUNS * 150),
+  ); // a long local run gets the time it needs
 });
