@@ -172,6 +172,7 @@ function stateOf(misc: MiscDevice, what: string): MiscState {
  * Context: may sleep. Deliberate difference: the kernel's is not fenced.
  */
 export async function miscDeregister(misc: MiscDevice): Promise<void> {
+  checkObject('misc_deregister', 'misc', misc);
   if (miscState(misc) === undefined) {
     // Never registered: the list head is empty, as after a deregister. The
     // device belongs to no kernel; the WARN goes to the one running.
