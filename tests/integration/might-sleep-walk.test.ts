@@ -26,6 +26,8 @@ interface World {
   rp: core.RevocableProvider<object>;
   ddev: core.DrmDevice;
   fence: core.Fence;
+  /** An open file of /dev/walk_reg. */
+  file: misc.File;
 }
 
 type Call = (w: World) => unknown;
@@ -153,11 +155,37 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     miscDeregister: (w) => misc.miscDeregister(w.misc),
     miscDeregisterSync: (w) => misc.miscDeregisterSync(w.misc),
     open: (w) => misc.open(w.k, '/dev/walk_reg'),
+    revocableReplaceFops: (w) => misc.revocableReplaceFops(w.file, w.rp),
   },
   'module-loader': {
     loadModule: (w) => modl.loadModule(w.k, modl.defineModule({ name: 'walk_mod' })),
     deleteModule: (w) => modl.deleteModule(w.k, 'walk_loaded'),
   },
+};
+
+/**
+ * Methods of exported classes that mirror sleeping kernel functions (the
+ * function walk above sees only free functions). Each is called on a fresh
+ * object whose wait would end at once: the check must not depend on blocking.
+ */
+const SLEEPING_METHODS: Record<string, Call> = {
+  'Mutex.lock (mutex_lock)': (w) => new core.Mutex(w.k, 'walk_mutex').lock(),
+  'Mutex.with (guard(mutex))': (w) => new core.Mutex(w.k, 'walk_mutex').with(() => 0),
+  'Completion.waitForCompletion (wait_for_completion)': (w) => {
+    const c = new core.Completion(w.k, 'walk_done');
+    c.complete();
+    return c.waitForCompletion();
+  },
+  'Completion.waitForCompletionTimeout (wait_for_completion_timeout)': (w) => {
+    const c = new core.Completion(w.k, 'walk_done');
+    c.complete();
+    return c.waitForCompletionTimeout(10);
+  },
+  'WaitQueue.waitEvent (wait_event)': (w) => new core.WaitQueue(w.k, 'walk_wq').waitEvent(() => true),
+  'Revocable.revoke (Revocable::revoke)': (w) => new core.Revocable(w.k, {}, 'walk_rev').revoke(),
+  'Srcu.synchronizeSrcu (synchronize_srcu)': (w) => new core.Srcu(w.k, 'walk_srcu').synchronizeSrcu(),
+  'SrcuStruct.synchronizeSrcu (synchronize_srcu)': (w) => new core.SrcuStruct(w.k, 'walk_srcu').synchronizeSrcu(),
+  'new Devres (Devres::new, a GFP_KERNEL devres node)': (w) => new core.Devres(w.pdev, {}, 'walk_devres'),
 };
 
 /** Exports that never sleep (atomic-safe in the kernel), or that are not kernel APIs (types, constants, test helpers). */
@@ -291,13 +319,14 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'kernelBuffer',
     'kfree',
     'kmallocCacheName',
-    'kmallocSlotSize',
+    'kmallocSizeRoundup',
     'kmemleakScan', // the debugfs "scan" action, not a driver API
     'ksize',
     'ktimeClamp',
     'mightSleepNames',
     'modulePutOwner',
     'msecsToJiffies',
+    'onlyRunningKernel',
     'orNull',
     'rcuReadLock',
     'rcuReadUnlock',
@@ -332,7 +361,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'miscRegistered',
     'miscRegistry',
     'putUserU32',
-    'revocableReplaceFops',
   ],
   'module-loader': [
     '__moduleGet',
@@ -394,7 +422,8 @@ async function world(): Promise<World> {
   const rp = await k.exec('provider', () => core.revocableProviderAlloc(k, {}, 'walk_rp'));
   const ddev = await k.exec('drm', () => core.drmDevAlloc(pdev, 'walk_drm'));
   const fence = core.fenceInit(k, 'walk_fence', { quiesce: noop });
-  return { k, pdev, wq, work, dwork, timer, misc: md, io, mio, rp, ddev, fence };
+  const file = (await k.exec('open', () => misc.open(k, '/dev/walk_reg'))).file;
+  return { k, pdev, wq, work, dwork, timer, misc: md, io, mio, rp, ddev, fence, file };
 }
 
 type Ctx = 'hardirq' | 'softirq' | 'spinlock';
@@ -442,6 +471,15 @@ describe('might_sleep walk', () => {
     }
   }
 
+  for (const [name, call] of Object.entries(SLEEPING_METHODS)) {
+    it(`${name} reports sleep-in-atomic from hardirq, softirq and under a spinlock`, async () => {
+      for (const ctx of ['hardirq', 'softirq', 'spinlock'] as const) {
+        const w = await world();
+        expect({ ctx, reported: (await callIn(w, ctx, call)) > 0 }).toEqual({ ctx, reported: true });
+      }
+    });
+  }
+
   it('a sleeping API built on others reports once per call, as __might_resched() prints one splat', async () => {
     // dmam_alloc_coherent -> dma_alloc_coherent -> devres_alloc: three annotations, one call chain.
     const w = await world();
@@ -450,6 +488,15 @@ describe('might_sleep walk', () => {
     const before = w.k.reports.length;
     expect(await callIn(w, 'softirq', (x) => core.devmKzalloc(x.pdev, 32, GFP_KERNEL))).toBe(1);
     expect(w.k.reports.slice(before).map((r) => r.resource)).toEqual(['devm_kmalloc']);
+  });
+
+  it('a blocking primitive inside an annotated API stays quiet too (attaching takes the device mutex)', async () => {
+    const w = await world();
+    const before = w.k.reports.length;
+    const drv = { name: 'walk', owner: null, probe: noop };
+    expect(await callIn(w, 'hardirq', (x) => core.bindScope(x.pdev, drv))).toBe(1);
+    const sia = w.k.reports.slice(before).filter((r) => r.kind === 'sleep-in-atomic');
+    expect(sia.map((r) => r.resource)).toEqual(['device_driver_attach']);
   });
 
   it('two bad calls in two atomic callbacks are two reports', async () => {

@@ -147,6 +147,7 @@ export {
   tryModuleGetOwner,
 } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
+export { onlyRunningKernel } from './kernel/running.js';
 export { Completion } from './kernel/sync/completion.js';
 export { Mutex } from './kernel/sync/mutex.js';
 export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
@@ -208,7 +209,7 @@ export {
   kmalloc,
   kmallocArray,
   kmallocCacheName,
-  kmallocSlotSize,
+  kmallocSizeRoundup,
   krealloc,
   ksize,
   kzalloc,

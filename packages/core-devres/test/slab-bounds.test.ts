@@ -11,7 +11,7 @@ import {
   Kernel,
   kfree,
   kmalloc,
-  kmallocSlotSize,
+  kmallocSizeRoundup,
   krealloc,
   ksize,
   kzalloc,
@@ -34,8 +34,13 @@ describe('ksize and size classes', () => {
     expect(ksize(null)).toBe(0);
     expect(ksize(ZERO_SIZE_PTR)).toBe(0);
     // kmalloc-large: whole pages, a power of two of them.
-    expect(kmallocSlotSize(8193)).toBe(16384);
-    expect(kmallocSlotSize(5 * 4096)).toBe(32768);
+    expect(kmallocSizeRoundup(8193)).toBe(16384);
+    expect(kmallocSizeRoundup(5 * 4096)).toBe(32768);
+    expect(kmallocSizeRoundup(50)).toBe(64);
+    // 0 and sizes kmalloc cannot serve come back as they are.
+    expect(kmallocSizeRoundup(0)).toBe(0);
+    expect(kmallocSizeRoundup(2 ** 22 + 1)).toBe(2 ** 22 + 1);
+    expect(ksize(kmalloc(k, 2 ** 22, GFP_ATOMIC))).toBe(2 ** 22);
     expect(k.reports).toEqual([]);
   });
 

@@ -315,9 +315,22 @@ describe('hrtimer_setup / hrtimer_start / expiry', () => {
     expect(c.clockId).toBe(CLOCK_REALTIME);
   });
 
-  it('using a timer that was never set up is a TypeError', () => {
-    expect(() => hrtimerStart(new HrTimer(), 1, HrtimerMode.ABS)).toThrow(TypeError);
+  it('using a timer that was never set up outside any running kernel throws (nowhere to WARN)', () => {
     expect(() => hrtimerStart(new HrTimer(), 1, HrtimerMode.ABS)).toThrow(/before hrtimer_setup/);
+  });
+
+  it('hrtimer_start on a timer never set up: WARN_ON_ONCE(!timer->function) in the running kernel, nothing armed', async () => {
+    const k = kernel();
+    const t = new HrTimer();
+    await k.exec('driver', () => {
+      hrtimerStart(t, 10, HrtimerMode.REL);
+      hrtimerStart(t, 10, HrtimerMode.REL); // once per kernel
+    });
+    expect(reportsOf(k, 'warn').map((r) => r.detail)).toEqual([
+      'kernel/time/hrtimer.c: hrtimer_start_range_ns: WARN_ON_ONCE(!timer->function)',
+    ]);
+    expect(k.armedTimers).toBe(0);
+    expect(t.kernel).toBeNull();
   });
 
   it('a NaN or infinite expiry is a TypeError naming tim (a ktime_t cannot hold it), and nothing is armed', () => {

@@ -39,12 +39,24 @@ export function mightSleep(k: Kernel, what: string): boolean {
   const quiet = QUIET.get(k);
   const key = contextKey(k);
   if (quiet.key === key) return false;
+  const ok = k.mightSleep(what); // files the report (in panic mode, throws it)
   quiet.key = key;
   // The stretch ends at the next microtask: every nested annotation runs synchronously before it.
   void Promise.resolve().then(() => {
     quiet.key = null;
   });
-  return k.mightSleep(what);
+  return ok;
+}
+
+/**
+ * True while an enclosing annotated call of the same synchronous stretch and
+ * context has already filed `sleep-in-atomic`: `Kernel.mightSleep` (the
+ * blocking primitives: a mutex inside `device_add`) then stays quiet too.
+ * Context: any.
+ */
+export function mightSleepQuiet(k: Kernel): boolean {
+  const key = QUIET.get(k).key;
+  return key !== null && key === contextKey(k);
 }
 
 /** The names annotated with {@link mightSleep} so far in this process (for the may-sleep walk test). Context: any. */

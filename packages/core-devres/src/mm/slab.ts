@@ -38,12 +38,17 @@ const CACHES = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192];
 const PAGE_SIZE = 4096;
 
 /**
- * The bytes the object of a `size`-byte request really occupies (what
- * `ksize()` returns): its kmalloc cache's object size, or for kmalloc-large
- * the power-of-two number of pages the page allocator hands out
- * (`PAGE_SIZE << get_order(size)`). Context: any.
+ * `kmalloc_size_roundup(size)`: the bytes a `size`-byte kmalloc really
+ * occupies (what `ksize()` of it returns): its kmalloc cache's object size,
+ * or above `KMALLOC_MAX_CACHE_SIZE` the power-of-two number of pages the page
+ * allocator hands out (`PAGE_SIZE << get_order(size)`). 0 and sizes above
+ * `KMALLOC_MAX_SIZE` come back unchanged, as in the kernel (kmalloc returns
+ * ZERO_SIZE_PTR, or fails). Context: any. Throws TypeError for a size that is
+ * not a `size_t`.
  */
-export function kmallocSlotSize(size: number): number {
+export function kmallocSizeRoundup(size: number): number {
+  checkSize('kmalloc_size_roundup', 'size', size);
+  if (size === 0 || size > KMALLOC_MAX_SIZE) return size;
   if (size > KMALLOC_MAX_CACHE_SIZE) {
     let s = PAGE_SIZE;
     while (s < size) s *= 2;
@@ -110,7 +115,7 @@ export function slabAlloc(k: Kernel, fn: string, size: number, gfp: number, orig
     info.failed++;
     return null;
   }
-  const b = new KBuf(k, size, kmallocCacheName(size), origin, undefined, kmallocSlotSize(size));
+  const b = new KBuf(k, size, kmallocCacheName(size), origin, undefined, kmallocSizeRoundup(size));
   if ((gfp & __GFP_ZERO) === 0) new Uint8Array(b.buffer).fill(POISON_INUSE);
   info.live++;
   info.allocs++;

@@ -9,6 +9,7 @@ import {
   fenceSync,
   type Kernel,
   KernelError,
+  onlyRunningKernel,
   trackResource,
 } from '@quiesce/core-devres';
 import { fenceOpenFiles, killOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
@@ -165,12 +166,25 @@ function stateOf(misc: MiscDevice, what: string): MiscState {
  * (`fenceSync`): its flag closes before anything waits.
  *
  * Deregistering a device that is not registered warns (the kernel's
- * `WARN_ON(list_empty(&misc->list))`) and returns; one that was never
- * registered anywhere (or not an object) is a `TypeError`: there is no
- * kernel to warn on.
+ * `WARN_ON(list_empty(&misc->list))`) and returns; for one never registered
+ * anywhere the warning goes to the one running kernel, and with none (or
+ * several) running it throws (there is no kernel to warn on).
  * Context: may sleep. Deliberate difference: the kernel's is not fenced.
  */
 export async function miscDeregister(misc: MiscDevice): Promise<void> {
+  checkObject('misc_deregister', 'misc', misc);
+  if (miscState(misc) === undefined) {
+    // Never registered: the list head is empty, as after a deregister. The
+    // device belongs to no kernel; the WARN goes to the one running.
+    const running = onlyRunningKernel();
+    if (running !== null) {
+      running.warn(
+        `misc ${misc.name}`,
+        `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`,
+      );
+      return;
+    }
+  }
   const st = stateOf(misc, 'misc_deregister');
   const k = st.kernel;
   if (!st.registered) {
