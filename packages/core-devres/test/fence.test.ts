@@ -108,7 +108,7 @@ describe('Fence: the flag, its order and the refusals', () => {
     const k = new Kernel();
     expect(() => fenceInit(k, 'bad', {} as never)).toThrow(TypeError);
     expect(() => fenceInit(k, 'bad', {} as never)).toThrow(
-      'fenceInit: ops.quiesce must be a function, got undefined (bad)',
+      'fence_init: ops.quiesce must be a function, got undefined',
     );
   });
 });

@@ -19,17 +19,21 @@
  * the hot path). `drm_dev_exit(idx)` finds the static domain by name; here
  * {@link drmDevExit} takes the device to reach its kernel's domain.
  */
+import { checkDevice } from '../device/check-device.js';
 import type { Device } from '../device/device.js';
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
 import { mightSleep } from '../kernel/might-sleep.js';
+import { badArg, checkString } from '../kernel/validate.js';
 import { synchronizeSrcuGp } from './srcu-grace.js';
 import { SrcuStruct } from './srcu-struct.js';
 
 const DRM_UNPLUG_SRCU = new KernelLocal((k) => new SrcuStruct(k, 'drm_unplug_srcu'));
 
-/** The kernel's one `drm_unplug_srcu` domain. Context: any. */
+/** The kernel's one `drm_unplug_srcu` domain. Context: any. Errors: a `TypeError` when `k` is not a Kernel. */
 export function drmUnplugSrcu(k: Kernel): SrcuStruct {
+  checkKernel('drm_unplug_srcu', k);
   return DRM_UNPLUG_SRCU.get(k);
 }
 
@@ -42,13 +46,21 @@ export class DrmDevice {
   /** The kernel's shared domain, cached: the hot path does not look it up. */
   readonly srcu: SrcuStruct;
 
+  /** See {@link drmDevAlloc} (the same checks). */
   constructor(
     /** The parent bus device (`drm->dev`). */
     readonly parent: Device,
     readonly name: string,
   ) {
+    checkDevice('drm_dev_alloc', parent);
+    checkString('drm_dev_alloc', 'name', name);
     this.srcu = drmUnplugSrcu(parent.kernel);
   }
+}
+
+/** Throws a `TypeError` unless `ddev` is a {@link DrmDevice}. Context: any. */
+function checkDrmDevice(fnName: string, ddev: unknown): asserts ddev is DrmDevice {
+  if (!(ddev instanceof DrmDevice)) throw badArg(fnName, 'dev', 'a DrmDevice', ddev);
 }
 
 /**
@@ -56,8 +68,13 @@ export class DrmDevice {
  * device on `parent`. The driver calls {@link drmDevUnplug} from its
  * `remove()`, as DRM drivers do. Context: may sleep (drm_dev_alloc's
  * kzalloc(GFP_KERNEL), drm_dev_register's mutex; checked with might_sleep()).
+ * Errors: a `TypeError`, before might_sleep, when `parent` is not a Device
+ * (drm_dev_alloc's `parent` is the bus device the driver probes) or `name`
+ * not a string.
  */
 export function drmDevAlloc(parent: Device, name: string): DrmDevice {
+  checkDevice('drm_dev_alloc', parent);
+  checkString('drm_dev_alloc', 'name', name);
   mightSleep(parent.kernel, 'drm_dev_alloc');
   const d = new DrmDevice(parent, name);
   if (parent.kernel.tracing) parent.kernel.trace('drm_dev_register', name);
@@ -68,7 +85,8 @@ export function drmDevAlloc(parent: Device, name: string): DrmDevice {
  * `drm_dev_enter(dev, &idx)`: enters the device's read-side section.
  * Returns: the SRCU index to hand to {@link drmDevExit}, or -1 (C's false)
  * once the device is unplugged; then nothing is held. Nests. Context: any;
- * the section may sleep.
+ * the section may sleep. Unchecked argument: the hot path of the
+ * srcu-device discipline (the DrmDevice was checked when it was made).
  */
 export function drmDevEnter(ddev: DrmDevice): number {
   const idx = ddev.srcu.srcuReadLock();
@@ -79,13 +97,21 @@ export function drmDevEnter(ddev: DrmDevice): number {
   return idx;
 }
 
-/** `drm_dev_exit(idx)`: leaves the section {@link drmDevEnter} entered. An unknown index warns. Context: any. */
+/**
+ * `drm_dev_exit(idx)`: leaves the section {@link drmDevEnter} entered. An
+ * index with no reader inside warns (`srcu_read_unlock`'s
+ * `WARN_ON_ONCE(idx & ~0x1)` for one that is not 0 or 1). Context: any.
+ * Errors: a `TypeError` when `idx` is not an integer (found on the cold
+ * path, as {@link SrcuStruct.srcuReadUnlock}); `ddev` is unchecked, as in
+ * {@link drmDevEnter}.
+ */
 export function drmDevExit(ddev: DrmDevice, idx: number): void {
   ddev.srcu.srcuReadUnlock(idx);
 }
 
-/** `drm_dev_is_unplugged()`: true once {@link drmDevUnplug} has set the flag. Context: any. */
+/** `drm_dev_is_unplugged()`: true once {@link drmDevUnplug} has set the flag. Context: any. Errors: a `TypeError` when `ddev` is not a DrmDevice. */
 export function drmDevIsUnplugged(ddev: DrmDevice): boolean {
+  checkDrmDevice('drm_dev_is_unplugged', ddev);
   return ddev.unplugged;
 }
 
@@ -94,9 +120,11 @@ export function drmDevIsUnplugged(ddev: DrmDevice): boolean {
  * shared domain (every section that may not have seen the flag is over),
  * then unregisters. A second call returns at once (the kernel would
  * synchronize and unregister again; nothing here depends on that).
- * Context: may sleep.
+ * Context: may sleep. Errors: a `TypeError` (rejected promise) when `ddev`
+ * is not a DrmDevice.
  */
 export async function drmDevUnplug(ddev: DrmDevice): Promise<void> {
+  checkDrmDevice('drm_dev_unplug', ddev);
   if (ddev.unplugged) return;
   const k = ddev.parent.kernel;
   ddev.unplugged = true;

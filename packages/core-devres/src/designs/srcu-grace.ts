@@ -10,9 +10,11 @@
  * time from the call, as `synchronizeRcu` does) and counts it, without
  * changing the primitive other code uses.
  */
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
 import { sleepNs } from '../kernel/sync/sleep.js';
+import { badArg } from '../kernel/validate.js';
 
 /** What a grace period needs of an SRCU domain (`Srcu` and `SrcuStruct` both fit). */
 export interface SrcuDomain {
@@ -32,8 +34,13 @@ function count(k: Kernel): { n: number } {
  * `srcu` present at the call, then for the rest of a grace period. Counts one
  * grace period on the kernel. Context: may sleep (from atomic context a
  * `sleep-in-atomic` report, and it returns at once, waiting for nothing).
+ * Errors: a `TypeError` (rejected promise) when `k` is not a Kernel or
+ * `srcu` not an SRCU domain (an object with a `synchronizeSrcu` method).
  */
 export async function synchronizeSrcuGp(k: Kernel, srcu: SrcuDomain): Promise<void> {
+  checkKernel('synchronize_srcu', k);
+  if (typeof (srcu as Partial<SrcuDomain> | null)?.synchronizeSrcu !== 'function')
+    throw badArg('synchronize_srcu', 'ssp', 'an SRCU domain (Srcu or SrcuStruct)', srcu);
   if (!k.mightSleep(`synchronize_srcu ${srcu.name}`)) return;
   const start = k.now;
   count(k).n++;
@@ -47,5 +54,6 @@ export async function synchronizeSrcuGp(k: Kernel, srcu: SrcuDomain): Promise<vo
 
 /** SRCU grace periods waited on `k` so far through {@link synchronizeSrcuGp} (for benchmarks and tests). */
 export function srcuGracePeriods(k: Kernel): number {
+  checkKernel('srcu_grace_periods', k);
   return count(k).n;
 }

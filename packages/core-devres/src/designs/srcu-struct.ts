@@ -15,8 +15,10 @@
  * so nested sections usually get the same index.
  */
 import { countSrcuStruct } from '../census/counting.js';
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { WaitQueue } from '../kernel/sync/wait-queue.js';
+import { badArg, checkString } from '../kernel/validate.js';
 
 export class SrcuStruct {
   /** Readers of index 0 and of index 1 (`srcu_lock_count - srcu_unlock_count`). */
@@ -26,11 +28,16 @@ export class SrcuStruct {
   private syncing = false;
   private readonly wq: WaitQueue;
 
-  /** `init_srcu_struct()`. */
+  /**
+   * `init_srcu_struct()`. Context: any. Errors: a `TypeError` when `kernel`
+   * is not a Kernel or `name` not a string.
+   */
   constructor(
     private readonly kernel: Kernel,
     readonly name = 'srcu',
   ) {
+    checkKernel('init_srcu_struct', kernel);
+    checkString('init_srcu_struct', 'name', name);
     this.wq = new WaitQueue(kernel, `srcu ${name}`);
     if (kernel.census !== null) countSrcuStruct(this, kernel.census);
   }
@@ -43,14 +50,26 @@ export class SrcuStruct {
     return i;
   }
 
-  /** `srcu_read_unlock()`. An index with no reader inside warns. Context: any. */
+  /**
+   * `srcu_read_unlock()`. An index that is not 0 or 1 warns, as the
+   * kernel's `WARN_ON_ONCE(idx & ~0x1)`, and so does one with no reader
+   * inside; either changes nothing. Context: any. Errors: a `TypeError` when
+   * `idx` is not an integer (C's `int`); checked on the cold path only, so
+   * the hot path's compares are the ones it always made.
+   */
   srcuReadUnlock(idx: number): void {
     if ((idx !== 0 && idx !== 1) || this.inside(idx) === 0) {
-      this.kernel.warn(this.name, `srcu_read_unlock() with index ${idx} and no reader inside`);
+      this.badUnlock(idx);
       return;
     }
     const left = idx === 0 ? --this.c0 : --this.c1;
     if (left === 0 && this.wq.waiters > 0) this.wq.wakeUp();
+  }
+
+  private badUnlock(idx: number): void {
+    if (!Number.isSafeInteger(idx)) throw badArg('srcu_read_unlock', 'idx', 'an integer', idx);
+    const why = idx !== 0 && idx !== 1 ? 'WARN_ON_ONCE(idx & ~0x1): ' : '';
+    this.kernel.warn(this.name, `${why}srcu_read_unlock() with index ${idx} and no reader inside`);
   }
 
   private inside(idx: number): number {

@@ -24,8 +24,10 @@
  */
 
 import { countDevresAccess } from '../census/counting.js';
-import type { BoundDevice, Device } from '../device/device.js';
+import { checkDevice } from '../device/check-device.js';
+import { BoundDevice, type Device } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
+import { badArg, checkOptFn, checkString } from '../kernel/validate.js';
 import { devresAdd } from './devres.js';
 import { Revocable, type RevocableGuard } from './revocable.js';
 
@@ -43,7 +45,9 @@ export class Devres<T> {
    * fence revokes (waiting for readers and a grace period) and the release
    * calls `release(value)`. Context: may sleep (the devres node is a
    * GFP_KERNEL allocation, as `Devres::new(dev, data, GFP_KERNEL)`; checked
-   * with might_sleep()). Errors: `-ENOMEM` (fault injection).
+   * with might_sleep()). Errors: `-ENOMEM` (fault injection); a `TypeError`,
+   * before anything is registered, when `dev` is not a Device, `name` not a
+   * string or `release` not a function (null and undefined: none).
    */
   constructor(
     readonly dev: Device,
@@ -51,6 +55,9 @@ export class Devres<T> {
     readonly name = 'devres',
     release: ((value: T) => void) | null = null,
   ) {
+    checkDevice('Devres.new', dev);
+    checkString('Devres.new', 'name', name);
+    checkOptFn('Devres.new', 'release', release);
     this.value = value;
     this.key = dev;
     this.generation = dev.bound?.generation ?? 0;
@@ -63,7 +70,7 @@ export class Devres<T> {
       },
       release: () => {
         if (dev.kernel.sanitizer.mode !== 'off') this.key = {};
-        if (release !== null) release(value);
+        if (release !== null && release !== undefined) release(value);
       },
     });
   }
@@ -73,6 +80,10 @@ export class Devres<T> {
    * `dev` is bound. One identity compare. Errors: `-EINVAL` for another
    * device's proof. With the sanitizer on, a proof or a Devres from an ended
    * binding is a `use-after-remove` report (the value is still returned).
+   * A `bound` that is an object but not a BoundDevice is a `TypeError` (found
+   * on the cold path: the hot path's one compare fails for it); `undefined`
+   * or `null` is JavaScript's own `TypeError` at that compare, left
+   * unchecked so the hot path has no branch more (docs/validation.md).
    * Context: any.
    */
   access(bound: BoundDevice): T {
@@ -82,6 +93,7 @@ export class Devres<T> {
 
   /** The compare failed: another device's proof (`-EINVAL`), or a binding that has ended (report). */
   private accessCold(bound: BoundDevice): T {
+    if (!(bound instanceof BoundDevice)) throw badArg('Devres.access', 'dev', 'a BoundDevice', bound);
     if (bound.dev !== this.dev)
       throw new KernelError('EINVAL', `Devres ${this.name}: proof is for ${bound.dev}, not ${this.dev}`);
     const k = this.dev.kernel;

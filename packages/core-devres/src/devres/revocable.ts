@@ -19,10 +19,12 @@
  *   so the "reader spanning a sleep" case is expressible.
  */
 import { countRevocable } from '../census/counting.js';
+import { checkKernel, checkThis } from '../kernel/check-kernel.js';
 import { dispose } from '../kernel/dispose.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { synchronizeRcu } from '../kernel/sync/rcu.js';
 import { WaitQueue } from '../kernel/sync/wait-queue.js';
+import { checkOptFn, checkString } from '../kernel/validate.js';
 
 /** A held read-side section of a {@link Revocable}. Release it exactly once. */
 export class RevocableGuard<T> {
@@ -34,7 +36,12 @@ export class RevocableGuard<T> {
     readonly value: T,
   ) {}
 
-  /** Ends the read-side section. A second call warns. Context: any. */
+  /**
+   * Ends the read-side section. A second call warns. Context: any. A guard
+   * made by hand (`new RevocableGuard(r, v)`, which Rust's private
+   * constructor forbids) that would release more guards than were taken
+   * warns too and leaves the count at zero, so `revoke()` still completes.
+   */
   release(): void {
     if (!this.held) {
       this.owner.kernel.warn(this.owner.name, `RevocableGuard of ${this.owner.name} released twice`);
@@ -56,6 +63,12 @@ export class Revocable<T> {
   private guards = 0;
   private readonly wq: WaitQueue;
 
+  /**
+   * `Revocable::new(data)`: a value readers can reach until {@link revoke}.
+   * Context: any. Errors: a `TypeError` when `kernel` is not a Kernel,
+   * `name` not a string or `onDrop` not a function (null and undefined are
+   * "no drop").
+   */
   constructor(
     readonly kernel: Kernel,
     value: T,
@@ -63,6 +76,9 @@ export class Revocable<T> {
     /** Called with the value when it is dropped (Rust's `Drop` of the inner value). */
     private readonly onDrop: ((value: T) => void) | null = null,
   ) {
+    checkKernel('Revocable.new', kernel, 'kernel');
+    checkString('Revocable.new', 'name', name);
+    checkOptFn('Revocable.new', 'onDrop', onDrop);
     this.data = value;
     this.wq = new WaitQueue(kernel, `revocable ${name}`);
     if (kernel.census !== null) countRevocable(this, kernel.census);
@@ -97,6 +113,7 @@ export class Revocable<T> {
    * false if it was already revoked. Context: may sleep.
    */
   async revoke(): Promise<boolean> {
+    checkThis('Revocable.revoke', this, Revocable, 'self');
     if (this.revoked) return false;
     this.revoked = true;
     this.kernel.census?.count('atomic_rmw'); // Rust: is_available.swap(false)
@@ -114,6 +131,7 @@ export class Revocable<T> {
    * Returns true if this call revoked it. Context: any.
    */
   revokeNosync(): boolean {
+    checkThis('Revocable.revoke_nosync', this, Revocable, 'self');
     if (this.revoked) return false;
     this.revoked = true;
     if (this.guards > 0) {
@@ -131,8 +149,18 @@ export class Revocable<T> {
 
   /** @internal */
   guardDone(): void {
-    this.guards--;
-    if (this.guards === 0) this.wq.wakeUp();
+    // One compare, as before the check: a count at or below zero is the cold path.
+    if (--this.guards <= 0) this.guardsDrained();
+  }
+
+  /** The last guard went (wake the revoker), or one more went than came (a hand-made guard: warn, stay at 0). */
+  private guardsDrained(): void {
+    if (this.guards < 0) {
+      this.guards = 0;
+      this.kernel.warn(this.name, `RevocableGuard of ${this.name} released without a matching try_access_with_guard`);
+      return;
+    }
+    this.wq.wakeUp();
   }
 
   private drop(): void {

@@ -2,9 +2,11 @@
  * A fence on a device's devres list (drivers/base/devres.c's list, under
  * the fence/release contract of docs/devres.md), with the leak check.
  */
+import { checkDevice } from '../device/check-device.js';
 import { type Device, trackResource } from '../device/device.js';
 import { devresAdd } from '../devres/devres.js';
-import { type Fence, type FenceOps, fenceInit, fenceSync } from './fence.js';
+import { checkObject, checkOptFn } from '../kernel/validate.js';
+import { checkFence, checkFenceOps, type Fence, type FenceOps, fenceInit, fenceSync } from './fence.js';
 
 /** What the devres entry adds to a fence: the release step and the leak check's question. */
 export interface DevmFenceParts {
@@ -34,13 +36,27 @@ export interface DevmFenceOps extends FenceOps, DevmFenceParts {}
  * Context: may sleep (devres_alloc with GFP_KERNEL; normally probe).
  * Returns: the fence, open.
  * Errors: `-ENOMEM` from devres (fault injection): nothing registered,
- * nothing tracked; the caller undoes what it set up.
+ * nothing tracked; the caller undoes what it set up. A `TypeError`, before
+ * anything is made, when `dev` is not a Device, `ops.release` or `ops.busy`
+ * not a function (or absent), or the fence's own arguments are wrong (as
+ * {@link fenceInit}).
  * No kernel counterpart: the fenced discipline's `devm_add_action` of a
  * subsystem's sync teardown, with the flag the kernel keeps per subsystem.
  */
 export function devmFence(dev: Device, name: string, ops: DevmFenceOps): Fence {
+  checkDevice('devm_fence', dev);
+  checkFenceOps('devm_fence', dev.kernel, name, ops);
+  checkParts('devm_fence', 'ops', ops);
   const fence = fenceInit(dev.kernel, name, ops);
   return devmFenceAdd(dev, fence, ops);
+}
+
+/** `parts` is an object whose `release` and `busy` are functions or absent. */
+function checkParts(fnName: string, argName: string, parts: unknown): asserts parts is DevmFenceParts {
+  checkObject(fnName, argName, parts);
+  const p = parts as DevmFenceParts;
+  checkOptFn(fnName, `${argName}.release`, p.release);
+  checkOptFn(fnName, `${argName}.busy`, p.busy);
 }
 
 /**
@@ -51,9 +67,14 @@ export function devmFence(dev: Device, name: string, ops: DevmFenceOps): Fence {
  * @param parts the release step and the leak check's `busy`.
  *
  * Context: may sleep (devres_alloc with GFP_KERNEL). Returns: `fence`.
- * Errors: `-ENOMEM` as {@link devmFence}.
+ * Errors: `-ENOMEM` as {@link devmFence}; a `TypeError`, with nothing
+ * registered, when `dev` is not a Device, `fence` not a Fence, `parts` not
+ * an object or its `release`/`busy` not functions (or absent).
  */
 export function devmFenceAdd(dev: Device, fence: Fence, parts: DevmFenceParts = {}): Fence {
+  checkDevice('devm_fence_add', dev);
+  checkFence('devm_fence_add', fence);
+  checkParts('devm_fence_add', 'parts', parts);
   const release = parts.release;
   devresAdd(dev, {
     name: fence.name,

@@ -29,9 +29,11 @@
  * is accepted during the wait" hold by construction, for every subsystem.
  */
 
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { mightSleep } from '../kernel/might-sleep.js';
 import { Completion } from '../kernel/sync/completion.js';
+import { badArg, checkFn, checkObject, checkString } from '../kernel/validate.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
 /** `open`: not fenced; `fencing`: the quiesce step runs; `fenced`: it returned. */
@@ -85,16 +87,36 @@ export class Fence {
   /** @internal */
   readonly quiesce: () => Promise<void>;
 
+  /** See {@link fenceInit} (the same checks, the same errors). */
   constructor(
     readonly kernel: Kernel,
     /** `hrtimer edu_poll`, `work edu_work`, `misc edu`, `irq 24 edu`: the resource in reports and traces. */
     readonly name: string,
     ops: FenceOps,
   ) {
+    checkFenceOps('fence_init', kernel, name, ops);
     this.quiesce = ops.quiesce;
     this.lateStart = ops.lateStart ?? 'report';
     this.acquiredStack = ops.acquiredStack ?? captureStack(kernel.sanitizer.mode, 4);
   }
+}
+
+/** The arguments of a new fence, checked before it exists (docs/validation.md). Context: any. Errors: see {@link fenceInit}. */
+export function checkFenceOps(fnName: string, k: unknown, name: unknown, ops: unknown): asserts ops is FenceOps {
+  checkKernel(fnName, k);
+  checkString(fnName, 'name', name);
+  checkObject(fnName, 'ops', ops);
+  const o = ops as Partial<FenceOps>;
+  checkFn(fnName, 'ops.quiesce', o.quiesce);
+  if (o.lateStart !== undefined && o.lateStart !== 'report' && o.lateStart !== 'refuse')
+    throw badArg(fnName, 'ops.lateStart', "'report', 'refuse' or undefined", o.lateStart);
+  if (o.acquiredStack !== undefined && typeof o.acquiredStack !== 'string')
+    throw badArg(fnName, 'ops.acquiredStack', 'a string or undefined', o.acquiredStack);
+}
+
+/** Throws a `TypeError` unless `fence` is a {@link Fence}. Context: any. */
+export function checkFence(fnName: string, fence: unknown): asserts fence is Fence {
+  if (!(fence instanceof Fence)) throw badArg(fnName, 'fence', 'a Fence', fence);
 }
 
 /**
@@ -106,12 +128,13 @@ export class Fence {
  * Context: any. Returns: the fence, open. Use {@link devmFence} to put it
  * on a device's devres list; a fence not on any list is run by the caller
  * with {@link fenceSync} (as a synchronous misc deregister is).
+ * Errors: a `TypeError` (`fence_init: ops.quiesce must be a function, got
+ * undefined`) when `k` is not a Kernel, `name` not a string, `ops` not an
+ * object, `ops.quiesce` not a function, `ops.lateStart` neither `report`
+ * nor `refuse` (nor absent) or `ops.acquiredStack` not a string.
  * No kernel counterpart (each kernel subsystem keeps its own flag).
  */
 export function fenceInit(k: Kernel, name: string, ops: FenceOps): Fence {
-  if (typeof ops?.quiesce !== 'function') {
-    throw new TypeError(`fenceInit: ops.quiesce must be a function, got ${typeof ops?.quiesce} (${name})`);
-  }
   return new Fence(k, name, ops);
 }
 
@@ -125,9 +148,11 @@ export function fenceInit(k: Kernel, name: string, ops: FenceOps): Fence {
  * returns; the quiesce step runs once.
  * Context: may sleep. Returns: when nothing of the resource runs, is queued
  * or armed, and nothing new can start. Errors: whatever the quiesce step
- * throws (the fence then stays closed: nothing restarts a broken resource).
+ * throws (the fence then stays closed: nothing restarts a broken resource);
+ * a `TypeError` (rejected promise, nothing closed) when `fence` is not a Fence.
  */
 export async function fenceSync(fence: Fence): Promise<void> {
+  checkFence('fence_sync', fence);
   // Sleeps even when already closed (it waits); annotated whether or not it blocks.
   mightSleep(fence.kernel, 'fence_sync');
   if (fence.closed) return waitFenced(fence);
@@ -163,9 +188,15 @@ async function waitFenced(fence: Fence): Promise<void> {
  * is refused and counted (trace `fence_refused`); after the fence resolved,
  * with `lateStart: 'report'`, it is also the `callback-after-fence` report.
  * Context: any (atomic included). Returns: true when the caller must refuse.
+ * `undefined` is read as null. Errors: a `TypeError` when a closed `fence`
+ * is not a Fence or `what` not a string; an open fence costs its one load
+ * and is not checked (the hot path of every arm and queue: the fence was
+ * checked when it was made).
  */
 export function fenceRefuses(fence: Fence | null, what: string): boolean {
-  if (fence === null || !fence.closed) return false;
+  if (fence == null || fence.closed === false) return false;
+  checkFence('fence_refuses', fence);
+  checkString('fence_refuses', 'what', what);
   fence.refused++;
   fence.kernel.trace('fence_refused', `${fence.name}: ${what} (${fence.state})`);
   if (fence.state === 'fenced' && fence.lateStart === 'report') {
@@ -190,9 +221,13 @@ export function fenceRefuses(fence: Fence | null, what: string): boolean {
  * fence's own start is in the trace (`fence_close`), not captured as a
  * stack: a stack per fence per unbind would cost every explored schedule,
  * for a report that a correct driver never gets.
- * Context: any. Returns: nothing.
+ * Context: any. Returns: nothing. Errors: a `TypeError` when `fence` is
+ * not a Fence or `what`/`detail` not strings (nothing is reported then).
  */
 export function fenceReportCallback(fence: Fence, what: string, detail: string): void {
+  checkFence('fence_report_callback', fence);
+  checkString('fence_report_callback', 'what', what);
+  checkString('fence_report_callback', 'detail', detail);
   const k = fence.kernel;
   const stacks: { access?: string; acquired?: string } = { ...k.stack() };
   if (fence.acquiredStack !== undefined) stacks.acquired = fence.acquiredStack;

@@ -12,9 +12,11 @@
  * number holds exactly), and `MAX_JIFFY_OFFSET` keeps its kernel definition
  * relative to it, `(MAX >> 1) - 1`.
  */
+import { checkKernel } from './check-kernel.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { timerEntry } from './timer-queue.js';
+import { badArg } from './validate.js';
 import { timedTarget, type WaitTarget } from './wait-graph.js';
 
 /** Ticks per second. */
@@ -91,8 +93,7 @@ export async function scheduleTimeoutWith(
   what: string,
   park: (waitFor: WaitTarget | null) => Promise<void>,
 ): Promise<number> {
-  if (!Number.isInteger(timeout))
-    throw new TypeError(`${what}: timeout must be an integer (jiffies), got ${String(timeout)}`);
+  if (!Number.isInteger(timeout)) throw badArg(what, 'timeout', 'an integer (jiffies)', timeout);
   if (timeout === MAX_SCHEDULE_TIMEOUT) {
     await park(null);
     return MAX_SCHEDULE_TIMEOUT;
@@ -120,9 +121,12 @@ export async function scheduleTimeoutWith(
 /**
  * `schedule_timeout_uninterruptible(timeout)`: sleeps `timeout` jiffies
  * unless the task is woken directly first; returns 0, or the jiffies left.
- * Context: may sleep.
+ * Context: may sleep. Errors: a `TypeError` (rejected promise) when `k` is
+ * not a Kernel or `timeout` not an integer, checked before might_sleep.
  */
 export async function scheduleTimeoutUninterruptible(k: Kernel, timeout: number): Promise<number> {
+  checkKernel('schedule_timeout_uninterruptible', k);
+  if (!Number.isInteger(timeout)) throw badArg('schedule_timeout', 'timeout', 'an integer (jiffies)', timeout);
   if (!k.mightSleep('schedule_timeout_uninterruptible')) return timeout;
   const me = k.current as Task;
   return scheduleTimeoutWith(k, timeout, 'schedule_timeout', (w) =>

@@ -1,6 +1,9 @@
 /** Emulates kernel/sched/completion.c (include/linux/completion.h). */
+
+import { checkKernel, checkThis } from '../check-kernel.js';
 import { scheduleTimeoutWith } from '../jiffies.js';
 import type { Kernel } from '../kernel.js';
+import { badArg, checkString } from '../validate.js';
 import { WaitQueue } from './wait-queue.js';
 
 /**
@@ -13,28 +16,36 @@ export class Completion {
   private done = 0;
   private readonly wq: WaitQueue;
 
-  /** `init_completion()`. */
+  /**
+   * `init_completion()`. Context: any. Errors: a `TypeError` when `kernel`
+   * is not a Kernel or `name` not a string.
+   */
   constructor(
     private readonly kernel: Kernel,
     name = 'completion',
   ) {
+    checkKernel('init_completion', kernel);
+    checkString('init_completion', 'name', name);
     this.wq = new WaitQueue(kernel, `completion ${name}`);
   }
 
   /** `complete()`: lets one waiter through (or the next one to come). Context: any. */
   complete(): void {
+    checkThis('complete', this, Completion, 'x');
     if (this.done !== Number.MAX_SAFE_INTEGER) this.done++;
     this.wq.wakeOne();
   }
 
   /** `complete_all()`: lets every waiter through until {@link reinit}. Context: any. */
   completeAll(): void {
+    checkThis('complete_all', this, Completion, 'x');
     this.done = Number.MAX_SAFE_INTEGER;
     this.wq.wakeUp();
   }
 
   /** `wait_for_completion()`: sleeps until completed, consuming one completion. Context: may sleep. */
   async waitForCompletion(): Promise<void> {
+    checkThis('wait_for_completion', this, Completion, 'x');
     await this.wq.waitEvent(() => this.done > 0, 'wait_for_completion');
     if (this.done !== Number.MAX_SAFE_INTEGER && this.done > 0) this.done--;
   }
@@ -44,13 +55,15 @@ export class Completion {
    * `timeout` jiffies pass, consuming one completion when it succeeds.
    * Context: may sleep. Returns: 0 on timeout, else the jiffies left, at
    * least 1 (the full timeout when already completed; 1 for a timeout of 0).
-   * TypeError when `timeout` is not an integer.
+   * TypeError when `timeout` is not an integer (C's `unsigned long`: a
+   * negative one is the kernel's "wrong timeout value", as in
+   * schedule_timeout()).
    */
   async waitForCompletionTimeout(timeout: number): Promise<number> {
-    const k = this.kernel;
     const what = 'wait_for_completion_timeout';
-    if (!Number.isInteger(timeout))
-      throw new TypeError(`${what}: timeout must be an integer (jiffies), got ${String(timeout)}`);
+    checkThis(what, this, Completion, 'x');
+    const k = this.kernel;
+    if (!Number.isInteger(timeout)) throw badArg(what, 'timeout', 'an integer (jiffies)', timeout);
     if (!k.mightSleep(what)) return this.tryWaitForCompletion() ? Math.max(1, timeout) : 0;
     await k.yield();
     let left = timeout;
@@ -67,6 +80,7 @@ export class Completion {
 
   /** `try_wait_for_completion()`: consumes one completion without sleeping. Returns false if none. Context: any. */
   tryWaitForCompletion(): boolean {
+    checkThis('try_wait_for_completion', this, Completion, 'x');
     if (this.done === 0) return false;
     if (this.done !== Number.MAX_SAFE_INTEGER) this.done--;
     return true;
@@ -74,11 +88,13 @@ export class Completion {
 
   /** `completion_done()`: true if a wait would not block. Context: any. */
   completionDone(): boolean {
+    checkThis('completion_done', this, Completion, 'x');
     return this.done > 0;
   }
 
   /** `reinit_completion()`. Context: any. */
   reinit(): void {
+    checkThis('reinit_completion', this, Completion, 'x');
     this.done = 0;
   }
 }

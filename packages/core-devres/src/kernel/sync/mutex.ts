@@ -1,7 +1,9 @@
 /** Emulates kernel/locking/mutex.c (include/linux/mutex.h). */
+import { checkKernel, checkThis } from '../check-kernel.js';
 import type { Kernel } from '../kernel.js';
 import type { LockClass } from '../lockdep.js';
 import type { Task } from '../task.js';
+import { checkFn, checkString } from '../validate.js';
 import type { WaitTarget } from '../wait-graph.js';
 
 /**
@@ -22,16 +24,24 @@ export class Mutex {
   private readonly cls: LockClass | null;
   private readonly waitFor: WaitTarget;
 
+  /**
+   * `mutex_init()`: an unlocked mutex of lock class `name`. Context: any.
+   * Errors: a `TypeError` when `kernel` is not a Kernel or `name` not a
+   * string (nothing is registered with lockdep then).
+   */
   constructor(
     private readonly kernel: Kernel,
     readonly name = 'mutex',
   ) {
+    checkKernel('mutex_init', kernel);
+    checkString('mutex_init', 'name', name);
     this.cls = kernel.lockdep?.classOf(name) ?? null;
     this.waitFor = { resource: `mutex ${name}`, holders: () => (this.owner === null ? [] : [this.owner]) };
   }
 
-  /** `mutex_lock()`. Context: may sleep. */
+  /** `mutex_lock()`. Context: may sleep. Errors: a `TypeError` when called on something that is not a Mutex. */
   async lock(): Promise<void> {
+    checkThis('mutex_lock', this, Mutex, 'lock');
     const k = this.kernel;
     if (!k.mightSleep(`mutex_lock ${this.name}`)) return;
     k.census?.count('mutex_lock');
@@ -57,10 +67,22 @@ export class Mutex {
     while (this.owner !== me) await k.block(`mutex ${this.name}`, this.waitFor);
   }
 
-  /** `mutex_trylock()`: true if acquired. Context: task. */
+  /**
+   * `mutex_trylock()`: true if acquired. Context: task. The kernel documents
+   * that it "must not be used in interrupt context" (an atomic callback has
+   * no task to own the mutex): there it warns and returns false. Outside the
+   * simulation (no task at all) it throws, as every task-only primitive does.
+   */
   trylock(): boolean {
+    checkThis('mutex_trylock', this, Mutex, 'lock');
     const me = this.kernel.current;
-    if (me === null) throw new Error(`mutex_trylock ${this.name}: outside a task`);
+    if (me === null) {
+      if (this.kernel.inInterrupt()) {
+        this.kernel.warn(this.name, `mutex_trylock ${this.name} in interrupt context`);
+        return false;
+      }
+      throw new Error(`mutex_trylock ${this.name}: outside a task`);
+    }
     this.kernel.census?.count('atomic_rmw');
     if (this.owner !== null) return false;
     this.owner = me;
@@ -68,8 +90,14 @@ export class Mutex {
     return true;
   }
 
-  /** `mutex_unlock()`: hands the lock to the first waiter. Unlocking a mutex one does not own warns. Context: task. */
+  /**
+   * `mutex_unlock()`: hands the lock to the first waiter. Unlocking a mutex
+   * one does not own warns (DEBUG_MUTEXES: `DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)`)
+   * and, as there, unlocks it anyway; unlocking an unlocked one warns and
+   * does nothing. Context: task.
+   */
   unlock(): void {
+    checkThis('mutex_unlock', this, Mutex, 'lock');
     this.kernel.census?.count('mutex_unlock');
     const me = this.kernel.current;
     if (this.owner === null || this.owner !== me) {
@@ -82,13 +110,19 @@ export class Mutex {
     if (next !== null) this.kernel.wake(next);
   }
 
-  /** `mutex_is_locked()`. */
+  /** `mutex_is_locked()`. Context: any. */
   isLocked(): boolean {
+    checkThis('mutex_is_locked', this, Mutex, 'lock');
     return this.owner !== null;
   }
 
-  /** Runs `fn` with the mutex held (`guard(mutex)` in C). Context: may sleep. */
+  /**
+   * Runs `fn` with the mutex held (`guard(mutex)` in C). Context: may sleep.
+   * Errors: a `TypeError` (before locking) when `fn` is not a function.
+   */
   async with<T>(fn: () => Promise<T> | T): Promise<T> {
+    checkThis('guard_mutex', this, Mutex, 'lock');
+    checkFn('guard_mutex', 'fn', fn);
     await this.lock();
     try {
       return await fn();

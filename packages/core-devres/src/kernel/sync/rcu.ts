@@ -1,4 +1,5 @@
 /** Emulates kernel/rcu/tree.c and include/linux/rcupdate.h (non-preemptible tree RCU). */
+import { checkKernel } from '../check-kernel.js';
 import type { Kernel } from '../kernel.js';
 import { KernelLocal } from '../kernel-local.js';
 import { sleepNs } from './sleep.js';
@@ -23,15 +24,17 @@ function state(k: Kernel): RcuState {
   return KEY.get(k);
 }
 
-/** `rcu_read_lock()`. Context: any; nests. */
+/** `rcu_read_lock()`. Context: any; nests. Errors: a `TypeError` when `k` is not a Kernel. */
 export function rcuReadLock(k: Kernel): void {
+  checkKernel('rcu_read_lock', k);
   k.census?.count('rcu_read_lock');
   const r = k.rcuEnter();
   if (r !== null) state(k).readers.add(r);
 }
 
-/** `rcu_read_unlock()`. Context: any. An unbalanced unlock warns. */
+/** `rcu_read_unlock()`. Context: any. An unbalanced unlock warns. Errors: a `TypeError` when `k` is not a Kernel. */
 export function rcuReadUnlock(k: Kernel): void {
+  checkKernel('rcu_read_unlock', k);
   k.census?.count('rcu_read_unlock');
   if (k.rcuExit()) {
     const s = state(k);
@@ -43,9 +46,11 @@ export function rcuReadUnlock(k: Kernel): void {
 /**
  * `synchronize_rcu()`: waits for all pre-existing readers, then for the rest
  * of a grace period (`rcuGracePeriodNs` of virtual time from the call).
- * Context: may sleep.
+ * Context: may sleep. Errors: a `TypeError` (rejected promise) when `k` is
+ * not a Kernel.
  */
 export async function synchronizeRcu(k: Kernel): Promise<void> {
+  checkKernel('synchronize_rcu', k);
   if (!k.mightSleep('synchronize_rcu')) return;
   k.census?.countAll('synchronize_rcu', 'gp_rcu');
   const start = k.now;
@@ -60,6 +65,7 @@ export async function synchronizeRcu(k: Kernel): Promise<void> {
 
 /** Number of RCU readers currently inside a section (for tests and leak checks). */
 export function rcuReaders(k: Kernel): number {
+  checkKernel('rcu_readers', k);
   let n = 0;
   for (const r of state(k).readers) if (r.open) n++;
   return n;

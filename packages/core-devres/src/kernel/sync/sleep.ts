@@ -1,9 +1,10 @@
 /** Emulates kernel/time/sleep_timeout.c (msleep, usleep_range; kernel/time/timer.c before 6.13). */
 
+import { checkKernel } from '../check-kernel.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { timerEntry } from '../timer-queue.js';
-import { checkIntRange, checkNs, checkU32, ktimeClamp } from '../validate.js';
+import { checkIntRange, checkNs, checkString, checkU32, ktimeClamp } from '../validate.js';
 import { timedTarget } from '../wait-graph.js';
 
 /**
@@ -17,6 +18,8 @@ import { timedTarget } from '../wait-graph.js';
  * returns at once without sleeping; here that is a `warn` report.
  */
 export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout', counted = true): Promise<void> {
+  checkString('schedule_timeout', 'what', what);
+  checkKernel(what, k);
   checkNs(what, 'ns', ns);
   if (ns < 0) {
     k.warn(what, `schedule_timeout: wrong timeout value ${ns} ns (negative); returning without sleeping`);
@@ -39,12 +42,14 @@ export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout', 
  * `msleep(k, Infinity)` cannot move the clock to Infinity.
  */
 export async function msleep(k: Kernel, ms: number): Promise<void> {
+  checkKernel('msleep', k);
   checkU32('msleep', 'msecs', ms);
   return sleepNs(k, ms * 1_000_000, 'msleep');
 }
 
 /** `usleep_range()`: sleeps `min` microseconds (quiesce takes the lower bound). Context: may sleep. */
 export async function usleepRange(k: Kernel, min: number, max: number): Promise<void> {
+  checkKernel('usleep_range', k);
   checkIntRange('usleep_range', 'min', min, 0, Number.MAX_SAFE_INTEGER);
   checkIntRange('usleep_range', 'max', max, 0, Number.MAX_SAFE_INTEGER);
   return sleepNs(k, min * 1000, 'usleep_range');

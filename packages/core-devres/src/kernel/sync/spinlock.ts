@@ -1,6 +1,8 @@
 /** Emulates kernel/locking/spinlock.c (include/linux/spinlock.h). */
+import { checkKernel } from '../check-kernel.js';
 import type { Kernel } from '../kernel.js';
 import type { LockClass } from '../lockdep.js';
+import { checkString } from '../validate.js';
 
 /**
  * `spinlock_t`. There is never contention in the simulation (one task runs at
@@ -14,10 +16,18 @@ export class SpinLock {
   private held = false;
   private readonly cls: LockClass | null;
 
+  /**
+   * `spin_lock_init()`: an unlocked spinlock of lock class `name`.
+   * Context: any. Errors: a `TypeError` when `kernel` is not a Kernel or
+   * `name` not a string. The lock and unlock methods take no argument and
+   * stay unchecked: they run in atomic callbacks on every hot path.
+   */
   constructor(
     private readonly kernel: Kernel,
     readonly name = 'spinlock',
   ) {
+    checkKernel('spin_lock_init', kernel);
+    checkString('spin_lock_init', 'name', name);
     this.cls = kernel.lockdep?.classOf(name) ?? null;
   }
 

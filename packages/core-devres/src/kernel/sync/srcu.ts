@@ -1,6 +1,8 @@
 /** Emulates kernel/rcu/srcutree.c (include/linux/srcu.h). */
+import { checkKernel, checkThis } from '../check-kernel.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
+import { badArg, checkString } from '../validate.js';
 import { WaitQueue } from './wait-queue.js';
 
 /**
@@ -14,29 +16,43 @@ export class Srcu {
   private readonly open = new Map<number, Task | null>();
   private readonly wq: WaitQueue;
 
-  /** `init_srcu_struct()`. */
+  /**
+   * `init_srcu_struct()`. Context: any. Errors: a `TypeError` when `kernel`
+   * is not a Kernel or `name` not a string.
+   */
   constructor(
     private readonly kernel: Kernel,
     readonly name = 'srcu',
   ) {
+    checkKernel('init_srcu_struct', kernel);
+    checkString('init_srcu_struct', 'name', name);
     this.wq = new WaitQueue(kernel, `srcu ${name}`);
   }
 
   /** `srcu_read_lock()`: returns the token for {@link srcuReadUnlock}. Context: any. */
   srcuReadLock(): number {
+    checkThis('srcu_read_lock', this, Srcu, 'ssp');
     this.kernel.census?.count('srcu_read_lock');
     const t = this.nextToken++;
     this.open.set(t, this.kernel.current);
     return t;
   }
 
-  /** `srcu_read_unlock()`. An unknown token warns. Context: any. */
+  /**
+   * `srcu_read_unlock()`. A token that no open `srcuReadLock()` returned
+   * warns and changes nothing (the kernel's `WARN_ON_ONCE(idx & ~0x1)` for
+   * an index that cannot be one; here every wrong integer is caught, since
+   * tokens are unique). Context: any. Errors: a `TypeError` when `token` is
+   * not an integer (C's `int idx`).
+   */
   srcuReadUnlock(token: number): void {
-    this.kernel.census?.count('srcu_read_unlock');
+    checkThis('srcu_read_unlock', this, Srcu, 'ssp');
     if (!this.open.delete(token)) {
+      if (!Number.isSafeInteger(token)) throw badArg('srcu_read_unlock', 'idx', 'an integer', token);
       this.kernel.warn(this.name, `srcu_read_unlock() with unknown index ${token}`);
       return;
     }
+    this.kernel.census?.count('srcu_read_unlock');
     this.wq.wakeUp();
   }
 
@@ -51,6 +67,7 @@ export class Srcu {
    * caller holds is a `deadlock`). Context: may sleep.
    */
   async synchronizeSrcu(): Promise<void> {
+    checkThis('synchronize_srcu', this, Srcu, 'ssp');
     this.kernel.census?.countAll('synchronize_srcu', 'gp_srcu');
     const snapshot = [...this.open.keys()];
     const holders = (): Task[] => {

@@ -1,7 +1,8 @@
 /** Emulates kernel/sched/wait.c (include/linux/wait.h). */
+import { checkKernel, checkThis } from '../check-kernel.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { checkFn } from '../validate.js';
+import { checkFn, checkObject, checkString } from '../validate.js';
 import type { WaitTarget } from '../wait-graph.js';
 
 /**
@@ -11,10 +12,18 @@ import type { WaitTarget } from '../wait-graph.js';
 export class WaitQueue {
   private readonly sleepers = new Set<Task>();
 
+  /**
+   * `init_waitqueue_head()`: an empty queue named `name` (reports and
+   * traces). Context: any. Errors: a `TypeError` when `kernel` is not a
+   * Kernel or `name` not a string.
+   */
   constructor(
     private readonly kernel: Kernel,
     readonly name: string,
-  ) {}
+  ) {
+    checkKernel('init_waitqueue_head', kernel);
+    checkString('init_waitqueue_head', 'name', name);
+  }
 
   /** Number of tasks sleeping on the queue. */
   get waiters(): number {
@@ -26,14 +35,19 @@ export class WaitQueue {
    * even when `cond()` already holds. Context: task, may sleep; from atomic
    * context reports `sleep-in-atomic` and returns without waiting.
    * `waitFor` names the tasks the condition waits for (wait-for graph).
-   * Errors: a `TypeError` when `cond` is not a function.
+   * Errors: a `TypeError` when `cond` is not a function, `what` not a
+   * string, `waitFor` not an object or null, or the method is called on
+   * something that is not a WaitQueue.
    */
   async waitEvent(
     cond: () => boolean,
     what = `wait_event ${this.name}`,
     waitFor: WaitTarget | null = null,
   ): Promise<void> {
+    checkThis('wait_event', this, WaitQueue, 'wq_head');
     checkFn('wait_event', 'condition', cond); // checked at the call, not at the first wake-up
+    checkString('wait_event', 'what', what);
+    if (waitFor !== null) checkObject('wait_event', 'waitFor', waitFor);
     const k = this.kernel;
     if (!k.mightSleep(what)) return;
     await k.yield();
@@ -66,6 +80,7 @@ export class WaitQueue {
 
   /** `wake_up_all()`: every sleeper re-checks its condition. Context: any. */
   wakeUp(): void {
+    checkThis('wake_up_all', this, WaitQueue, 'wq_head');
     if (this.sleepers.size === 0) return;
     // A woken task leaves the queue at once (as autoremove_wake_function
     // does), so a later wakeOne() reaches a sleeper that is still asleep.
@@ -75,6 +90,7 @@ export class WaitQueue {
 
   /** Wakes the longest sleeper only (used for FIFO hand-off). Context: any. */
   wakeOne(): void {
+    checkThis('wake_up', this, WaitQueue, 'wq_head');
     const first = this.sleepers.values().next();
     if (first.done) return;
     // Dequeue it now: left on the queue until it runs, two wakeOne() calls in

@@ -14,9 +14,11 @@
  * blocked task reports it waits on (an interruptible sleep is not a hung
  * task).
  */
+import { checkKernel } from '../check-kernel.js';
 import { scheduleTimeoutWith } from '../jiffies.js';
 import type { Kernel } from '../kernel.js';
-import type { WaitQueue } from './wait-queue.js';
+import { badArg, checkFn } from '../validate.js';
+import { WaitQueue } from './wait-queue.js';
 
 /** `-ERESTARTSYS` (512): never returned here, exported for callers that compare against it. */
 export const ERESTARTSYS = -512;
@@ -29,9 +31,10 @@ async function waitTimeout(
   what: string,
   sleepState: string,
 ): Promise<number> {
-  if (typeof cond !== 'function') throw new TypeError(`${what}: condition must be a function, got ${String(cond)}`);
-  if (!Number.isInteger(timeout))
-    throw new TypeError(`${what}: timeout must be an integer (jiffies), got ${String(timeout)}`);
+  checkKernel(what, k);
+  if (!(wq instanceof WaitQueue)) throw badArg(what, 'wq_head', 'a WaitQueue', wq);
+  checkFn(what, 'condition', cond);
+  if (!Number.isInteger(timeout)) throw badArg(what, 'timeout', 'an integer (jiffies)', timeout);
   if (!k.mightSleep(what)) return cond() ? Math.max(1, timeout) : 0;
   await k.yield(); // a scheduling point, as every sleeping primitive here is
   let ret = timeout;
@@ -50,8 +53,8 @@ async function waitTimeout(
  * waits for ever. Context: may sleep (`sleep-in-atomic` from atomic
  * context; it then does not wait and answers from the condition).
  * Returns: 0, 1 or the jiffies left (see the file comment).
- * TypeError for a condition that is not a function or a timeout that is not
- * an integer; a negative timeout is the kernel's "wrong timeout value"
+ * TypeError for a `k` that is not a Kernel, a `wq` that is not a WaitQueue,
+ * a condition that is not a function or a timeout that is not an integer; a negative timeout is the kernel's "wrong timeout value"
  * error and the result is 0 (or 1 when the condition holds).
  */
 export function waitEventTimeout(k: Kernel, wq: WaitQueue, cond: () => boolean, timeout: number): Promise<number> {
