@@ -21,6 +21,10 @@ describe('browser bundle of core-devres + pci-emu + hrtimer', () => {
       format: 'iife',
       write: false,
       logLevel: 'silent',
+      // Not tests/tsconfig.json: its `paths` map @quiesce/* to src/, so the entry
+      // would get a second core-devres (src) beside the one pci-emu and hrtimer
+      // import (dist), and an `instanceof Kernel` across the two would fail.
+      tsconfigRaw: '{}',
     });
     const code = out.outputFiles[0]?.text ?? '';
     // platform=browser fails the build on a `node:` import; check the text too.
