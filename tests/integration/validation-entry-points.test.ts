@@ -1,17 +1,53 @@
 // The validation rules (docs/validation.md) at the entry points of miscdev,
-// module-loader, core-devres and pci-emu that issue 21 left open: each bad
+// module-loader, core-devres (device model, devres, sync primitives, fence
+// API, Revocable/Devres, the other designs) and pci-emu that issue 21 left
+// open: each bad
 // call gets the kernel's answer or a TypeError naming function, argument and
 // value, leaves the world as it was, and the canary works afterwards.
 import {
   busRegister,
+  Completion,
+  Devres,
   devmAddAction,
+  devmFence,
+  devmFenceAdd,
   devmKzalloc,
+  devmRevocableProviderAlloc,
   devresAdd,
   devresOpenGroup,
+  drmDevAlloc,
+  drmDevExit,
+  drmDevIsUnplugged,
+  drmDevUnplug,
+  drmUnplugSrcu,
+  fenceInit,
+  fenceRefuses,
+  fenceReportCallback,
+  fenceSync,
   GFP_KERNEL,
   isKernelError,
   Kernel,
+  Mutex,
+  msleep,
+  Revocable,
+  RevocableGuard,
+  rcuReaders,
+  rcuReadLock,
+  revocableAlloc,
+  revocableIsRevoked,
+  revocableProviderAlloc,
+  revocableRevoke,
+  revocableScoped,
+  SpinLock,
+  Srcu,
+  SrcuStruct,
+  scheduleTimeoutUninterruptible,
   sleepNs,
+  srcuGracePeriods,
+  synchronizeRcu,
+  synchronizeSrcuGp,
+  WaitQueue,
+  waitEventTimeout,
 } from '@quiesce/core-devres';
 import * as hr from '@quiesce/hrtimer';
 import * as misc from '@quiesce/miscdev';
@@ -331,6 +367,257 @@ describe('workqueue and hrtimer object arguments', () => {
     ]);
     expect(hr.hrtimerGetExpires(t)).toBe(0);
     expect(k.armedTimers).toBe(0);
+    expect(await canary(k)).toEqual([]);
+  });
+});
+
+describe('sync primitives (core-devres kernel/sync)', () => {
+  it('constructors and the RCU/sleep helpers: a non-Kernel k or a non-string name is a TypeError, nothing is made', async () => {
+    const k = kernel();
+    const r = await k.exec('ctors', async () => [
+      await outcome(() => new Mutex(undefined as Any)),
+      await outcome(() => new Mutex({} as Any, 'm')),
+      await outcome(() => new Mutex(k, 7 as Any)),
+      await outcome(() => new Completion(k, null as Any)),
+      await outcome(() => new WaitQueue(k, undefined as Any)),
+      await outcome(() => new Srcu({} as Any)),
+      await outcome(() => new SpinLock(k, 1 as Any)),
+      await outcome(() => new SrcuStruct(null as Any)),
+      await outcome(() => rcuReadLock(undefined as Any)),
+      await outcome(() => synchronizeRcu({} as Any)),
+      await outcome(() => msleep({} as Any, 1)),
+      await outcome(() => sleepNs(k, 1, 5 as Any)),
+      await outcome(() => scheduleTimeoutUninterruptible(k, '4' as Any)),
+    ]);
+    expect(r).toEqual([
+      'TypeError: mutex_init: k must be a Kernel, got undefined',
+      'TypeError: mutex_init: k must be a Kernel, got [object Object]',
+      'TypeError: mutex_init: name must be a string, got 7',
+      'TypeError: init_completion: name must be a string, got null',
+      'TypeError: init_waitqueue_head: name must be a string, got undefined',
+      'TypeError: init_srcu_struct: k must be a Kernel, got [object Object]',
+      'TypeError: spin_lock_init: name must be a string, got 1',
+      'TypeError: init_srcu_struct: k must be a Kernel, got null',
+      'TypeError: rcu_read_lock: k must be a Kernel, got undefined',
+      'TypeError: synchronize_rcu: k must be a Kernel, got [object Object]',
+      'TypeError: msleep: k must be a Kernel, got [object Object]',
+      'TypeError: schedule_timeout: what must be a string, got 5',
+      'TypeError: schedule_timeout: timeout must be an integer (jiffies), got "4"',
+    ]);
+    // Nothing slept, nothing was entered, nothing was reported.
+    expect(k.now).toBe(0);
+    expect(rcuReaders(k)).toBe(0);
+    expect(k.reports).toEqual([]);
+    expect(await canary(k)).toEqual([]);
+  });
+
+  it('methods: a detached or foreign receiver, a bad condition, timeout or function is a TypeError before any state changes', async () => {
+    const k = kernel();
+    const c = new Completion(k, 'c');
+    const wq = new WaitQueue(k, 'wq');
+    const m = new Mutex(k, 'm');
+    const done = c.complete;
+    const lock = m.lock;
+    const r = await k.exec('methods', async () => [
+      await outcome(() => done()),
+      await outcome(() => Completion.prototype.completeAll.call({} as Any)),
+      await outcome(() => c.waitForCompletionTimeout('4' as Any)),
+      await outcome(() => wq.waitEvent(42 as Any)),
+      await outcome(() => WaitQueue.prototype.wakeUp.call(undefined as Any)),
+      await outcome(() => waitEventTimeout(k, {} as Any, () => true, 1)),
+      await outcome(() => waitEventTimeout(k, wq, () => true, Number.NaN)),
+      await outcome(() => lock()),
+      await outcome(() => m.with(5 as Any)),
+    ]);
+    expect(r).toEqual([
+      'TypeError: complete: x must be a Completion, got undefined',
+      'TypeError: complete_all: x must be a Completion, got [object Object]',
+      'TypeError: wait_for_completion_timeout: timeout must be an integer (jiffies), got "4"',
+      'TypeError: wait_event: condition must be a function, got 42',
+      'TypeError: wake_up_all: wq_head must be a WaitQueue, got undefined',
+      'TypeError: wait_event_timeout: wq_head must be a WaitQueue, got [object Object]',
+      'TypeError: wait_event_timeout: timeout must be an integer (jiffies), got NaN',
+      'TypeError: mutex_lock: lock must be a Mutex, got undefined',
+      'TypeError: guard_mutex: fn must be a function, got 5',
+    ]);
+    expect(c.completionDone()).toBe(false); // no completion was counted
+    expect(m.isLocked()).toBe(false); // the guard never locked
+    expect(wq.waiters).toBe(0);
+    expect(k.reports).toEqual([]);
+    expect(await canary(k)).toEqual([]);
+  });
+
+  it('srcu_read_unlock: a non-integer index is a TypeError, a wrong integer WARNs; neither releases a reader', async () => {
+    const k = kernel();
+    const s = new Srcu(k, 's');
+    const ss = new SrcuStruct(k, 'ss');
+    const tok = s.srcuReadLock();
+    const idx = ss.srcuReadLock();
+    const r = [
+      await outcome(() => s.srcuReadUnlock(String(tok) as Any)),
+      await outcome(() => s.srcuReadUnlock(tok + 100)),
+      await outcome(() => ss.srcuReadUnlock(0.5)),
+      await outcome(() => ss.srcuReadUnlock(2)),
+      await outcome(() => ss.srcuReadUnlock(idx ^ 1)), // the other index: a valid one, but no reader took it
+    ];
+    expect(r).toEqual([
+      'TypeError: srcu_read_unlock: idx must be an integer, got "1"',
+      'ok',
+      'TypeError: srcu_read_unlock: idx must be an integer, got 0.5',
+      'ok',
+      'ok',
+    ]);
+    expect(k.reports.map((x) => x.title)).toEqual([
+      `WARNING: srcu_read_unlock() with unknown index ${tok + 100}`,
+      'WARNING: WARN_ON_ONCE(idx & ~0x1): srcu_read_unlock() with index 2 and no reader inside',
+      `WARNING: srcu_read_unlock() with index ${idx ^ 1} and no reader inside`,
+    ]);
+    expect([s.readers, ss.readers]).toEqual([1, 1]);
+    s.srcuReadUnlock(tok);
+    ss.srcuReadUnlock(idx);
+    expect([s.readers, ss.readers]).toEqual([0, 0]);
+    expect(await canary(k)).toEqual([]);
+  });
+
+  it('mutex_unlock by a non-owner WARNs and unlocks (DEBUG_MUTEXES); mutex_trylock in interrupt context WARNs and fails', async () => {
+    const k = kernel();
+    const m = new Mutex(k, 'm');
+    await k.exec('owner', () => m.lock());
+    expect(m.isLocked()).toBe(true);
+    await k.exec('other', () => m.unlock());
+    expect(k.reports.map((x) => x.title)).toEqual([
+      'WARNING: DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current) in mutex_unlock m',
+    ]);
+    expect(m.isLocked()).toBe(false);
+    const got = k.runAtomic('hardirq', 0, 'irq', () => m.trylock());
+    expect(got).toBe(false);
+    expect(m.isLocked()).toBe(false);
+    expect(k.reports.map((x) => x.title).at(-1)).toBe('WARNING: mutex_trylock m in interrupt context');
+    expect(await canary(k)).toEqual([]);
+  });
+});
+
+describe('fence API (core-devres fence/)', () => {
+  it('fence_init, fence_sync, fence_refuses, fence_report_callback and devm_fence check their arguments first', async () => {
+    const k = kernel();
+    const pdev = await plug(k);
+    let quiesced = 0;
+    const quiesce = async (): Promise<void> => void quiesced++;
+    const f = fenceInit(k, 'f', { quiesce });
+    const r = await k.exec('fence', async () => [
+      await outcome(() => fenceInit(undefined as Any, 'f', { quiesce })),
+      await outcome(() => fenceInit(k, 5 as Any, { quiesce })),
+      await outcome(() => fenceInit(k, 'f', null as Any)),
+      await outcome(() => fenceInit(k, 'f', { quiesce: 1 } as Any)),
+      await outcome(() => fenceInit(k, 'f', { quiesce, lateStart: 'never' } as Any)),
+      await outcome(() => fenceSync({} as Any)),
+      await outcome(() => fenceRefuses(undefined as Any, 'x')),
+      await outcome(() => fenceRefuses({ closed: true } as Any, 'x')),
+      await outcome(() => fenceReportCallback({} as Any, 'x', 'y')),
+      await outcome(() => devmFence({} as Any, 'f', { quiesce })),
+      await outcome(() => devmFence(pdev, 'f', { quiesce, release: 3 } as Any)),
+      await outcome(() => devmFenceAdd(pdev, {} as Any)),
+      await outcome(() => devmFenceAdd(pdev, f, { busy: 'no' } as Any)),
+    ]);
+    expect(r).toEqual([
+      'TypeError: fence_init: k must be a Kernel, got undefined',
+      'TypeError: fence_init: name must be a string, got 5',
+      'TypeError: fence_init: ops must be an object, got null',
+      'TypeError: fence_init: ops.quiesce must be a function, got 1',
+      "TypeError: fence_init: ops.lateStart must be 'report', 'refuse' or undefined, got \"never\"",
+      'TypeError: fence_sync: fence must be a Fence, got [object Object]',
+      'ok', // undefined is NULL: a resource with no fence is never refused
+      'TypeError: fence_refuses: fence must be a Fence, got [object Object]',
+      'TypeError: fence_report_callback: fence must be a Fence, got [object Object]',
+      'TypeError: devm_fence: dev must be a Device, got [object Object]',
+      'TypeError: devm_fence: ops.release must be a function or null, got 3',
+      'TypeError: devm_fence_add: fence must be a Fence, got [object Object]',
+      'TypeError: devm_fence_add: parts.busy must be a function or null, got "no"',
+    ]);
+    expect(pdev.devres).toHaveLength(0);
+    expect([f.closed, f.state, quiesced]).toEqual([false, 'open', 0]);
+    // A closed fence refuses; a `what` that is not a string is a TypeError and is not counted.
+    await k.exec('sync', () => fenceSync(f));
+    expect(await outcome(() => fenceRefuses(f, 42 as Any))).toBe(
+      'TypeError: fence_refuses: what must be a string, got 42',
+    );
+    expect([f.state, f.refused, quiesced]).toEqual(['fenced', 0, 1]);
+    expect(k.reports).toEqual([]);
+    expect(await canary(k)).toEqual([]);
+  });
+});
+
+describe('Revocable, Devres and the other designs (core-devres devres/, designs/)', () => {
+  it('constructors and entry points check first: nothing is registered, entered or revoked', async () => {
+    const k = kernel();
+    const pdev = await plug(k);
+    const rp = revocableProviderAlloc(k, { bar: 1 }, 'rp');
+    const ddev = await k.exec('drm', () => drmDevAlloc(pdev, 'drm'));
+    const d = await k.exec('devres', () => new Devres(pdev, 1, 'd'));
+    const r = await k.exec('designs', async () => [
+      await outcome(() => new Revocable(undefined as Any, 1)),
+      await outcome(() => new Revocable(k, 1, 'r', 5 as Any)),
+      await outcome(() => new Devres({} as Any, 1)),
+      await outcome(() => new Devres(pdev, 1, 'd', 'x' as Any)),
+      await outcome(() => d.access({} as Any)),
+      await outcome(() => revocableProviderAlloc({} as Any, 1)),
+      await outcome(() => devmRevocableProviderAlloc(pdev, 1, 'p', 9 as Any)),
+      await outcome(() => revocableAlloc({} as Any)),
+      await outcome(() => revocableScoped(rp, 'f' as Any)),
+      await outcome(() => revocableRevoke(null as Any)),
+      await outcome(() => drmDevAlloc({} as Any, 'd')),
+      await outcome(() => drmDevAlloc(pdev, 3 as Any)),
+      await outcome(() => drmDevExit(ddev, 'x' as Any)),
+      await outcome(() => drmDevUnplug({} as Any)),
+      await outcome(() => synchronizeSrcuGp(k, {} as Any)),
+    ]);
+    expect(r).toEqual([
+      'TypeError: Revocable.new: kernel must be a Kernel, got undefined',
+      'TypeError: Revocable.new: onDrop must be a function or null, got 5',
+      'TypeError: Devres.new: dev must be a Device, got [object Object]',
+      'TypeError: Devres.new: release must be a function or null, got "x"',
+      'TypeError: Devres.access: dev must be a BoundDevice, got [object Object]',
+      'TypeError: revocable_provider_alloc: k must be a Kernel, got [object Object]',
+      'TypeError: devm_revocable_provider_alloc: release must be a function or null, got 9',
+      'TypeError: revocable_alloc: rp must be a RevocableProvider, got [object Object]',
+      'TypeError: revocable_try_access_with: fn must be a function, got "f"',
+      'TypeError: revocable_provider_revoke: rp must be a RevocableProvider, got null',
+      'TypeError: drm_dev_alloc: dev must be a Device, got [object Object]',
+      'TypeError: drm_dev_alloc: name must be a string, got 3',
+      'TypeError: srcu_read_unlock: idx must be an integer, got "x"',
+      'TypeError: drm_dev_unplug: dev must be a DrmDevice, got [object Object]',
+      'TypeError: synchronize_srcu: ssp must be an SRCU domain (Srcu or SrcuStruct), got [object Object]',
+    ]);
+    // Only the good Devres is on the list; nothing is inside a section; nothing was revoked or unplugged.
+    expect(pdev.devres).toHaveLength(1);
+    expect([rp.srcu.readers, drmUnplugSrcu(k).readers]).toEqual([0, 0]);
+    expect([revocableIsRevoked(rp), drmDevIsUnplugged(ddev), d.isRevoked()]).toEqual([false, false, false]);
+    expect([k.now, srcuGracePeriods(k)]).toEqual([0, 0]);
+    expect(k.reports).toEqual([]);
+    expect(await canary(k)).toEqual([]);
+  });
+
+  it('a hand-made RevocableGuard that releases more than was taken WARNs and cannot block revoke()', async () => {
+    const k = kernel();
+    const rv = new Revocable(k, 1, 'r');
+    new RevocableGuard(rv, 1).release();
+    expect(k.reports.map((x) => x.title)).toEqual([
+      'WARNING: RevocableGuard of r released without a matching try_access_with_guard',
+    ]);
+    expect(rv.readers).toBe(0);
+    // A real guard still counts: revoke() waits for it, then completes.
+    const g = rv.tryAccessWithGuard();
+    let revoked: boolean | null = null;
+    k.spawn('revoke', async () => {
+      revoked = await rv.revoke();
+    });
+    k.spawn('reader', async () => {
+      await msleep(k, 1);
+      g?.release();
+    });
+    await k.run();
+    expect(revoked).toBe(true);
+    expect(rv.tryAccess()).toBe(null);
     expect(await canary(k)).toEqual([]);
   });
 });

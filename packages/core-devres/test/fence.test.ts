@@ -104,12 +104,10 @@ describe('Fence: the flag, its order and the refusals', () => {
     expect(ends).toEqual([3_000_000, 3_000_000]);
   });
 
-  it('fenceInit without a quiesce step is a TypeError naming the function and the resource', () => {
+  it('fenceInit without a quiesce step is a TypeError naming the function and the argument', () => {
     const k = new Kernel();
     expect(() => fenceInit(k, 'bad', {} as never)).toThrow(TypeError);
-    expect(() => fenceInit(k, 'bad', {} as never)).toThrow(
-      'fence_init: ops.quiesce must be a function, got undefined',
-    );
+    expect(() => fenceInit(k, 'bad', {} as never)).toThrow('fence_init: ops.quiesce must be a function, got undefined');
   });
 });
 
