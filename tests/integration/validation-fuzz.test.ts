@@ -3,8 +3,9 @@
 // values (misc register/open/ioctl/read/write/close/deregister, module
 // load/get/put/unload, devres actions/groups/memory, PCI enable/iomap/
 // regions/config/IRQ vectors, IoMem accesses at bad offsets, IRQ
-// request/free/enable/disable, DMA, workqueues, hrtimers, sleeps). After
-// every step:
+// request/free/enable/disable, DMA, workqueues, hrtimers, sleeps; the sync
+// primitives, the fence API, Revocable/Devres and the c-revocable and
+// drm-dev designs). After every step:
 // - any error is a KernelError with a negative errno, or a TypeError whose
 //   message names the function (`fn: arg must be …`); a step whose task can
 //   never finish (a sleep of "forever") has filed a deadlock or hung-task
@@ -17,14 +18,28 @@
 //   runs a work and fires a timer.
 import {
   Completion,
+  Devres,
+  type DrmDevice,
   devmAddAction,
+  devmFence,
   devmKfree,
   devmKzalloc,
   devmRemoveAction,
+  devmRevocableProviderAlloc,
   devresCloseGroup,
   devresOpenGroup,
   devresReleaseAll,
   devresReleaseGroup,
+  drmDevAlloc,
+  drmDevEnter,
+  drmDevExit,
+  drmDevIsUnplugged,
+  drmDevUnplug,
+  drmUnplugSrcu,
+  type Fence,
+  fenceInit,
+  fenceRefuses,
+  fenceSync,
   GFP_KERNEL,
   type GroupId,
   isKernelError,
@@ -32,10 +47,25 @@ import {
   Kernel,
   kfree,
   kmalloc,
+  Mutex,
   msecsToJiffies,
   msleep,
+  Revocable,
+  type RevocableProvider,
+  rcuReaders,
+  rcuReadLock,
+  rcuReadUnlock,
+  revocableAlloc,
+  revocableIsRevoked,
+  revocableProviderAlloc,
+  revocableRevoke,
+  revocableScoped,
+  Srcu,
+  SrcuStruct,
   scheduleTimeoutUninterruptible,
   sleepNs,
+  synchronizeRcu,
+  synchronizeSrcuGp,
   usleepRange,
   WaitQueue,
   waitEventTimeout,
@@ -110,6 +140,16 @@ interface World {
   bufs: KBuf[];
   maps: pci.IoMem[];
   devId: object;
+  // core-devres sync primitives, the fence API, Revocable/Devres and the designs
+  mutex: Mutex;
+  completion: Completion;
+  srcu: Srcu;
+  srcuTokens: number[];
+  ss: SrcuStruct;
+  fence: Fence;
+  devres: Devres<number>;
+  rp: RevocableProvider<number>;
+  ddev: DrmDevice;
 }
 
 const noopAction = (): void => undefined;
@@ -292,6 +332,64 @@ const OPS: Record<string, Op> = {
   hrtimerCancel: (w) => hr.hrtimerCancel(w.timer),
   hrtimerSetExpires: (w, a) => hr.hrtimerSetExpires(w.timer, a as Any),
   hrtimerStartExpires: (w, a, _b, real) => hr.hrtimerStartExpires(w.timer, (real ? hr.HRTIMER_MODE_ABS : a) as Any),
+
+  // core-devres sync primitives: constructors, receivers, arguments
+  newMutex: (w, a, b, real) => new Mutex((real ? w.k : a) as Any, (real ? 'fuzz_m' : b) as Any),
+  mutexWith: (w, a, _b, real) => w.mutex.with((real ? () => 0 : a) as Any),
+  mutexUnlock: (w) => w.mutex.unlock(), // not held: DEBUG_MUTEXES warns, nothing changes
+  mutexLockOn: (_w, a) => Mutex.prototype.lock.call(a as Any),
+  newCompletion: (w, a, b, real) => new Completion((real ? w.k : a) as Any, (real ? 'fuzz_c' : b) as Any),
+  complete: (w, a, _b, real) => (real ? w.completion.complete() : Completion.prototype.complete.call(a as Any)),
+  tryWaitForCompletion: (w) => w.completion.tryWaitForCompletion(),
+  newWaitQueue: (w, a, b, real) => new WaitQueue((real ? w.k : a) as Any, (real ? 'fuzz_q' : b) as Any),
+  waitEvent: (w, a, _b, real) => new WaitQueue(w.k, 'fuzz_q').waitEvent((real ? () => true : a) as Any),
+  newSrcu: (w, a, b, real) => new Srcu((real ? w.k : a) as Any, (real ? 'fuzz_s' : b) as Any),
+  srcuReadLock: (w) => void w.srcuTokens.push(w.srcu.srcuReadLock()),
+  srcuReadUnlock: (w, a, _b, real) => {
+    const t = real ? w.srcuTokens.at(-1) : a;
+    w.srcu.srcuReadUnlock(t as Any);
+    if (real) w.srcuTokens.pop();
+  },
+  srcuStructUnlock: (w, a) => w.ss.srcuReadUnlock(a as Any), // no reader inside: warns or TypeError
+  rcuReadLock: (w, a, _b, real) => {
+    rcuReadLock((real ? w.k : a) as Any);
+    rcuReadUnlock(w.k);
+  },
+  synchronizeRcu: (w, a, _b, real) => synchronizeRcu((real ? w.k : a) as Any),
+
+  // the fence API
+  fenceInit: (w, a, b, real) =>
+    fenceInit((real ? w.k : a) as Any, (real ? 'fuzz_f' : b) as Any, { quiesce: async () => undefined }),
+  fenceInitOps: (w, a) => fenceInit(w.k, 'fuzz_f', a as Any),
+  fenceSync: (w, a, _b, real) => fenceSync((real ? w.fence : a) as Any),
+  fenceRefuses: (w, a, b, real) => fenceRefuses((real ? w.fence : a) as Any, (real ? 'fuzz' : b) as Any),
+  devmFence: (w, a, b, real) =>
+    devmFence((real ? w.pdev : a) as Any, 'fuzz_fence', {
+      quiesce: async () => undefined,
+      release: (real ? undefined : b) as Any,
+    }),
+
+  // Revocable, Devres and the designs (c-revocable, drm-dev, SRCU grace periods)
+  newRevocable: (w, a, b, real) => new Revocable((real ? w.k : a) as Any, 1, 'fuzz_r', (real ? null : b) as Any),
+  newDevres: (w, a, b, real) => new Devres((real ? w.pdev : a) as Any, 1, 'fuzz_d', (real ? null : b) as Any),
+  // A non-object proof is JavaScript's own TypeError at the hot path's compare (docs/validation.md): objects only.
+  devresAccess: (w, a) => w.devres.access((typeof a === 'object' && a !== null ? a : {}) as Any),
+  devresTryAccess: (w) => w.devres.tryAccess(),
+  revocableProviderAlloc: (w, a, b, real) =>
+    revocableProviderAlloc((real ? w.k : a) as Any, 1, (real ? 'fuzz_rp' : b) as Any),
+  devmRevocableProviderAlloc: (w, a, b, real) =>
+    devmRevocableProviderAlloc((real ? w.pdev : a) as Any, 1, 'fuzz_rp', (real ? null : b) as Any),
+  revocableAlloc: (w, a, _b, real) => revocableAlloc((real ? w.rp : a) as Any),
+  revocableScoped: (w, a, b, real) => revocableScoped((real ? w.rp : a) as Any, (real ? () => 0 : b) as Any),
+  revocableRevoke: (w, a, _b, real) => revocableRevoke((real ? w.rp : a) as Any),
+  drmDevAlloc: (w, a, b, real) => drmDevAlloc((real ? w.pdev : a) as Any, (real ? 'fuzz_drm' : b) as Any),
+  drmDevEnterExit: (w, a, _b, real) => {
+    if (!real) return drmDevExit(w.ddev, a as Any); // no reader inside: warns or TypeError
+    const idx = drmDevEnter(w.ddev);
+    if (idx >= 0) drmDevExit(w.ddev, idx);
+  },
+  drmDevUnplug: (w, a, _b, real) => drmDevUnplug((real ? w.ddev : a) as Any),
+  synchronizeSrcuGp: (w, a, _b, real) => synchronizeSrcuGp(w.k, (real ? w.ss : a) as Any),
 };
 
 const step = fc.record({ op: fc.constantFrom(...Object.keys(OPS)), a: anyValue, b: anyValue, real: fc.boolean() });
@@ -318,6 +416,11 @@ function snapshot(w: World): string {
     minor: w.misc.minor,
     modules: modl.lsmod(w.k).map((r) => `${r.name} ${r.refcount}`),
     files: w.files.map((f) => f.isClosed),
+    locked: w.mutex.isLocked(),
+    completed: w.completion.completionDone(),
+    readers: [w.srcu.readers, w.ss.readers, w.rp.srcu.readers, drmUnplugSrcu(w.k).readers, rcuReaders(w.k)],
+    fence: [w.fence.state, w.fence.refused],
+    revoked: [w.devres.isRevoked(), revocableIsRevoked(w.rp), drmDevIsUnplugged(w.ddev)],
   });
 }
 
@@ -346,7 +449,34 @@ async function world(): Promise<World> {
     await modl.loadModule(k, FUZZ_MOD);
     return [await misc.open(k, '/dev/fuzz_misc')];
   });
-  return { k, pdev, io, wq, work, dwork, timer, misc: m, files, groups: [], bufs: [], maps: [], devId: {} };
+  const { devres, ddev } = await k.exec('designs', async () => ({
+    devres: new Devres(pdev, 1, 'fuzz_devres'),
+    ddev: drmDevAlloc(pdev, 'fuzz_drm'),
+  }));
+  return {
+    k,
+    pdev,
+    io,
+    wq,
+    work,
+    dwork,
+    timer,
+    misc: m,
+    files,
+    groups: [],
+    bufs: [],
+    maps: [],
+    devId: {},
+    mutex: new Mutex(k, 'fuzz_mutex'),
+    completion: new Completion(k, 'fuzz_completion'),
+    srcu: new Srcu(k, 'fuzz_srcu'),
+    srcuTokens: [],
+    ss: new SrcuStruct(k, 'fuzz_ss'),
+    fence: fenceInit(k, 'fuzz_fence', { quiesce: async () => undefined }),
+    devres,
+    rp: revocableProviderAlloc(k, 1, 'fuzz_rp'),
+    ddev,
+  };
 }
 
 const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : typeof v === 'function' ? 'fn' : String(v));
