@@ -149,17 +149,16 @@ export class Revocable<T> {
 
   /** @internal */
   guardDone(): void {
-    // One compare, as before the check: a count at or below zero is the cold path.
-    if (--this.guards <= 0) this.guardsDrained();
+    // The last guard going is the common case and makes the one compare it always made;
+    // only a release that leaves guards behind also asks whether the count went below zero.
+    if (--this.guards === 0) this.wq.wakeUp();
+    else if (this.guards < 0) this.guardUnderflow();
   }
 
-  /** The last guard went (wake the revoker), or one more went than came (a hand-made guard: warn, stay at 0). */
-  private guardsDrained(): void {
-    if (this.guards < 0) {
-      this.guards = 0;
-      this.kernel.warn(this.name, `RevocableGuard of ${this.name} released without a matching try_access_with_guard`);
-      return;
-    }
+  /** One more guard went than came (a hand-made guard): warn, and stay at 0 so revoke() can complete. */
+  private guardUnderflow(): void {
+    this.guards = 0;
+    this.kernel.warn(this.name, `RevocableGuard of ${this.name} released without a matching try_access_with_guard`);
     this.wq.wakeUp();
   }
 

@@ -80,7 +80,7 @@ export class WaitQueue {
 
   /** `wake_up_all()`: every sleeper re-checks its condition. Context: any. */
   wakeUp(): void {
-    checkThis('wake_up_all', this, WaitQueue, 'wq_head');
+    // No receiver check here: every release, unlock and completion of every subsystem wakes (docs/validation.md, "Hot paths").
     if (this.sleepers.size === 0) return;
     // A woken task leaves the queue at once (as autoremove_wake_function
     // does), so a later wakeOne() reaches a sleeper that is still asleep.
@@ -90,7 +90,6 @@ export class WaitQueue {
 
   /** Wakes the longest sleeper only (used for FIFO hand-off). Context: any. */
   wakeOne(): void {
-    checkThis('wake_up', this, WaitQueue, 'wq_head');
     const first = this.sleepers.values().next();
     if (first.done) return;
     // Dequeue it now: left on the queue until it runs, two wakeOne() calls in
