@@ -60,7 +60,16 @@ export function startPage(root: HTMLElement, app: Playground, doc: Document): ()
     const list = doc.getElementById('step-list');
     if (list) {
       list.scrollTop = stepScroll;
-      doc.getElementById(`step-${app.state.step}`)?.scrollIntoView({ block: 'nearest' });
+      const li = doc.getElementById(`step-${app.state.step}`);
+      // Scroll the list only: scrollIntoView would scroll the page too, away
+      // from the timeline a click or a key was just given to.
+      if (li) {
+        const top = li.offsetTop;
+        if (top < list.scrollTop) list.scrollTop = top;
+        else if (top + li.offsetHeight > list.scrollTop + list.clientHeight) {
+          list.scrollTop = top + li.offsetHeight - list.clientHeight;
+        }
+      }
     }
     if (focusId) {
       const el = doc.getElementById(focusId);

@@ -72,7 +72,11 @@ function explore(app: Playground, host: ViewHost): Child[] {
     s.result ? renderResult(s.result, s.runs, () => app.downloadReplay()) : null,
     f
       ? [
-          renderTimeline(f.timeline, cursor, s.zoom, { zoom: (z) => app.setZoom(z), key: (k) => app.timelineKey(k) }),
+          renderTimeline(f.timeline, cursor, s.zoom, {
+            zoom: (z) => app.setZoom(z),
+            key: (k) => app.timelineKey(k),
+            clickAt: (ns) => app.goToTime(ns),
+          }),
           renderFtrace(f.ftrace),
           renderReport(f),
           h(
