@@ -94,7 +94,7 @@ function explore(app: Playground, host: ViewHost): Child[] {
   ];
 }
 
-/** The page. */
+/** The page from the controller's state. Context: any (pure: handlers call the controller). Returns: the page's root. */
 export function renderApp(app: Playground, host: ViewHost): VNode {
   const s = app.state;
   let body: Child;
