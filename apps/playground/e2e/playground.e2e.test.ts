@@ -115,6 +115,8 @@ describe('the playground in headless chromium', () => {
       expect(report).toMatch(/^BUG: KASAN: use-after-remove in readl$/m);
       expect(report).toMatch(/Read of size 4 at offset 0x[0-9a-f]+ of edu 0000:00:03\.0 BAR0/);
       expect(await page.textContent('#verdict')).toContain('use-after-remove');
+      // The verdict is announced in the live region outside the re-rendered page.
+      expect(await page.textContent('#announce')).toBe(await page.textContent('#verdict'));
 
       const bad = page.locator('#timeline svg [data-bad-access]');
       expect(await bad.count()).toBe(1);

@@ -18,7 +18,7 @@ const app = new Playground(
   },
   selectionFromHash(location.hash, engine.catalogue()),
 );
-startPage(root, app, document);
+startPage(root, app, document, document.getElementById('announce'));
 // The address follows the form, so a copied link opens the same scenario.
 app.subscribe(() => {
   const hash = hashOf(app.state.selection);
