@@ -364,6 +364,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
   ],
   'module-loader': [
     '__moduleGet',
+    'checkModuleDefinition',
     'defineModule',
     'exportSymbol',
     'findModule',

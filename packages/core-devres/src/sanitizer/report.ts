@@ -6,7 +6,8 @@
 /**
  * What went wrong (docs/design.md §5): `warn` is a kernel WARN; `deadlock` a
  * cycle of waits (or tasks nothing can wake); `hung-task` a task blocked too
- * long or still blocked when the run ends; `possible-circular-locking`
+ * long or still blocked when the run ends; `invalid-mmio` an MMIO access at
+ * a bad offset (sanitizer on); `possible-circular-locking`
  * lockdep's prediction (a lock-order cycle, or a recursive acquisition).
  */
 export type ReportKind =
@@ -21,6 +22,7 @@ export type ReportKind =
   | 'leak-at-unbind'
   | 'memory-leak'
   | 'callback-after-fence'
+  | 'invalid-mmio'
   | 'warn'
   | 'deadlock'
   | 'hung-task'

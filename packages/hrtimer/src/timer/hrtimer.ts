@@ -92,6 +92,6 @@ export class HrTimer {
 /** The kernel of a set-up timer; throws for a timer that was never set up (the kernel would oops). */
 export function timerKernel(timer: HrTimer, what: string): Kernel {
   const k = timer.kernel;
-  if (k === null) throw new Error(`${what}: hrtimer used before hrtimer_setup()`);
+  if (k === null) throw new TypeError(`${what}: timer used before hrtimer_setup()`);
   return k;
 }

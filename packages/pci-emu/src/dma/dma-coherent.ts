@@ -3,7 +3,8 @@
  * `dma_set_mask`, `dma_alloc_coherent`, `dma_free_coherent`,
  * `dmam_alloc_coherent`.
  */
-import { checkInt, checkIntRange, devresAdd, KBuf, KernelError, mightSleep } from '@quiesce/core-devres';
+import { badArg, checkInt, checkIntRange, devresAdd, KBuf, KernelError, mightSleep } from '@quiesce/core-devres';
+import { checkPciDev } from '../pci/check.js';
 import type { PciDev } from '../pci/pci-dev.js';
 import { systemRam } from './system-ram.js';
 
@@ -33,6 +34,7 @@ export function dmaBitMask(n: number): number {
  * system RAM (as `dma_supported()` failing).
  */
 export function dmaSetMaskAndCoherent(dev: PciDev, mask: number): number {
+  checkPciDev('dma_set_mask_and_coherent', dev);
   checkIntRange('dma_set_mask_and_coherent', 'mask', mask, 0, Number.MAX_SAFE_INTEGER);
   const ram = systemRam(dev.kernel);
   if (mask < ram.base) return -5; // -EIO
@@ -48,6 +50,7 @@ export function dmaSetMaskAndCoherent(dev: PciDev, mask: number): number {
  * large fits no RAM). TypeError when `size` is not an integer (NaN, 4.5).
  */
 export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
+  checkPciDev('dma_alloc_coherent', dev);
   checkInt('dma_alloc_coherent', 'size', size);
   mightSleep(dev.kernel, 'dma_alloc_coherent');
   if (size < 0) throw new KernelError('ENOMEM', `dma_alloc_coherent(${size}) for ${dev.name}: size_t too large`);
@@ -69,6 +72,9 @@ export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
  * is not caught.
  */
 export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
+  checkPciDev('dma_free_coherent', dev);
+  if (buf === null || typeof buf !== 'object' || typeof buf.cpu !== 'object' || !Number.isSafeInteger(buf.dmaHandle))
+    throw badArg('dma_free_coherent', 'buf', 'a DmaCoherent from dma_alloc_coherent', buf);
   if (dev.kernel.contextInfo().kind === 'hardirq') {
     dev.kernel.warn(dev.name, 'WARN_ON(irqs_disabled()) in dma_free_attrs: dma_free_coherent from hardirq context');
   }
@@ -81,6 +87,7 @@ export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
 
 /** `dmam_alloc_coherent()`: as {@link dmaAllocCoherent}, freed at unbind. Context: may sleep. */
 export function dmamAllocCoherent(dev: PciDev, size: number): DmaCoherent {
+  checkPciDev('dmam_alloc_coherent', dev);
   checkInt('dmam_alloc_coherent', 'size', size);
   mightSleep(dev.kernel, 'dmam_alloc_coherent');
   const buf = dmaAllocCoherent(dev, size);
