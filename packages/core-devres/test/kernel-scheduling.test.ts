@@ -139,6 +139,26 @@ describe('virtual time', () => {
     expect(log).toEqual(['x', 'y', 'z']);
   });
 
+  it('a timer at KTIME_MAX (saturated "forever") never fires: run goes idle with the clock where it was', async () => {
+    const k = new Kernel();
+    const fired: number[] = [];
+    k.armTimer(
+      timerEntry('forever', 0, () => fired.push(k.now)),
+      1e300, // saturates at KTIME_MAX (2^53 - 1 ns here), as ktime_add_safe()
+    );
+    const r = await k.run();
+    expect(r).toMatchObject({ reason: 'idle', now: 0 });
+    expect(fired).toEqual([]);
+    expect(k.armedTimers).toBe(1);
+    // Earlier timers still fire; with only the "forever" one left the world is idle at the limit.
+    k.armTimer(
+      timerEntry('soon', 0, () => fired.push(k.now)),
+      500,
+    );
+    expect(await k.runFor(1_000)).toMatchObject({ reason: 'idle', now: 1_000 });
+    expect(fired).toEqual([500]);
+  });
+
   it('runFor ends at now + ns and leaves later timers armed', async () => {
     const k = new Kernel();
     const fired: number[] = [];

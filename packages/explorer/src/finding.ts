@@ -13,24 +13,36 @@ import {
 /** Sanitizer kinds, plus `oops` (an uncaught task error) and `hang` (maxSteps without going idle). */
 export type FindingKind = ReportKind | 'oops' | 'hang';
 
+/**
+ * One entry per kind, in the order `--kind` help lists them. A `Record`
+ * over the union, so a new sanitizer kind that is not listed here fails to
+ * compile instead of being rejected by `--kind`.
+ */
+const KIND_ORDER: Readonly<Record<FindingKind, number>> = {
+  'use-after-remove': 0,
+  'use-after-free': 1,
+  'slab-out-of-bounds': 2,
+  'double-free': 3,
+  'invalid-free': 4,
+  'execute-after-free': 5,
+  'sleep-in-atomic': 6,
+  'double-release': 7,
+  'leak-at-unbind': 8,
+  'memory-leak': 9,
+  'callback-after-fence': 10,
+  'invalid-mmio': 11,
+  warn: 12,
+  deadlock: 13,
+  'hung-task': 14,
+  'possible-circular-locking': 15,
+  oops: 16,
+  hang: 17,
+};
+
 /** Every finding kind, for validating user input (`--kind`). */
-export const FINDING_KINDS: readonly FindingKind[] = [
-  'use-after-remove',
-  'use-after-free',
-  'double-free',
-  'invalid-free',
-  'execute-after-free',
-  'sleep-in-atomic',
-  'double-release',
-  'leak-at-unbind',
-  'callback-after-fence',
-  'warn',
-  'deadlock',
-  'hung-task',
-  'possible-circular-locking',
-  'oops',
-  'hang',
-];
+export const FINDING_KINDS: readonly FindingKind[] = (Object.keys(KIND_ORDER) as FindingKind[]).sort(
+  (a, b) => KIND_ORDER[a] - KIND_ORDER[b],
+);
 
 /** A sanitizer report, or an oops/hang shaped like one (plain JSON data). */
 export interface Finding extends Omit<SanitizerReport, 'kind'> {

@@ -31,12 +31,19 @@ interface MmioHandle {
   readonly byteLength: number;
 }
 
+/** The mapped length, cached on a checked handle (a field load; `byteLength` is a getter call). */
+const MAP_LEN = Symbol('mmio map length');
+
+interface CheckedHandle extends MmioHandle {
+  [MAP_LEN]: number;
+}
+
 /** Checking prototypes, one per live prototype, made on first use. */
 const checkingPrototypes = new WeakMap<object, object>();
 
 const ONES64 = 0xffff_ffff_ffff_ffffn;
 
-/** Why `off` is not a valid offset for a `size`-byte access in `len` bytes, or null when it is. */
+/** Why `off` is not a valid offset for a `size`-byte access in `len` bytes, or null when it is. Context: any. */
 export function mmioOffsetProblem(off: unknown, size: number, len: number): string | null {
   if (typeof off !== 'number') return 'the offset is not a number';
   if (!Number.isInteger(off)) return 'the offset is not an integer';
@@ -86,15 +93,24 @@ function checkingPrototypeOf(live: object, accessors: AccessorTable): object {
     if (typeof fn !== 'function') continue;
     const { size, offsetArg } = spec;
     const mask = size - 1;
-    const valueArg = spec.access === 'write' ? 1 - offsetArg : -1;
-    proto[name] = function (this: MmioHandle, a: unknown, b: unknown): unknown {
-      const off = offsetArg === 0 ? a : b;
-      if (valueArg >= 0) checkValue(name, size, valueArg === 0 ? a : b);
-      // The fast test: a number, an unsigned 32-bit integer, aligned, inside the mapping.
-      if (typeof off !== 'number' || off >>> 0 !== off || (off & mask) !== 0 || off + size > this.byteLength)
-        return badAccess(this, name, spec, off);
-      return fn.call(this, a, b);
-    };
+    // One wrapper shape per access kind: a read takes (off), a write (v, off) or (off, v).
+    if (spec.access === 'read') {
+      proto[name] = function (this: CheckedHandle, off: unknown): unknown {
+        // The fast test: a number, an unsigned 32-bit integer, aligned, inside the mapping.
+        if (typeof off !== 'number' || off >>> 0 !== off || (off & mask) !== 0 || off + size > this[MAP_LEN])
+          return badAccess(this, name, spec, off);
+        return fn.call(this, off, undefined);
+      };
+    } else {
+      const valueFirst = offsetArg === 1;
+      proto[name] = function (this: CheckedHandle, a: unknown, b: unknown): unknown {
+        const off = valueFirst ? b : a;
+        checkValue(name, size, valueFirst ? a : b);
+        if (typeof off !== 'number' || off >>> 0 !== off || (off & mask) !== 0 || off + size > this[MAP_LEN])
+          return badAccess(this, name, spec, off);
+        return fn.call(this, a, b);
+      };
+    }
   }
   checkingPrototypes.set(live, proto);
   return proto;
@@ -106,6 +122,7 @@ function checkingPrototypeOf(live: object, accessors: AccessorTable): object {
  * `readb`…`writeq`, not the `DataView` getters they call). Context: any.
  * Mirrors nothing in the kernel: a sanitizer's check, as KASAN's on memory.
  */
-export function checkMmioOffsets(handle: object, accessors: AccessorTable): void {
+export function checkMmioOffsets(handle: MmioHandle, accessors: AccessorTable): void {
+  (handle as CheckedHandle)[MAP_LEN] = handle.byteLength;
   Object.setPrototypeOf(handle, checkingPrototypeOf(Object.getPrototypeOf(handle) as object, accessors));
 }

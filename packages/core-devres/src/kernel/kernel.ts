@@ -42,7 +42,7 @@ import { Decider, type Strategy } from './strategy.js';
 import type { Task } from './task.js';
 import { type TimerEntry, timerEntry } from './timer-queue.js';
 import { type TraceEvent, Tracer } from './trace.js';
-import { badArg, ktimeClamp } from './validate.js';
+import { badArg, checkDelayNs, checkIndex, ktimeClamp } from './validate.js';
 import type { WaitTarget } from './wait-graph.js';
 
 export type { KernelOptions } from './kernel-options.js';
@@ -173,6 +173,7 @@ export class Kernel {
    * `fn` then runs in hardirq context on `cpu`. Context: any.
    */
   raise(label: string, cpu: number, fn: () => void): TimerEntry {
+    checkIndex('Kernel.raise', 'cpu', cpu, this.cpus);
     const e = timerEntry(label, cpu, () => this.runAtomic('hardirq', cpu, label, fn));
     this.clock.timers.add(e, this.clock.nowNs);
     return e;
@@ -185,7 +186,9 @@ export class Kernel {
    * Context: atomic (call from the callback).
    */
   occupyCpu(cpu: number, spanNs: number, label: string, onEnd: () => void): void {
-    const end = this.clock.nowNs + spanNs;
+    checkIndex('Kernel.occupyCpu', 'cpu', cpu, this.cpus);
+    checkDelayNs('Kernel.occupyCpu', 'spanNs', spanNs); // the clock stays finite (docs/validation.md)
+    const end = ktimeClamp(this.clock.nowNs + spanNs);
     this.clock.occupy(cpu, end);
     const e = timerEntry(`${label} (end)`, cpu, () => this.runAtomic('hardirq', cpu, label, onEnd));
     e.spanEnd = true;

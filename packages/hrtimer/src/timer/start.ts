@@ -8,10 +8,10 @@
  * while the callback goes on; the timer then does not migrate to another
  * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
  */
-import { checkIntRange, checkNs, fenceRefuses, type Kernel, onlyRunningKernel } from '@quiesce/core-devres';
+import { badArg, checkIntRange, checkNs, fenceRefuses, type Kernel, onlyRunningKernel } from '@quiesce/core-devres';
 import { HrtimerMode, ktimeAddSafe } from '../mode.js';
 import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
-import { type HrTimer, timerKernel } from './hrtimer.js';
+import { HrTimer, timerKernel } from './hrtimer.js';
 import { trackIfBinding } from './track.js';
 
 const warnedNoFunction = new WeakSet<Kernel>();
@@ -53,6 +53,7 @@ function warnNeverSetUp(timer: HrTimer): boolean {
  * armed; outside a running kernel (nowhere to warn) it is a TypeError.
  */
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
+  if (!(timer instanceof HrTimer)) throw badArg('hrtimer_start_range_ns', 'timer', 'an HrTimer', timer);
   // Validate everything before anything changes or is reported (docs/validation.md).
   checkNs('hrtimer_start_range_ns', 'tim', tim);
   checkNs('hrtimer_start_range_ns', 'delta_ns', deltaNs);

@@ -75,7 +75,7 @@ export async function deleteModule(k: Kernel, name: string, flags: number = O_NO
   await runAs(k, mod, async () => {
     if (!mod.hasExit) return;
     await unregisterModuleDrivers(mod);
-    if (mod.def.exit !== undefined) await mod.def.exit(mod);
+    if (mod.def.exit != null) await mod.def.exit(mod);
   });
   freeModule(mod);
 }

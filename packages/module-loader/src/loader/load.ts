@@ -91,12 +91,12 @@ export async function loadModule(k: Kernel, def: ModuleDefinition): Promise<Modu
 /** The definition's init, then its drivers; a driver that fails to register undoes the others and the init. */
 async function runInit(mod: Module): Promise<void> {
   const { init, exit, drivers = [] } = mod.def;
-  if (init !== undefined) await init(mod);
+  if (init != null) await init(mod); // null is an absent hook, as undefined
   try {
     for (const d of drivers) await registerModuleDriver(mod, d.bus, d.driver);
   } catch (e) {
     await unregisterModuleDrivers(mod);
-    if (exit !== undefined) await exit(mod);
+    if (exit != null) await exit(mod);
     throw e;
   }
 }

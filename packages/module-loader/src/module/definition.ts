@@ -70,15 +70,15 @@ export function checkModuleDefinition(fnName: string, def: unknown): asserts def
   if (d.exports !== undefined) checkObject(fnName, 'def.exports', d.exports);
   if (d.imports !== undefined) {
     if (!Array.isArray(d.imports)) throw badArg(fnName, 'def.imports', 'an array of symbol names', d.imports);
-    d.imports.forEach((s: unknown, i) => checkString(fnName, `def.imports[${i}]`, s));
+    for (const [i, s] of (d.imports as unknown[]).entries()) checkString(fnName, `def.imports[${i}]`, s);
   }
   if (d.drivers !== undefined) {
     if (!Array.isArray(d.drivers)) throw badArg(fnName, 'def.drivers', 'an array of { bus, driver }', d.drivers);
-    d.drivers.forEach((s: unknown, i) => {
+    for (const [i, s] of (d.drivers as unknown[]).entries()) {
       checkObject(fnName, `def.drivers[${i}]`, s);
       checkObject(fnName, `def.drivers[${i}].bus`, (s as ModuleDriverSpec).bus);
       checkFn(fnName, `def.drivers[${i}].driver`, (s as ModuleDriverSpec).driver);
-    });
+    }
   }
   if (d.size !== undefined) checkIntRange(fnName, 'def.size', d.size, 0, Number.MAX_SAFE_INTEGER);
   if (d.name.length === 0 || d.name.includes('/') || d.name.length >= MODULE_NAME_LEN) {

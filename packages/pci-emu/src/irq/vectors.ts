@@ -39,6 +39,9 @@ export function pciMsiVecCount(dev: PciDev): number {
 function enableMsiRange(dev: PciDev, minvec: number, maxvec: number): number {
   const k = dev.kernel;
   if (!dev.present) return -22;
+  // pci_msi_supported(dev, minvec): "You can't ask to have 0 or less MSIs configured" (found by the fuzz:
+  // min 0, max 0 used to enable MSI with no vector and move dev->irq).
+  if (minvec < 1) return -22;
   if (dev.msiNvec > 0) {
     k.warn(dev.name, `pci_enable_msi: ${dev.name} already has MSI enabled`);
     return -22;

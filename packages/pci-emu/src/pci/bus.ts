@@ -135,6 +135,8 @@ export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void
 
 /** `pci_unregister_driver()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
 export async function pciUnregisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
+  checkObject('pci_unregister_driver', 'k', k);
+  checkObject('pci_unregister_driver', 'drv', drv);
   mightSleep(k, 'pci_unregister_driver'); // driver_unregister: checked even when drv is not registered
   const s = state(k);
   const adapter = s.adapters.get(drv);

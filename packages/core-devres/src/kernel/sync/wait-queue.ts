@@ -1,6 +1,7 @@
 /** Emulates kernel/sched/wait.c (include/linux/wait.h). */
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
+import { checkFn } from '../validate.js';
 import type { WaitTarget } from '../wait-graph.js';
 
 /**
@@ -25,12 +26,14 @@ export class WaitQueue {
    * even when `cond()` already holds. Context: task, may sleep; from atomic
    * context reports `sleep-in-atomic` and returns without waiting.
    * `waitFor` names the tasks the condition waits for (wait-for graph).
+   * Errors: a `TypeError` when `cond` is not a function.
    */
   async waitEvent(
     cond: () => boolean,
     what = `wait_event ${this.name}`,
     waitFor: WaitTarget | null = null,
   ): Promise<void> {
+    checkFn('wait_event', 'condition', cond); // checked at the call, not at the first wake-up
     const k = this.kernel;
     if (!k.mightSleep(what)) return;
     await k.yield();
