@@ -21,7 +21,13 @@ export interface Checks {
   readonly lockdep: Lockdep | null;
 }
 
-const CHECKS = new WeakMap<object, Checks>();
+/**
+ * The key of a kernel's checks. A property of the kernel rather than a
+ * module-level WeakMap: an old-space WeakMap keeps a young key's value (and
+ * so, through the watcher's task list, the whole world) alive through every
+ * young-generation GC (see kernel-local.ts).
+ */
+export const CHECKS: unique symbol = Symbol('kernelChecks');
 
 /**
  * Files a `hung-task` report for every task of `k` still blocked (not idle,
@@ -30,12 +36,11 @@ const CHECKS = new WeakMap<object, Checks>();
  * Context: outside a run. Returns: how many were reported.
  */
 export function reportBlockedTasks(k: object, why = 'the end of the scenario'): number {
-  return CHECKS.get(k)?.watch.reportStuck(why) ?? 0;
+  return (k as { [CHECKS]?: Checks })[CHECKS]?.watch.reportStuck(why) ?? 0;
 }
 
 /** Makes the watcher and (when `opts.lockdep`) the lock validator of one kernel. */
 export function makeChecks(
-  owner: object,
   opts: KernelOptions,
   clock: Clock,
   ctx: Contexts,
@@ -51,7 +56,5 @@ export function makeChecks(
   const watch = new BlockWatch({ clock, tasks: sched.tasks, mode, report, trace }, hungNs);
   const stacks = () => sanitizer.mode === 'report' || sanitizer.mode === 'panic';
   const lockdep = opts.lockdep === true ? new Lockdep({ ctx, stacks, report }) : null;
-  const checks = { watch, lockdep };
-  CHECKS.set(owner, checks);
-  return checks;
+  return { watch, lockdep };
 }

@@ -26,12 +26,13 @@
 import { Census } from '../census/census.js';
 import { type ContextInfo, formatReport, type SanitizerReport } from '../sanitizer/report.js';
 import { captureStack, Sanitizer } from '../sanitizer/sanitizer.js';
-import { type Checks, makeChecks } from './checks.js';
+import { CHECKS, type Checks, makeChecks } from './checks.js';
 import { Clock } from './clock.js';
 import { Contexts, type RcuReader } from './context.js';
 import { sleepInAtomicReport } from './diagnostics.js';
 import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
+import { LOCAL_SLOTS } from './kernel-local.js';
 import type { KernelOptions } from './kernel-options.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
 import { type LoopParts, type RunResult, runLoop } from './run-loop.js';
@@ -76,7 +77,10 @@ export class Kernel {
   private readonly sched: Scheduler;
   private readonly faults = new FaultInjection();
   private readonly loopParts: LoopParts;
-  private readonly checks: Checks;
+  /** The watcher and lockdep, for `reportBlockedTasks` (a property, not a module-level WeakMap: see kernel-local.ts). */
+  readonly [CHECKS]: Checks;
+  /** Per-kernel subsystem state (kernel-local.ts). */
+  readonly [LOCAL_SLOTS]: (object | undefined)[] = [];
 
   constructor(opts: KernelOptions = {}) {
     this.cpus = opts.cpus ?? 2;
@@ -103,14 +107,14 @@ export class Kernel {
       context: this.ctx.info(),
       time: this.clock.nowNs,
     }));
-    this.checks = makeChecks(this, opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
-    this.lockdep = this.checks.lockdep;
+    this[CHECKS] = makeChecks(opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
+    this.lockdep = this[CHECKS].lockdep;
     this.loopParts = {
       sched: this.sched,
       clock: this.clock,
       decider: this.decider,
       tracer: this.tracer,
-      watch: this.checks.watch,
+      watch: this[CHECKS].watch,
       maxSteps: opts.maxSteps ?? 10_000_000,
     };
   }
@@ -312,7 +316,7 @@ export class Kernel {
    */
   block(reason: string, waitFor: WaitTarget | null = null): Promise<void> {
     const p = this.sched.block(reason, false);
-    this.checks.watch.onBlock(this.ctx.currentTask as Task, waitFor);
+    this[CHECKS].watch.onBlock(this.ctx.currentTask as Task, waitFor);
     return p;
   }
 
