@@ -13,12 +13,14 @@ import {
   type ManagedResource,
   mightSleep,
   trackResource,
+  WeakSlot,
 } from '@quiesce/core-devres';
 import { type IoMem, makeIoMem } from '../mmio/io-mem.js';
 import type { PciDev } from './pci-dev.js';
 import { pciBarIndexIsValid, pcimGiveRegion, pcimTakeRegion } from './regions.js';
 
-const managedMaps = new WeakMap<IoMem, ManagedResource>();
+// A WeakSlot, not a WeakMap: the devres entry reaches its mapping (core-devres kernel/weak-slot.ts).
+const managedMaps = new WeakSlot<IoMem, ManagedResource>('pcim mapping');
 
 function map(dev: PciDev, bar: number, offset: number, maxlen: number, managed: boolean): IoMem | null {
   if (!pciBarIndexIsValid(bar)) return null;

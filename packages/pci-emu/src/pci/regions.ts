@@ -13,6 +13,7 @@ import {
   type ManagedResource,
   mightSleep,
   trackResource,
+  WeakSlot,
 } from '@quiesce/core-devres';
 import { PCI_STD_NUM_BARS } from './constants.js';
 import type { PciDev } from './pci-dev.js';
@@ -117,7 +118,8 @@ export function pciReleaseRegions(dev: PciDev): void {
   pciReleaseSelectedRegions(dev, (1 << PCI_STD_NUM_BARS) - 1);
 }
 
-const pcimRegions = new WeakMap<PciDev, Map<number, ManagedResource>>();
+// A WeakSlot, not a WeakMap: the devres entries reach their device (core-devres kernel/weak-slot.ts).
+const pcimRegions = new WeakSlot<PciDev, Map<number, ManagedResource>>('pcim regions');
 
 /** @internal Takes BAR `bar` as a devres-managed region; returns the devres. */
 export function pcimTakeRegion(dev: PciDev, bar: number, name: string): void {
