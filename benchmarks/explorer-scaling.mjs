@@ -9,8 +9,17 @@
 //     thread cost while the workers explore.
 //
 //   node benchmarks/explorer-scaling.mjs [--schedules N] [--rounds R] [--strategy random|pct] [--warm N]
+//   node benchmarks/explorer-scaling.mjs --gc [--schedules N]
+//
+// --gc: what V8's young-generation collector keeps of a serial run (a child
+// under --trace-gc-nvp): bytes allocated and promoted per schedule, and the
+// share of allocation that survives a scavenge. A finished world should die
+// young; when something old still reaches it, every world is promoted and
+// GC work (much of it on V8's helper threads) dominates (docs/explorer.md,
+// "Scaling").
 //
 // Needs the built packages (npx -y pnpm@10.34.8 build).
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { closeWorkers, explore } from '@quiesce/explorer';
@@ -28,6 +37,42 @@ const JOBS = Number(arg('jobs', '2'));
 const modulePath = fileURLToPath(new URL('../examples/buggy/dist/scenarios.js', import.meta.url));
 const S = await import(modulePath);
 const ref = { module: modulePath, export: 'fenced' };
+
+if (process.argv.includes('--gc-child')) {
+  await explore(S.fenced, { strategy: STRATEGY, schedules: WARM, seed: 9e8 });
+  console.log('MEASURE');
+  await explore(S.fenced, { strategy: STRATEGY, schedules: N, seed: 1 });
+  process.exit(0);
+}
+if (process.argv.includes('--gc')) {
+  const child = spawnSync(
+    process.execPath,
+    ['--trace-gc-nvp', fileURLToPath(import.meta.url), '--gc-child', ...process.argv.slice(2)],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
+  if (child.status !== 0) throw new Error(`--gc child failed: ${child.stderr}`);
+  const lines = child.stdout.split('\n');
+  const field = (l, k) => Number(new RegExp(`\\b${k}=([0-9.]+)`).exec(l)?.[1] ?? 0);
+  let scavenges = 0;
+  let fullGcs = 0;
+  const sum = { allocated: 0, promoted: 0, survived: 0, pause: 0 };
+  for (const l of lines.slice(lines.indexOf('MEASURE') + 1)) {
+    if (l.includes(' gc=s ')) {
+      scavenges++;
+      sum.allocated += field(l, 'allocated');
+      sum.promoted += field(l, 'promoted');
+      sum.survived += field(l, 'new_space_survived');
+      sum.pause += field(l, 'pause');
+    } else if (l.includes(' gc=mc ')) fullGcs++;
+  }
+  console.log(`edu-fenced ${STRATEGY}, serial, ${N} schedules after ${WARM} of warm-up (one run):`);
+  console.log(`  scavenges ${scavenges}, full GCs ${fullGcs}`);
+  console.log(`  allocated per schedule   ${(sum.allocated / N / 1024).toFixed(1)} KiB`);
+  console.log(`  promoted per schedule    ${(sum.promoted / N / 1024).toFixed(1)} KiB`);
+  console.log(`  survives a scavenge      ${((sum.survived / sum.allocated) * 100).toFixed(1)} % of allocation`);
+  console.log(`  scavenge pauses          ${(sum.pause / N).toFixed(3)} ms per schedule (main thread, wall)`);
+  process.exit(0);
+}
 
 /** ns of CPU per thread id, from schedstat (first field: time on CPU). */
 function threadCpu() {
