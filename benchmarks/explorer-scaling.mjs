@@ -3,10 +3,9 @@
 // (Linux /proc/self/task/<tid>/schedstat, ns), so the answer does not depend
 // on how loaded the machine is:
 //   - cores used = CPU-seconds of all threads / wall seconds;
-//   - schedules per CPU-second of the exploring threads (main when serial,
-//     the two workers when parallel) and of the whole process;
-//   - what the other threads (V8's GC and compiler helpers) and the main
-//     thread cost while the workers explore.
+//   - schedules per CPU-second of the exploring threads (the main thread,
+//     plus the workers when parallel) and of the whole process;
+//   - what the other threads (V8's GC and compiler helpers) cost.
 //
 //   node benchmarks/explorer-scaling.mjs [--schedules N] [--rounds R] [--strategy random|pct] [--warm N]
 //   node benchmarks/explorer-scaling.mjs --gc [--schedules N]
@@ -122,7 +121,8 @@ for (let r = 0; r < ROUNDS; r++) {
       else other += ns;
     }
     const total = (main + workers + other) / 1e9;
-    const explorer = (jobs > 1 ? workers : main) / 1e9;
+    // With jobs N the main thread explores too, beside N - 1 workers (parallel.ts).
+    const explorer = (jobs > 1 ? workers + main : main) / 1e9;
     rows[jobs > 1 ? 'parallel' : 'serial'].push({
       rate: N / wall,
       cores: total / wall,

@@ -47,7 +47,8 @@ export async function suite() {
   const tinyN = (await explore(S.fencedTiny, { strategy: 'exhaustive', preemptions: TINY_BOUND })).schedules;
   let seed = 1;
   if (PREWARM > 0) {
-    // Same warm-up on the main thread and on each of the two pooled workers.
+    // Same warm-up on the main thread and on the pooled worker (jobs 2 is the
+    // main thread and one worker, each running about half of a jobs-2 call).
     const ref = { module: modulePath, export: 'fenced' };
     await explore(S.fenced, { strategy: 'random', schedules: PREWARM, seed: 1e6 });
     await explore(S.fenced, { strategy: 'pct', schedules: PREWARM / 2, seed: 2e6 });
