@@ -1,5 +1,5 @@
 /**
- * Parallel seeded exploration over worker threads.
+ * Parallel seeded exploration: this thread and pooled worker threads.
  *
  * The main thread hands out chunks of schedule indices in increasing order;
  * each worker runs its chunk with the same code as the serial loop
@@ -36,7 +36,7 @@ export type FromWorker =
   | { type: 'error'; message: string };
 
 export interface ParallelResult {
-  /** Schedules run by all workers. */
+  /** Schedules run by all lanes. */
   executed: number;
   /** Schedules [lo, covered) were all handed out (and run, unless a finding stopped a chunk early). */
   covered: number;
