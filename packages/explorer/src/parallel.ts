@@ -12,9 +12,11 @@
  * `jobs` threads explore: this thread and `jobs - 1` pooled workers. This
  * thread is a lane like the others (it would otherwise sit idle: handing out
  * a chunk and merging its hits costs microseconds), so `--jobs 2` is one
- * worker thread, not two plus an idle main thread: one V8 isolate fewer to
- * warm up (a fresh one runs its first ~2,000 edu schedules at a fraction of
- * the warm rate) and to collect (docs/explorer.md, "Scaling").
+ * worker thread, not two plus an idle main thread: one thread and one V8
+ * heap fewer, and where this thread is already warm (a host that explored
+ * before, the benchmark) one JIT warm-up fewer: a fresh isolate runs its
+ * first ~2,000 edu schedules at a fraction of the warm rate
+ * (docs/explorer.md, "Scaling").
  *
  * Workers are pooled (pool.ts) and keep the scenario modules they loaded, so
  * an exploration pays for thread start-up and module import once per
