@@ -44,7 +44,14 @@ export class KernelLocal<T extends object> {
 
   /** This kernel's value, creating it on first use. Context: any. */
   get(k: Kernel): T {
-    const slots = (k as unknown as LocalSlots)[LOCAL_SLOTS];
+    let slots = (k as unknown as Partial<LocalSlots>)[LOCAL_SLOTS];
+    // A kernel made by another copy of this package (a bundle that holds two)
+    // has that copy's slot array, under that copy's symbol: this copy adds
+    // its own on first use, as a WeakMap per copy would have kept its own.
+    if (slots === undefined) {
+      slots = [];
+      Object.defineProperty(k, LOCAL_SLOTS, { value: slots });
+    }
     let v = slots[this.slot] as T | undefined;
     if (v === undefined) {
       v = this.create(k);
