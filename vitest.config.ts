@@ -18,6 +18,10 @@ const alias = [
   })),
   { find: /^@quiesce\/edu-driver$/, replacement: fromRoot('./examples/edu-driver/src/index.ts') },
   { find: /^@quiesce\/edu-buggy$/, replacement: fromRoot('./examples/buggy/src/index.ts') },
+  // Subpath entries the playground uses (apps/playground).
+  { find: /^@quiesce\/explorer\/browser$/, replacement: fromRoot('./packages/explorer/src/browser.ts') },
+  { find: /^@quiesce\/edu-buggy\/playground$/, replacement: fromRoot('./examples/buggy/src/playground.ts') },
+  { find: /^@quiesce\/edu-buggy\/scenarios$/, replacement: fromRoot('./examples/buggy/src/scenarios.ts') },
 ];
 
 export default defineConfig({
@@ -34,6 +38,15 @@ export default defineConfig({
           include: [`packages/${name}/test/**/*.test.ts`],
         },
       })),
+      {
+        // The playground: engine/UI unit tests (Node) and the e2e test in
+        // headless chromium (apps/playground/e2e, needs `pnpm build` first).
+        extends: true as const,
+        test: {
+          name: '@quiesce/playground',
+          include: ['apps/playground/test/**/*.test.ts', 'apps/playground/e2e/**/*.test.ts'],
+        },
+      },
       {
         extends: true as const,
         test: {

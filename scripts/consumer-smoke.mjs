@@ -13,7 +13,9 @@
 //    files; `require()` every package from a "type": "commonjs" project (on a
 //    Node with require(esm));
 // 4. bundle core-devres + pci-emu + hrtimer for the browser with esbuild and
-//    run the scenario in a fresh vm context with no Node globals.
+//    run the scenario in a fresh vm context with no Node globals;
+// 5. bundle @quiesce/explorer/browser the same way and explore the packaged
+//    toy scenario with it.
 //
 //   node scripts/consumer-smoke.mjs [--keep]     (needs a build; --keep leaves the temp dir)
 import { execFile, execFileSync } from 'node:child_process';
@@ -240,6 +242,39 @@ try {
       globals === 'undefined,undefined,undefined,undefined' && lines === expected('browser-expected.txt'),
       `globals: ${globals}\n${lines}`,
     );
+  }
+
+  // 5. The explorer's browser entry (@quiesce/explorer/browser) from its
+  //    tarball: bundles with no Node built-in and explores the packaged toy
+  //    scenario in a context with only `performance` besides the language.
+  const explorer = await esbuild
+    .build({
+      stdin: {
+        contents: [
+          "import { exploreSerial } from '@quiesce/explorer/browser';",
+          "import { buggy } from '@quiesce/explorer/scenarios/toy.mjs';",
+          "globalThis.quiesceExplore = exploreSerial(buggy, { strategy: 'pct' }).then((r) =>",
+          "  r.findings.map((f) => f.finding.kind + ' ' + f.finding.resource));",
+        ].join('\n'),
+        resolveDir: app,
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      write: false,
+      logLevel: 'silent',
+    })
+    .then(
+      (r) => ({ ok: true, out: r.outputFiles[0]?.text ?? '' }),
+      (e) => ({ ok: false, out: e.message }),
+    );
+  check('esbuild bundles @quiesce/explorer/browser for the browser', explorer.ok, explorer.out.slice(0, 2000));
+  if (explorer.ok) {
+    const ctx = vm.createContext({ performance: { now: () => performance.now() } });
+    vm.runInContext(explorer.out, ctx, { filename: 'explorer-browser.js' });
+    const found = (await ctx.quiesceExplore).join('\n');
+    // The toy's buggy variant reads its BAR after remove (packages/explorer/scenarios/toy.mjs).
+    check('the explorer browser bundle finds the toy bug', found === 'use-after-remove toy BAR0', found);
   }
 } catch (e) {
   check('consumer smoke test', false, e.stack ?? String(e));

@@ -1,8 +1,9 @@
 // Issue 14: the hot-path cost of kernel memory. A driver reads its state
 // through a live KBuf (kmalloc memory) against the same reads through a raw
 // DataView, in a process that has already freed KBufs (their prototypes are
-// dead), with the sanitizer off. The fenced-handle rule says the live access
-// costs nothing extra.
+// dead) and made bounds-checked ones on a sanitizer kernel, with the
+// sanitizer off. The fenced-handle rule says the live access costs nothing
+// extra.
 import { GFP_ATOMIC, Kernel, kfree, kzalloc } from '@quiesce/core-devres';
 import { main, runSuite, sink } from '../lib/harness.mjs';
 
@@ -15,11 +16,18 @@ for (let i = 0; i < OPS; i++) offsets[i] = ((i * 7) & 1023) << 2;
 
 export async function suite() {
   const k = new Kernel({ sanitizer: 'off', trace: false });
-  // Churn: allocate, use and free, so freed (dead-prototype) objects exist.
+  // Churn: allocate, use and free, so freed (dead-prototype) objects exist,
+  // and, on a sanitizer kernel, live objects with the bounds-checked
+  // prototype: the sanitizer-off path must stay fast in a process that has
+  // seen all three shapes.
+  const kasan = new Kernel({ sanitizer: 'report', trace: false });
   for (let i = 0; i < 64; i++) {
     const b = kzalloc(k, BYTES, GFP_ATOMIC);
     b.getU32(0);
     kfree(k, b);
+    const c = kzalloc(kasan, 40, GFP_ATOMIC);
+    c.getU32(0);
+    c.getUint32(4, true);
   }
   // Three "devices" whose private data holds the memory in both forms; the
   // holder rotates so the JIT cannot fold the handle into a constant.

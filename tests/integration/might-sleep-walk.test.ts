@@ -20,6 +20,14 @@ interface World {
   dwork: wqm.DelayedWork;
   timer: hr.HrTimer;
   misc: misc.MiscDevice;
+  /** A mapping of BAR 0 (pci_iomap) and a managed one (pcim_iomap of BAR 1: the edu device has one BAR, so BAR 0 again). */
+  io: pci.IoMem;
+  mio: pci.IoMem;
+  rp: core.RevocableProvider<object>;
+  ddev: core.DrmDevice;
+  fence: core.Fence;
+  /** An open file of /dev/walk_reg. */
+  file: misc.File;
 }
 
 type Call = (w: World) => unknown;
@@ -57,6 +65,12 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     pciRequestSelectedRegions: (w) => pci.pciRequestSelectedRegions(w.pdev, 1, 'walk'),
     pcimRequestRegion: (w) => pci.pcimRequestRegion(w.pdev, 0, 'walk'),
     pciRegisterDriver: (w) => pci.pciRegisterDriver(w.k, { name: 'walk', owner: null, idTable: [], probe: noop }),
+    pciUnregisterDriver: (w) => pci.pciUnregisterDriver(w.k, { name: 'walk', owner: null, idTable: [], probe: noop }),
+    pciIounmap: (w) => pci.pciIounmap(w.pdev, w.io),
+    pcimIounmap: (w) => pci.pcimIounmap(w.pdev, w.mio),
+    pcimIounmapRegion: (w) => pci.pcimIounmapRegion(w.pdev, w.mio),
+    pciAddDevice: (w) => pci.pciAddDevice(w.k, new pci.EduDevice()),
+    pciRemoveDevice: (w) => pci.pciRemoveDevice(w.pdev),
   },
   workqueue: {
     allocWorkqueue: (w) => wqm.allocWorkqueue(w.k, 'walk'),
@@ -72,9 +86,20 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     flushWorkqueue: (w) => wqm.flushWorkqueue(w.wq),
     drainWorkqueue: (w) => wqm.drainWorkqueue(w.wq),
     destroyWorkqueue: (w) => wqm.destroyWorkqueue(w.wq),
+    devmWorkInit: (w) => wqm.devmWorkInit(w.pdev, wqm.allocWork(w.k), noop),
+    devmDelayedWorkInit: (w) => wqm.devmDelayedWorkInit(w.pdev, wqm.allocDelayedWork(w.k), noop),
   },
   hrtimer: {
     hrtimerCancel: (w) => hr.hrtimerCancel(w.timer),
+    devmHrtimerSetup: (w) =>
+      hr.devmHrtimerSetup(
+        w.pdev,
+        new hr.HrTimer(),
+        () => hr.HRTIMER_NORESTART,
+        hr.CLOCK_MONOTONIC,
+        hr.HRTIMER_MODE_REL,
+        null,
+      ),
   },
   'core-devres': {
     devmAddAction: (w) => core.devmAddAction(w.pdev, () => undefined, null),
@@ -97,8 +122,25 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     synchronizeRcu: (w) => core.synchronizeRcu(w.k),
     synchronizeSrcuGp: (w) => core.synchronizeSrcuGp(w.k, srcu()),
     mightSleep: (w) => core.mightSleep(w.k, 'walk'),
-    revocableRevoke: (w) => core.revocableRevoke(core.revocableProviderAlloc(w.k, {})),
-    drmDevUnplug: (w) => core.drmDevUnplug(core.drmDevAlloc(w.pdev, 'walk_drm')),
+    revocableRevoke: (w) => core.revocableRevoke(w.rp),
+    drmDevUnplug: (w) => core.drmDevUnplug(w.ddev),
+    devresAdd: (w) => core.devresAdd(w.pdev, { name: 'walk_res', release: () => undefined }),
+    devresOpenGroup: (w) => core.devresOpenGroup(w.pdev),
+    devresGroupScope: (w) => core.devresGroupScope(w.pdev),
+    devresReleaseAll: (w) => core.devresReleaseAll(w.pdev),
+    devresReleaseGroup: (w) => core.devresReleaseGroup(w.pdev),
+    devresReleaseResource: (w) => core.devresReleaseResource(w.pdev, { name: 'walk_res', release: () => undefined }),
+    devmReleaseAction: (w) => core.devmReleaseAction(w.pdev, () => undefined, null),
+    releaseAllAndCheck: (w) => core.releaseAllAndCheck(w.pdev),
+    bindScope: (w) => core.bindScope(w.pdev, { name: 'walk', owner: null, probe: noop }),
+    busRegister: (w) => core.busRegister(w.k, 'walk_bus'),
+    devmFence: (w) => core.devmFence(w.pdev, 'walk_fence', { quiesce: noop }),
+    devmFenceAdd: (w) => core.devmFenceAdd(w.pdev, w.fence),
+    revocableProviderAlloc: (w) => core.revocableProviderAlloc(w.k, {}),
+    devmRevocableProviderAlloc: (w) => core.devmRevocableProviderAlloc(w.pdev, {}),
+    revocableAlloc: (w) => core.revocableAlloc(w.rp),
+    revocableScopedAsync: (w) => core.revocableScopedAsync(w.rp, async () => 0),
+    drmDevAlloc: (w) => core.drmDevAlloc(w.pdev, 'walk_drm'),
     driverRegister: (w) => core.driverRegister(w.pdev.bus, { name: 'walk', owner: null, probe: noop }),
     driverUnregister: (w) => core.driverUnregister(w.pdev.bus, { name: 'walk', owner: null, probe: noop }),
     deviceAdd: (w) => core.deviceAdd(w.pdev),
@@ -113,11 +155,37 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     miscDeregister: (w) => misc.miscDeregister(w.misc),
     miscDeregisterSync: (w) => misc.miscDeregisterSync(w.misc),
     open: (w) => misc.open(w.k, '/dev/walk_reg'),
+    revocableReplaceFops: (w) => misc.revocableReplaceFops(w.file, w.rp),
   },
   'module-loader': {
     loadModule: (w) => modl.loadModule(w.k, modl.defineModule({ name: 'walk_mod' })),
     deleteModule: (w) => modl.deleteModule(w.k, 'walk_loaded'),
   },
+};
+
+/**
+ * Methods of exported classes that mirror sleeping kernel functions (the
+ * function walk above sees only free functions). Each is called on a fresh
+ * object whose wait would end at once: the check must not depend on blocking.
+ */
+const SLEEPING_METHODS: Record<string, Call> = {
+  'Mutex.lock (mutex_lock)': (w) => new core.Mutex(w.k, 'walk_mutex').lock(),
+  'Mutex.with (guard(mutex))': (w) => new core.Mutex(w.k, 'walk_mutex').with(() => 0),
+  'Completion.waitForCompletion (wait_for_completion)': (w) => {
+    const c = new core.Completion(w.k, 'walk_done');
+    c.complete();
+    return c.waitForCompletion();
+  },
+  'Completion.waitForCompletionTimeout (wait_for_completion_timeout)': (w) => {
+    const c = new core.Completion(w.k, 'walk_done');
+    c.complete();
+    return c.waitForCompletionTimeout(10);
+  },
+  'WaitQueue.waitEvent (wait_event)': (w) => new core.WaitQueue(w.k, 'walk_wq').waitEvent(() => true),
+  'Revocable.revoke (Revocable::revoke)': (w) => new core.Revocable(w.k, {}, 'walk_rev').revoke(),
+  'Srcu.synchronizeSrcu (synchronize_srcu)': (w) => new core.Srcu(w.k, 'walk_srcu').synchronizeSrcu(),
+  'SrcuStruct.synchronizeSrcu (synchronize_srcu)': (w) => new core.SrcuStruct(w.k, 'walk_srcu').synchronizeSrcu(),
+  'new Devres (Devres::new, a GFP_KERNEL devres node)': (w) => new core.Devres(w.pdev, {}, 'walk_devres'),
 };
 
 /** Exports that never sleep (atomic-safe in the kernel), or that are not kernel APIs (types, constants, test helpers). */
@@ -132,11 +200,9 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'irqDefaultPrimaryHandler',
     'irqOccupy',
     'irqTable',
-    'pciAddDevice',
     'pciBarIndexIsValid',
     'pciBus',
     'pciIntx',
-    'pciIounmap',
     'pciIrqVector',
     'pciMatchId',
     'pciMsiVecCount',
@@ -146,17 +212,13 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'pciReleaseRegion',
     'pciReleaseRegions',
     'pciReleaseSelectedRegions',
-    'pciRemoveDevice',
     'pciResourceLen',
     'pciResourceStart',
     'pciSurpriseRemove',
-    'pciUnregisterDriver',
     'pciWriteConfigByte',
     'pciWriteConfigDword',
     'pciWriteConfigWord',
     'pcibiosErrToErrno',
-    'pcimIounmap',
-    'pcimIounmapRegion',
     'pcimPinDevice',
     'pcimReleaseRegion',
     'systemRam',
@@ -167,9 +229,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'cancelDelayedWork',
     'cancelWork',
     'delayedWorkPending',
-
-    'devmDelayedWorkInit',
-    'devmWorkInit',
     'disableDelayedWork',
     'disableWork',
     'enableDelayedWork',
@@ -195,7 +254,6 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'wqClampMaxActive',
   ],
   hrtimer: [
-    'devmHrtimerSetup',
     'hrtimerActive',
     'hrtimerAddExpiresNs',
     'hrtimerCallbackRunning',
@@ -220,9 +278,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
   'core-devres': [
     'accessorTableOf',
     'badArg',
-    'bindScope',
     'boundIsCurrent',
-    'busRegister',
     'callbackRunnable',
     'captureStack',
     'censusOf',
@@ -240,22 +296,11 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'currentBindingDevice',
     'devGetDrvdata',
     'devSetDrvdata',
-    'devmFence',
-    'devmFenceAdd',
     'devmKfree',
-    'devmReleaseAction',
     'devmRemoveAction',
-    'devmRevocableProviderAlloc',
-    'devresAdd',
     'devresCloseGroup',
-    'devresGroupScope',
-    'devresOpenGroup',
-    'devresReleaseAll',
-    'devresReleaseGroup',
-    'devresReleaseResource',
     'devresRemoveGroup',
     'devresRemoveResource',
-    'drmDevAlloc',
     'drmDevEnter',
     'drmDevExit',
     'drmDevIsUnplugged',
@@ -274,23 +319,23 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'kernelBuffer',
     'kfree',
     'kmallocCacheName',
+    'kmallocSizeRoundup',
+    'kmemleakScan', // the debugfs "scan" action, not a driver API
+    'ksize',
     'ktimeClamp',
     'mightSleepNames',
     'modulePutOwner',
     'msecsToJiffies',
+    'onlyRunningKernel',
     'orNull',
     'rcuReadLock',
     'rcuReadUnlock',
     'rcuReaders',
     'registerModuleText',
-    'releaseAllAndCheck',
     'releaseKernelBuffers',
     'reportBlockedTasks',
-    'revocableAlloc',
     'revocableIsRevoked',
-    'revocableProviderAlloc',
     'revocableScoped',
-    'revocableScopedAsync',
     'revocableTryAccess',
     'revocableWithdrawAccess',
     'showValue',
@@ -316,10 +361,10 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'miscRegistered',
     'miscRegistry',
     'putUserU32',
-    'revocableReplaceFops',
   ],
   'module-loader': [
     '__moduleGet',
+    'checkModuleDefinition',
     'defineModule',
     'exportSymbol',
     'findModule',
@@ -372,7 +417,13 @@ async function world(): Promise<World> {
   const md = miscDev('walk_reg');
   await k.exec('register', () => misc.miscRegister(k, md));
   await k.exec('load', () => modl.loadModule(k, modl.defineModule({ name: 'walk_loaded', exit: noop })));
-  return { k, pdev, wq, work, dwork, timer, misc: md };
+  const io = (await k.exec('map', () => pci.pciIomap(pdev, 0, 0))) as pci.IoMem;
+  const mio = (await k.exec('pcim map', () => pci.pcimIomap(pdev, 0, 0))) as pci.IoMem;
+  const rp = await k.exec('provider', () => core.revocableProviderAlloc(k, {}, 'walk_rp'));
+  const ddev = await k.exec('drm', () => core.drmDevAlloc(pdev, 'walk_drm'));
+  const fence = core.fenceInit(k, 'walk_fence', { quiesce: noop });
+  const file = (await k.exec('open', () => misc.open(k, '/dev/walk_reg'))).file;
+  return { k, pdev, wq, work, dwork, timer, misc: md, io, mio, rp, ddev, fence, file };
 }
 
 type Ctx = 'hardirq' | 'softirq' | 'spinlock';
@@ -420,6 +471,52 @@ describe('might_sleep walk', () => {
     }
   }
 
+  for (const [name, call] of Object.entries(SLEEPING_METHODS)) {
+    it(`${name} reports sleep-in-atomic from hardirq, softirq and under a spinlock`, async () => {
+      for (const ctx of ['hardirq', 'softirq', 'spinlock'] as const) {
+        const w = await world();
+        expect({ ctx, reported: (await callIn(w, ctx, call)) > 0 }).toEqual({ ctx, reported: true });
+      }
+    });
+  }
+
+  it('a sleeping API built on others reports once per call, as __might_resched() prints one splat', async () => {
+    // dmam_alloc_coherent -> dma_alloc_coherent -> devres_alloc: three annotations, one call chain.
+    const w = await world();
+    expect(await callIn(w, 'hardirq', (x) => pci.dmamAllocCoherent(x.pdev, 4096))).toBe(1);
+    // devm_kzalloc -> devres_alloc: one report, named after the outer call.
+    const before = w.k.reports.length;
+    expect(await callIn(w, 'softirq', (x) => core.devmKzalloc(x.pdev, 32, GFP_KERNEL))).toBe(1);
+    expect(w.k.reports.slice(before).map((r) => r.resource)).toEqual(['devm_kmalloc']);
+  });
+
+  it('a blocking primitive inside an annotated API stays quiet too (attaching takes the device mutex)', async () => {
+    const w = await world();
+    const before = w.k.reports.length;
+    const drv = { name: 'walk', owner: null, probe: noop };
+    expect(await callIn(w, 'hardirq', (x) => core.bindScope(x.pdev, drv))).toBe(1);
+    const sia = w.k.reports.slice(before).filter((r) => r.kind === 'sleep-in-atomic');
+    expect(sia.map((r) => r.resource)).toEqual(['device_driver_attach']);
+  });
+
+  it('two bad calls in two atomic callbacks are two reports', async () => {
+    const w = await world();
+    const n1 = await callIn(w, 'hardirq', (x) => core.kmalloc(x.k, 8, GFP_KERNEL));
+    const n2 = await callIn(w, 'hardirq', (x) => core.kmalloc(x.k, 8, GFP_KERNEL));
+    expect([n1, n2]).toEqual([1, 1]);
+  });
+
+  it('GFP_ATOMIC devres allocations stay atomic-safe', async () => {
+    const w = await world();
+    expect(await callIn(w, 'hardirq', (x) => core.devmKzalloc(x.pdev, 32, core.GFP_ATOMIC))).toBe(0);
+    expect(
+      await callIn(w, 'spinlock', (x) =>
+        core.devresAdd(x.pdev, { name: 'r', release: () => undefined }, core.GFP_ATOMIC),
+      ),
+    ).toBe(0);
+    expect(await callIn(w, 'softirq', (x) => core.devresOpenGroup(x.pdev, null, core.GFP_NOWAIT))).toBe(0);
+  });
+
   it('the annotation registry names the kernel functions annotated with mightSleep()', () => {
     expect([...mightSleepNames()]).toEqual(
       expect.arrayContaining([
@@ -429,6 +526,9 @@ describe('might_sleep walk', () => {
         'device_add',
         'driver_unregister',
         'fence_sync',
+        'devres_alloc',
+        'devres_release_all',
+        'pci_iounmap',
       ]),
     );
   });

@@ -147,6 +147,7 @@ export {
   tryModuleGetOwner,
 } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
+export { onlyRunningKernel } from './kernel/running.js';
 export { Completion } from './kernel/sync/completion.js';
 export { Mutex } from './kernel/sync/mutex.js';
 export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
@@ -200,6 +201,7 @@ export {
   gfpflagsAllowBlocking,
 } from './mm/gfp.js';
 export { isKBuf, KBuf, type KBufOrigin, POISON_FREE, POISON_INUSE } from './mm/kbuf.js';
+export { type KmemleakScanOptions, kmemleakScan } from './mm/kmemleak.js';
 export {
   KMALLOC_MAX_CACHE_SIZE,
   KMALLOC_MAX_SIZE,
@@ -208,7 +210,9 @@ export {
   kmalloc,
   kmallocArray,
   kmallocCacheName,
+  kmallocSizeRoundup,
   krealloc,
+  ksize,
   kzalloc,
   SIZE_MAX,
   type SlabInfo,

@@ -48,14 +48,56 @@ describe('FencedView, live', () => {
     expect(h.readl(0)).toBe(0xcafef00d);
   });
 
-  it('a live out-of-range access is a RangeError (and no report)', () => {
-    const k = new Kernel();
+  it('with the sanitizer off a live out-of-range access is a RangeError (an oops) and no report', () => {
+    const k = new Kernel({ sanitizer: 'off' });
     const { h } = mapping(k);
+    expect(Object.getPrototypeOf(h)).toBe(FencedView.prototype); // the plain path: no checking layer
     expect(() => h.readl(14)).toThrow(RangeError);
     expect(() => h.readl(14)).toThrow(/outside the bounds/);
     expect(() => h.writeq(1n, 16)).toThrow(RangeError);
     expect(() => h.readb(-1)).toThrow(RangeError);
     expect(k.reports).toEqual([]);
+  });
+
+  it('with the sanitizer on a bad offset is an invalid-mmio report naming accessor, mapping, offset and width', () => {
+    const k = new Kernel();
+    const { buf, h } = mapping(k);
+    new DataView(buf).setUint32(12, 0x1234_5678, true);
+    // Past the end (14 + 4 > 16), misaligned, negative, fractional, a string: each one report, no access made.
+    expect(h.readl(14)).toBe(0xffff_ffff);
+    expect(h.readl(2)).toBe(0xffff_ffff);
+    expect(h.readb(-1)).toBe(0xff);
+    expect(h.readw(4.5)).toBe(0xffff);
+    h.writel(0xdead_beef, '12' as unknown as number);
+    expect(h.readq(16)).toBe(0xffff_ffff_ffff_ffffn);
+    expect(k.reports.map((r) => r.kind)).toEqual(Array(6).fill('invalid-mmio'));
+    expect(k.reports.map((r) => r.title)).toEqual([
+      'BUG: invalid MMIO access in readl',
+      'BUG: invalid MMIO access in readl',
+      'BUG: invalid MMIO access in readb',
+      'BUG: invalid MMIO access in readw',
+      'BUG: invalid MMIO access in writel',
+      'BUG: invalid MMIO access in readq',
+    ]);
+    expect(k.reports[0]?.detail).toMatch(
+      /^Read of size 4 at offset 0xe of edu BAR0: the access ends past the 16-byte mapping/,
+    );
+    expect(k.reports[1]?.detail).toMatch(/offset 0x2 .*not 4-byte aligned/);
+    expect(k.reports[2]?.detail).toMatch(/size 1 at offset -1 .*negative/);
+    expect(k.reports[3]?.detail).toMatch(/offset 4\.5 .*not an integer/);
+    expect(k.reports[4]?.detail).toMatch(/^Write of size 4 at offset "12" .*not a number; the write is dropped/);
+    expect(k.reports.every((r) => r.resource === 'edu BAR0')).toBe(true);
+    // The dropped write left the register alone; good offsets still work, with no further report.
+    expect(h.readl(12)).toBe(0x1234_5678);
+    h.writel(7, 0);
+    expect(h.readl(0)).toBe(7);
+    expect(k.reports).toHaveLength(6);
+  });
+
+  it('with the sanitizer in panic mode a bad offset throws the report', () => {
+    const k = new Kernel({ sanitizer: 'panic' });
+    const { h } = mapping(k);
+    expect(() => h.readl(16)).toThrow(/invalid MMIO access in readl/);
   });
 });
 

@@ -334,9 +334,21 @@ describe('msleep and friends', () => {
     expect(await sleeper.result()).toBe(10_000_000);
   });
 
-  it('a negative timeout is a RangeError', async () => {
+  it("a negative timeout is schedule_timeout's answer: an error report, no sleep, the clock unmoved", async () => {
     const k = new Kernel();
-    await expect(k.exec('t', () => sleepNs(k, -1))).rejects.toThrow(RangeError);
+    await k.exec('t', () => sleepNs(k, -1));
+    expect(k.now).toBe(0);
+    expect(k.reports.map((r) => r.kind)).toEqual(['warn']);
+    expect(k.reports[0]?.detail).toMatch(/wrong timeout value -1/);
+  });
+
+  it('a NaN or infinite timeout is a TypeError naming the function and argument', async () => {
+    const k = new Kernel();
+    await expect(k.exec('t', () => sleepNs(k, Number.NaN))).rejects.toThrow(TypeError);
+    await expect(k.exec('t', () => sleepNs(k, Number.POSITIVE_INFINITY))).rejects.toThrow(
+      /schedule_timeout: ns must be a finite number of ns, got Infinity/,
+    );
+    expect(k.now).toBe(0);
   });
 });
 

@@ -8,42 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExploreResult, FoundBug } from './explore.js';
-import { type Finding, findingKey } from './finding.js';
+import { findingKey } from './finding.js';
 import { type ReplayResult, replay } from './replay.js';
+import { buildReplayFile, parseReplayFile, type ReplayFile, reproduces } from './replay-doc.js';
 import { loadScenario, type Scenario, type ScenarioRef } from './scenario.js';
 import { quiesceVersion } from './version.js';
 
-export const REPLAY_FORMAT = 'quiesce-replay/1';
-
-/** The JSON a replay file holds. */
-export interface ReplayFile {
-  format: typeof REPLAY_FORMAT;
-  /** Version of @quiesce/explorer that wrote it. */
-  quiesce: string;
-  scenario: {
-    /** Module path, relative to the replay file's directory (or absolute). */
-    module: string;
-    export: string;
-    name: string;
-  };
-  /** How the schedule was found (informational: the decisions alone reproduce it). */
-  strategy: string;
-  /** Kernel seed of the run. */
-  seed: number;
-  /** Index of the schedule in its exploration. */
-  schedule: number;
-  /** The (shrunk) decisions to replay. */
-  decisions: number[];
-  /** The decisions of the schedule as found. */
-  original: number[];
-  /** The report the decisions reproduce. */
-  report: { kind: string; title: string; resource: string; time: number; context: string };
-}
-
-function contextText(f: Finding): string {
-  const c = f.context;
-  return c.kind === 'task' ? `task ${c.name}/${c.pid} on CPU ${c.cpu}` : `${c.kind} ${c.name} on CPU ${c.cpu}`;
-}
+export { REPLAY_FORMAT, type ReplayFile } from './replay-doc.js';
 
 function modulePath(module: string): string {
   return module.startsWith('file:') ? fileURLToPath(module) : resolve(module);
@@ -68,28 +39,7 @@ export function replayFileFor(
     .split(sep)
     .filter((x) => x !== '').length;
   const rel = isAbsolute(rel0) || ups >= depth ? abs : rel0.split(sep).join('/');
-  return {
-    format: REPLAY_FORMAT,
-    quiesce: quiesceVersion(),
-    scenario: { module: rel, export: ref.export, name: result.scenario },
-    strategy:
-      result.strategy === 'pct'
-        ? `pct depth ${result.depth}`
-        : result.strategy === 'exhaustive'
-          ? `exhaustive bound ${result.bound}`
-          : 'random',
-    seed: bug.seed,
-    schedule: bug.schedule,
-    decisions: bug.shrunk.slice(),
-    original: bug.decisions.slice(),
-    report: {
-      kind: bug.finding.kind,
-      title: bug.finding.title,
-      resource: bug.finding.resource,
-      time: bug.finding.time,
-      context: contextText(bug.finding),
-    },
-  };
+  return buildReplayFile(bug, result, rel, ref.export, quiesceVersion());
 }
 
 /** Writes the replay file of `bug` to `path` (pretty JSON). Context: any (file I/O). Returns: what was written. */
@@ -104,32 +54,12 @@ export function writeReplayFile(
   return file;
 }
 
-const isInts = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= 0);
-
 /**
  * Reads and validates a replay file. Context: any (file I/O).
  * Errors: Error naming the first malformed field.
  */
 export function readReplayFile(path: string): ReplayFile {
-  const text = readFileSync(path, 'utf8');
-  if (text.trim() === '') throw new Error(`${path}: empty file (not a quiesce replay file)`);
-  let v: Partial<ReplayFile>;
-  try {
-    v = JSON.parse(text) as Partial<ReplayFile>;
-  } catch (e) {
-    throw new Error(`${path}: truncated or not JSON (${(e as Error).message})`);
-  }
-  if (typeof v !== 'object' || v === null) throw new Error(`${path}: not a quiesce replay file (not an object)`);
-  const bad = (what: string): never => {
-    throw new Error(`${path}: not a quiesce replay file (${what})`);
-  };
-  if (v.format !== REPLAY_FORMAT) bad(`format is ${String(v.format)}, expected ${REPLAY_FORMAT}`);
-  if (typeof v.scenario?.module !== 'string' || typeof v.scenario.export !== 'string') bad('scenario');
-  if (!Number.isInteger(v.seed)) bad('seed');
-  if (!isInts(v.decisions)) bad('decisions');
-  if (typeof v.report?.kind !== 'string' || typeof v.report.resource !== 'string') bad('report');
-  return v as ReplayFile;
+  return parseReplayFile(readFileSync(path, 'utf8'), path);
 }
 
 export interface ReplayFileResult {
@@ -154,13 +84,6 @@ export async function replayFile(path: string, module?: string): Promise<ReplayF
     { module: module ?? file.scenario.module, export: file.scenario.export },
     module !== undefined ? process.cwd() : dirname(resolve(path)),
   );
-  const key = findingKey(file.report);
-  const r = await replay(scenario, file.decisions, { seed: file.seed, key });
-  const f = r.findings.find((x) => findingKey(x) === key);
-  const reproduced =
-    f !== undefined &&
-    f.title === file.report.title &&
-    f.time === file.report.time &&
-    contextText(f) === file.report.context;
-  return { file, scenario, replay: r, reproduced };
+  const r = await replay(scenario, file.decisions, { seed: file.seed, key: findingKey(file.report) });
+  return { file, scenario, replay: r, reproduced: reproduces(file, r.findings) };
 }

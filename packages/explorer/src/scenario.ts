@@ -57,7 +57,9 @@ export class ScenarioLoadError extends Error {
 
 /**
  * Imports a scenario module and picks the export: `ref.export`, else
- * `default`, else the only export that is a scenario.
+ * `default`, else the only export that is a scenario. An `ref.export` that
+ * is not an export name of a module exporting a `scenarioById(id)` function
+ * is that function's scenario for the id (undefined or null: not found).
  * Returns: the scenario and the export name used.
  * Errors: {@link ScenarioLoadError} when the module cannot be imported, the
  * export is missing or not a scenario, or the choice is ambiguous.
@@ -80,7 +82,11 @@ export async function loadScenario(
     else if (names.length === 0) throw new ScenarioLoadError(`${ref.module} exports no scenario`);
     else throw new ScenarioLoadError(`${ref.module} exports several scenarios; pick one: ${names.join(', ')}`);
   }
-  const s = mod[name];
+  // A module naming many scenarios by id (the playground's combinations,
+  // examples/buggy/src/playground.ts) resolves an id that is no export name
+  // through its `scenarioById` (docs/explorer.md, "Replay files").
+  const byId = mod.scenarioById;
+  const s = !(name in mod) && typeof byId === 'function' ? (byId as (id: string) => unknown)(name) : mod[name];
   if (!isScenario(s)) {
     throw new ScenarioLoadError(
       `${ref.module}: export ${name} is not a scenario${names.length > 0 ? ` (scenarios: ${names.join(', ')})` : ''}`,

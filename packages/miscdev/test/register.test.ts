@@ -98,6 +98,16 @@ describe('misc_register minors', () => {
     expect(k.reports.map((r) => r.kind)).toEqual(['warn']);
     expect(k.reports[0]?.title).toContain('list_empty');
   });
+
+  it('deregistering a device never registered WARNs in the running kernel and returns; outside any kernel it throws', async () => {
+    const k = new Kernel();
+    const never = makeTestMisc(k, makeBar(k), { name: 'never' });
+    await k.exec('remove', () => miscDeregister(never));
+    expect(k.reports.map((r) => [r.kind, r.detail])).toEqual([
+      ['warn', "WARN_ON(list_empty(&misc->list)) in misc_deregister: 'never' is not registered"],
+    ]);
+    await expect(miscDeregister(never)).rejects.toThrow(/never registered/);
+  });
 });
 
 describe('open', () => {

@@ -3,7 +3,14 @@
  * registered from `module_init`, unregistered from `module_exit`, so that
  * unloading the module unbinds its devices before its text goes away.
  */
-import { type BusType, type Driver, driverRegister, driverUnregister } from '@quiesce/core-devres';
+import {
+  type BusType,
+  checkFn,
+  checkObject,
+  type Driver,
+  driverRegister,
+  driverUnregister,
+} from '@quiesce/core-devres';
 import type { ModuleHook } from './module/definition.js';
 import type { Module } from './module/module.js';
 
@@ -14,9 +21,12 @@ import type { Module } from './module/module.js';
  * `defineModule({ name: 'edu', ...moduleDriver(pci, (mod) => eduDriver(mod)) })`.
  * Context: the hooks may sleep (probe/remove run inside them).
  * Errors: whatever `driverRegister` throws (`-EBUSY` for a duplicate name),
- * which fails the load.
+ * which fails the load; a `TypeError` at once for a `bus` that is not an
+ * object or a `make` that is not a function.
  */
 export function moduleDriver(bus: BusType, make: (mod: Module) => Driver): { init: ModuleHook; exit: ModuleHook } {
+  checkObject('module_driver', 'bus', bus);
+  checkFn('module_driver', 'make', make);
   return {
     init: (mod) => registerModuleDriver(mod, bus, make),
     exit: (mod) => unregisterModuleDrivers(mod),

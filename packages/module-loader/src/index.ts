@@ -9,6 +9,7 @@ export { deleteModule, O_NONBLOCK, O_TRUNC } from './loader/delete.js';
 export { loadModule } from './loader/load.js';
 export { formatLsmod, type LsmodRow, lsmod, procModules } from './lsmod.js';
 export {
+  checkModuleDefinition,
   defineModule,
   MODULE_NAME_LEN,
   type ModuleDefinition,

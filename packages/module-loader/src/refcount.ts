@@ -1,9 +1,18 @@
 /**
  * Module references as the rest of the kernel takes them
  * (include/linux/module.h). `null` is built-in code: always gettable,
- * never counted.
+ * never counted, and `undefined` is read as null. Anything that is not a
+ * Module is a `TypeError` (docs/validation.md).
  */
-import type { Module } from './module/module.js';
+import { badArg } from '@quiesce/core-devres';
+import { Module } from './module/module.js';
+
+/** `mod` as C's `struct module *`: undefined is NULL (built-in); anything but a Module is a TypeError. */
+function moduleArg(fnName: string, mod: unknown, nullable: boolean): Module | null {
+  if (nullable && (mod === null || mod === undefined)) return null;
+  if (!(mod instanceof Module)) throw badArg(fnName, 'mod', nullable ? 'a Module or null' : 'a Module', mod);
+  return mod;
+}
 
 /**
  * `try_module_get()`: a reference on `mod`, or false when it is GOING (or its
@@ -11,7 +20,8 @@ import type { Module } from './module/module.js';
  * always succeeds. Context: any. Returns: true if a reference is held.
  */
 export function tryModuleGet(mod: Module | null): boolean {
-  return mod === null || mod.tryGet();
+  const m = moduleArg('try_module_get', mod, true);
+  return m === null || m.tryGet();
 }
 
 /**
@@ -19,7 +29,7 @@ export function tryModuleGet(mod: Module | null): boolean {
  * (`k.warn`) and changes nothing. No-op for built-in. Context: any.
  */
 export function modulePut(mod: Module | null): void {
-  if (mod !== null) mod.put();
+  moduleArg('module_put', mod, true)?.put();
 }
 
 /**
@@ -27,12 +37,12 @@ export function modulePut(mod: Module | null): void {
  * for a caller that already holds one. No-op for built-in. Context: any.
  */
 export function __moduleGet(mod: Module | null): void {
-  if (mod !== null) mod.get();
+  moduleArg('__module_get', mod, true)?.get();
 }
 
 /** `module_is_live()`: true unless GOING. Context: any. */
 export function moduleIsLive(mod: Module): boolean {
-  return mod.live;
+  return (moduleArg('module_is_live', mod, false) as Module).live;
 }
 
 /**
@@ -40,5 +50,5 @@ export function moduleIsLive(mod: Module): boolean {
  * unload has released the base. Context: any.
  */
 export function moduleRefcount(mod: Module): number {
-  return mod.refcount;
+  return (moduleArg('module_refcount', mod, false) as Module).refcount;
 }

@@ -4,7 +4,7 @@
  * pins the module providing it: the provider's refcount goes up and the
  * importer appears in its "used by" list until the importer is unloaded.
  */
-import { callbackRunnable, captureStack, type Kernel, KernelError, WeakSlot } from '@quiesce/core-devres';
+import { callbackRunnable, captureStack, checkString, type Kernel, KernelError, WeakSlot } from '@quiesce/core-devres';
 import type { Module } from './module/module.js';
 import { moduleRegistry } from './module/registry.js';
 
@@ -16,9 +16,11 @@ export interface FoundSymbol {
 
 /**
  * `EXPORT_SYMBOL()` from built-in code (vmlinux): a symbol no module owns.
- * Context: any. Errors: `-EEXIST` if built-in code already exports `name`.
+ * Context: any. Errors: `-EEXIST` if built-in code already exports `name`;
+ * a `TypeError` when `name` is not a string.
  */
 export function exportSymbol(k: Kernel, name: string, value: unknown): void {
+  checkString('EXPORT_SYMBOL', 'name', name);
   const reg = moduleRegistry(k);
   if (reg.builtinSymbols.has(name)) throw new KernelError('EEXIST', `built-in symbol ${name} exported twice`);
   reg.builtinSymbols.set(name, value);
@@ -27,9 +29,11 @@ export function exportSymbol(k: Kernel, name: string, value: unknown): void {
 /**
  * `find_symbol()`: built-in code first, then every module that is not
  * UNFORMED (a GOING module is still found; pinning it then fails).
- * Context: any. Returns: the symbol and its owner, or null.
+ * Context: any. Returns: the symbol and its owner, or null. Errors: a
+ * `TypeError` when `name` is not a string.
  */
 export function findSymbol(k: Kernel, name: string): FoundSymbol | null {
+  checkString('find_symbol', 'name', name);
   const reg = moduleRegistry(k);
   if (reg.builtinSymbols.has(name)) return { owner: null, value: reg.builtinSymbols.get(name) };
   for (const m of reg.modules) {
@@ -81,7 +85,7 @@ export function refModule(a: Module, b: Module | null): void {
  * `name` is not a string.
  */
 export function symbolGet<T = unknown>(k: Kernel, name: string): T | null {
-  if (typeof name !== 'string') throw new TypeError(`symbol_get: symbol must be a string, got ${String(name)}`);
+  checkString('symbol_get', 'symbol', name);
   const s = findSymbol(k, name);
   if (s === null || strongTryModuleGet(s.owner) !== 0) return null;
   if (s.owner === null || typeof s.value !== 'function') return s.value as T;
@@ -112,9 +116,12 @@ function guarded(
 
 /**
  * `symbol_put()`: drops the reference {@link symbolGet} took.
- * Context: any. A symbol nobody exports is a kernel `BUG()`: throws.
+ * Context: any. A symbol nobody exports is a kernel `BUG()` (`BUG_ON(!find_symbol())`):
+ * throws an `Error` starting "kernel BUG", an oops as in C. A `TypeError`
+ * when `name` is not a string.
  */
 export function symbolPut(k: Kernel, name: string): void {
+  checkString('symbol_put', 'symbol', name);
   const s = findSymbol(k, name);
   if (s === null) throw new Error(`kernel BUG: symbol_put(${name}): no such symbol`);
   if (s.owner !== null) s.owner.put();

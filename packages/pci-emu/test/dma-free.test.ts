@@ -21,6 +21,19 @@ describe('a freed coherent DMA buffer traps on CPU access', () => {
     expect(k.reports.map((r) => r.kind)).toEqual(['use-after-free', 'warn']);
   });
 
+  it('dma_free_coherent from a hardirq handler WARNs (irqs_disabled) and still frees; from softirq it does not', async () => {
+    const k = new Kernel();
+    const { pdev } = await plugEdu(k);
+    const [a, b] = await inTask(k, () => [dmaAllocCoherent(pdev, 64), dmaAllocCoherent(pdev, 64)]);
+    k.runAtomic('softirq', 0, 'tasklet', () => dmaFreeCoherent(pdev, b));
+    expect(k.reports).toEqual([]);
+    k.runAtomic('hardirq', 0, 'edu irq', () => dmaFreeCoherent(pdev, a));
+    expect(k.reports.map((r) => [r.kind, r.detail])).toEqual([
+      ['warn', 'WARN_ON(irqs_disabled()) in dma_free_attrs: dma_free_coherent from hardirq context'],
+    ]);
+    expect(a.cpu.isFreed).toBe(true);
+  });
+
   it('with the sanitizer off the stale CPU access throws (the trap)', async () => {
     const k = new Kernel({ sanitizer: 'off' });
     const { pdev } = await plugEdu(k);

@@ -1,4 +1,4 @@
-import { type Kernel, sleepNs } from '@quiesce/core-devres';
+import { Kernel, sleepNs } from '@quiesce/core-devres';
 import {
   type DmaCoherent,
   devmRequestIrq,
@@ -102,10 +102,18 @@ describe('edu: access-size rules (QEMU .valid = 4..8 bytes, aligned)', () => {
     expect(io.readq(0xa0)).toBe(0xffff_ffff_ffff_ffffn);
   });
 
-  it('an unaligned 8-byte read is outside .valid and reads 0', async () => {
-    const k = kernel();
+  it('an unaligned 8-byte read is outside .valid and reads 0 (sanitizer off: the model sees it)', async () => {
+    const k = new Kernel({ cpus: 2, sanitizer: 'off' });
     const { io } = await eduIo(k);
     expect(io.readq(0x84)).toBe(0n);
+  });
+
+  it('with the sanitizer on the unaligned read is an invalid-mmio report and never reaches the model', async () => {
+    const k = kernel();
+    const { io } = await eduIo(k);
+    expect(io.readq(0x84)).toBe(0xffff_ffff_ffff_ffffn);
+    expect(k.reports.map((r) => [r.kind, r.title])).toEqual([['invalid-mmio', 'BUG: invalid MMIO access in readq']]);
+    expect(k.reports[0]?.detail).toMatch(/size 8 at offset 0x84 of edu .* BAR0: the offset is not 8-byte aligned/);
   });
 });
 

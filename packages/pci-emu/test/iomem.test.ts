@@ -113,12 +113,41 @@ describe('IoMem accessors', () => {
     expect(code(() => io.validate(0x100, 1))).toMatch(/outside/);
   });
 
-  it('the unchecked form out of bounds on a live handle is a RangeError (an oops), not a report', async () => {
-    const k = kernel();
-    const io = await ramIo(k, 0x100);
+  it('with the sanitizer off the unchecked form out of bounds is a RangeError (an oops), not a report', async () => {
+    const k = new Kernel({ cpus: 2, sanitizer: 'off' });
+    const log: [number, number, number | bigint][] = [];
+    const io = await ramIo(k, 0x100, log);
     expect(() => io.readl(0x100)).toThrow(RangeError);
     expect(() => io.writel(0, 0x100)).toThrow(RangeError);
+    expect(log).toEqual([]);
     expect(k.reports).toHaveLength(0);
+  });
+
+  it('with the sanitizer on a bad unchecked offset is a report naming the access, and the model never sees it', async () => {
+    const k = kernel();
+    const log: [number, number, number | bigint][] = [];
+    const io = await ramIo(k, 0x100, log);
+    io.writel(1, 0x100); // past the end
+    io.writel(2, 4.5); // not an integer: C cannot express it, the model must not get it
+    io.writew(3, 0x41); // misaligned
+    io.writeb(4, -1); // negative
+    expect(io.readl(0xfe)).toBe(0xffff_ffff); // straddles the end
+    expect(log).toEqual([]);
+    expect(k.reports.map((r) => r.kind)).toEqual(Array(5).fill('invalid-mmio'));
+    expect(
+      k.reports.map((r) => /^(Read|Write) of size (\d) at offset (\S+) of ram \S+ BAR0: /.exec(r.detail)?.slice(1)),
+    ).toEqual([
+      ['Write', '4', '0x100'],
+      ['Write', '4', '4.5'],
+      ['Write', '2', '0x41'],
+      ['Write', '1', '-1'],
+      ['Read', '4', '0xfe'],
+    ]);
+    // The checked form keeps Rust's answer (-EINVAL), not a report.
+    expect(code(() => io.readChecked32(0x100))).toMatch(/^EINVAL/);
+    expect(k.reports).toHaveLength(5);
+    io.writel(5, 0x10);
+    expect(log).toEqual([[0x10, 4, 5]]);
   });
 
   it('a released handle traps every accessor, checked and unchecked, with a use-after-remove', async () => {

@@ -10,6 +10,7 @@ import {
   type EduScenario,
   type EduScenarioOptions,
   eduScenario,
+  type Teardown,
 } from '@quiesce/edu-driver';
 import { bug01 } from '../bug01-work-after-remove.js';
 import { bug02 } from '../bug02-timer-after-remove.js';
@@ -63,22 +64,34 @@ export interface MatrixCellSpec {
   mistake: string;
   /** The world, or null when not expressible. */
   scenario: EduScenario | null;
+  /** The teardown steps of the world (the catalogue's, unless the caller gave others). */
+  teardown: readonly Teardown[];
   notExpressible?: string;
 }
 
-/** The cell of `bug` (1..10) in discipline `id`. Errors: a TypeError for an unknown bug or discipline. */
-export function matrixCell(bug: number, id: string): MatrixCellSpec {
+/**
+ * The cell of `bug` (1..10) in discipline `id`, torn down by `teardown`
+ * (default: the catalogue world's own steps; the playground offers others,
+ * examples/buggy/src/playground.ts). The name gains the steps when they
+ * differ from the catalogue's. Errors: a TypeError for an unknown bug or discipline.
+ */
+export function matrixCell(bug: number, id: string, teardown?: readonly Teardown[]): MatrixCellSpec {
   const m = MISTAKES[bug];
   const d = DISCIPLINES.find((x) => x.id === id);
   const variant = BUGGY[bug - 1];
   if (m === undefined || variant === undefined) throw new TypeError(`matrixCell: unknown bug ${bug}`);
   if (d === undefined) throw new TypeError(`matrixCell: unknown discipline '${id}'`);
+  const own = variant.world.teardown ?? ['unbind'];
+  const steps = teardown ?? own;
   const why = NOT_EXPRESSIBLE[`${bug} ${id}`];
-  if (why !== undefined) return { bug, discipline: id, mistake: m.mistake, scenario: null, notExpressible: why };
+  if (why !== undefined) {
+    return { bug, discipline: id, mistake: m.mistake, scenario: null, teardown: steps, notExpressible: why };
+  }
   const { discipline: _d, options: _o, ...world } = variant.world;
-  const o: EduScenarioOptions = { ...world, discipline: d.edu, options: m.options };
-  const name = `matrix-bug${String(bug).padStart(2, '0')}-${id}`;
-  return { bug, discipline: id, mistake: m.mistake, scenario: eduScenario(name, o) };
+  const o: EduScenarioOptions = { ...world, teardown: steps, discipline: d.edu, options: m.options };
+  const same = steps.length === own.length && steps.every((s, i) => s === own[i]);
+  const name = `matrix-bug${String(bug).padStart(2, '0')}-${id}${same ? '' : `-${steps.join('-')}`}`;
+  return { bug, discipline: id, mistake: m.mistake, scenario: eduScenario(name, o), teardown: steps };
 }
 
 /** Every cell, bug-major (60). */

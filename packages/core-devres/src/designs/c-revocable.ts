@@ -25,6 +25,7 @@
 import type { Device } from '../device/device.js';
 import { devresAdd } from '../devres/devres.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { synchronizeSrcuGp } from './srcu-grace.js';
 import { SrcuStruct } from './srcu-struct.js';
 
@@ -53,15 +54,21 @@ export class RevocableConsumer<T> {
   constructor(readonly rp: RevocableProvider<T>) {}
 }
 
-/** `revocable_provider_alloc(res)`: a provider holding `res`. Context: any. */
+/**
+ * `revocable_provider_alloc(res)`: a provider holding `res`.
+ * Context: may sleep (kzalloc(GFP_KERNEL) and init_srcu_struct(); checked
+ * with might_sleep()).
+ */
 export function revocableProviderAlloc<T>(k: Kernel, res: T, name = 'revocable'): RevocableProvider<T> {
+  mightSleep(k, 'revocable_provider_alloc');
   return new RevocableProvider(k, res, name);
 }
 
 /**
  * `devm_revocable_provider_alloc()`: a provider revoked at unbind. The devres
  * fence revokes (clears and waits a grace period); the release calls
- * `release(res)` if given. Context: any. Errors: `-ENOMEM` (fault injection).
+ * `release(res)` if given. Context: may sleep (as revocable_provider_alloc,
+ * and devres_alloc). Errors: `-ENOMEM` (fault injection).
  */
 export function devmRevocableProviderAlloc<T>(
   dev: Device,
@@ -69,6 +76,7 @@ export function devmRevocableProviderAlloc<T>(
   name = 'revocable',
   release: ((res: T) => void) | null = null,
 ): RevocableProvider<T> {
+  mightSleep(dev.kernel, 'devm_revocable_provider_alloc');
   const rp = new RevocableProvider(dev.kernel, res, name);
   devresAdd(dev, {
     name: `revocable ${name}`,
@@ -82,8 +90,9 @@ export function devmRevocableProviderAlloc<T>(
   return rp;
 }
 
-/** `revocable_alloc(rp)`: a consumer of `rp`. Context: any. */
+/** `revocable_alloc(rp)`: a consumer of `rp`. Context: may sleep (kzalloc(GFP_KERNEL); checked with might_sleep()). */
 export function revocableAlloc<T>(rp: RevocableProvider<T>): RevocableConsumer<T> {
+  mightSleep(rp.kernel, 'revocable_alloc');
   return new RevocableConsumer(rp);
 }
 
@@ -125,11 +134,16 @@ export function revocableScoped<T, R>(rp: RevocableProvider<T>, fn: (res: T | nu
   }
 }
 
-/** {@link revocableScoped} for a sleeping `fn`: the section spans its sleeps. Context: may sleep. */
+/**
+ * {@link revocableScoped} for a sleeping `fn`: the section spans its sleeps.
+ * Context: may sleep (checked with might_sleep(): an awaited `fn` cannot
+ * run inside an atomic section; atomic callers use revocableScoped).
+ */
 export async function revocableScopedAsync<T, R>(
   rp: RevocableProvider<T>,
   fn: (res: T | null) => Promise<R>,
 ): Promise<R> {
+  mightSleep(rp.kernel, 'revocable_try_access_with');
   const idx = rp.srcu.srcuReadLock();
   try {
     return await fn(rp.res);

@@ -22,6 +22,7 @@
 import type { Device } from '../device/device.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { synchronizeSrcuGp } from './srcu-grace.js';
 import { SrcuStruct } from './srcu-struct.js';
 
@@ -53,9 +54,11 @@ export class DrmDevice {
 /**
  * `drm_dev_alloc()` + `drm_dev_register()` in one step: a registered DRM
  * device on `parent`. The driver calls {@link drmDevUnplug} from its
- * `remove()`, as DRM drivers do. Context: any.
+ * `remove()`, as DRM drivers do. Context: may sleep (drm_dev_alloc's
+ * kzalloc(GFP_KERNEL), drm_dev_register's mutex; checked with might_sleep()).
  */
 export function drmDevAlloc(parent: Device, name: string): DrmDevice {
+  mightSleep(parent.kernel, 'drm_dev_alloc');
   const d = new DrmDevice(parent, name);
   if (parent.kernel.tracing) parent.kernel.trace('drm_dev_register', name);
   return d;

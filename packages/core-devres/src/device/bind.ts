@@ -12,16 +12,22 @@ import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { mightSleep } from '../kernel/might-sleep.js';
 import type { Task } from '../kernel/task.js';
-import { checkFn, checkObject, checkOptFn, checkString } from '../kernel/validate.js';
+import { badArg, checkFn, checkObject, checkOptFn, checkString } from '../kernel/validate.js';
+import { checkBus, checkDevice } from './check-device.js';
 import { BoundDevice, BusType, type Device, type Driver, endBinding, type UnbindMode } from './device.js';
 
-/** `bus_register()`: a new bus type. Context: any. */
+/** `bus_register()`: a new bus type. Context: may sleep (kzalloc(GFP_KERNEL), kset registration; checked with might_sleep()). */
 export function busRegister(
   k: Kernel,
   name: string,
   match?: (dev: Device, drv: Driver) => boolean,
   mode: UnbindMode = 'two-phase',
 ): BusType {
+  checkObject('bus_register', 'k', k);
+  checkString('bus_register', 'name', name);
+  checkOptFn('bus_register', 'match', match);
+  if (mode !== 'two-phase' && mode !== 'lifo') throw badArg('bus_register', 'mode', "'two-phase' or 'lifo'", mode);
+  mightSleep(k, 'bus_register');
   return new BusType(k, name, match, mode);
 }
 
@@ -50,6 +56,7 @@ async function withBinding<T>(k: Kernel, dev: Device, fn: () => Promise<T>): Pro
  * Context: may sleep.
  */
 export async function deviceBind(dev: Device, drv: Driver): Promise<BoundDevice> {
+  checkDevice('device_driver_attach', dev);
   checkDriver('device_driver_attach', drv);
   const k = dev.kernel;
   await dev.lock.lock();
@@ -83,6 +90,7 @@ export async function deviceBind(dev: Device, drv: Driver): Promise<BoundDevice>
  * Context: may sleep.
  */
 export async function deviceReleaseDriver(dev: Device): Promise<void> {
+  checkDevice('device_release_driver', dev);
   const k = dev.kernel;
   await dev.lock.lock();
   try {
@@ -162,6 +170,7 @@ async function attach(dev: Device): Promise<boolean> {
  * Returns true if bound. Context: may sleep.
  */
 export async function deviceAdd(dev: Device): Promise<boolean> {
+  checkDevice('device_add', dev);
   mightSleep(dev.kernel, 'device_add');
   if (dev.registered) throw new KernelError('EEXIST', `${dev} already added`);
   dev.registered = true;
@@ -172,6 +181,7 @@ export async function deviceAdd(dev: Device): Promise<boolean> {
 
 /** `device_del()`: unbinds, then removes `dev` from its bus. Context: may sleep. */
 export async function deviceDel(dev: Device): Promise<void> {
+  checkDevice('device_del', dev);
   await deviceReleaseDriver(dev);
   const i = dev.bus.devices.indexOf(dev);
   if (i >= 0) dev.bus.devices.splice(i, 1);
@@ -185,6 +195,7 @@ export async function deviceDel(dev: Device): Promise<void> {
  * Context: may sleep.
  */
 export async function driverRegister(bus: BusType, drv: Driver): Promise<void> {
+  checkBus('driver_register', bus);
   checkDriver('driver_register', drv);
   if (bus.drivers.some((d) => d.name === drv.name)) {
     throw new KernelError('EBUSY', `driver_register: Driver '${drv.name}' is already registered, aborting...`);
@@ -216,6 +227,8 @@ async function attachOne(dev: Device, drv: Driver): Promise<void> {
 
 /** `driver_unregister()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
 export async function driverUnregister(bus: BusType, drv: Driver): Promise<void> {
+  checkBus('driver_unregister', bus);
+  checkObject('driver_unregister', 'drv', drv);
   mightSleep(bus.kernel, 'driver_unregister');
   for (const dev of [...bus.devices]) if (dev.driver === drv) await deviceReleaseDriver(dev);
   const i = bus.drivers.indexOf(drv);
@@ -228,6 +241,7 @@ export async function driverUnregister(bus: BusType, drv: Driver): Promise<void>
  * binds now and unbinds at scope exit. Context: may sleep.
  */
 export async function bindScope(dev: Device, drv: Driver): Promise<AsyncScope & { bound: BoundDevice }> {
+  mightSleep(dev.kernel, 'device_driver_attach');
   const bound = await deviceBind(dev, drv);
   return {
     bound,

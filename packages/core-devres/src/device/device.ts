@@ -12,6 +12,7 @@ import type { DevresNode } from '../devres/node.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Owner } from '../kernel/owner.js';
 import { Mutex } from '../kernel/sync/mutex.js';
+import { badArg } from '../kernel/validate.js';
 
 /**
  * How unbind tears devres down. `two-phase`: every fence newest first, then
@@ -141,13 +142,15 @@ export function trackResource(dev: Device, r: TrackedResource): void {
   dev.tracked.push(r);
 }
 
-/** `dev_get_drvdata()`. */
+/** `dev_get_drvdata()`. Context: any. Errors: a `TypeError` for a `dev` that is not a Device. */
 export function devGetDrvdata<T>(dev: Device): T {
+  if (!(dev instanceof Device)) throw badArg('dev_get_drvdata', 'dev', 'a Device', dev);
   // `as`: as C's void *drvdata: the driver that stored it names its type (an unchecked cast there too).
   return dev.driverData as T;
 }
 
-/** `dev_set_drvdata()`. */
+/** `dev_set_drvdata()`. Context: any. Errors: as {@link devGetDrvdata}. */
 export function devSetDrvdata(dev: Device, data: unknown): void {
+  if (!(dev instanceof Device)) throw badArg('dev_set_drvdata', 'dev', 'a Device', dev);
   dev.driverData = data;
 }

@@ -9,7 +9,9 @@
  * `use-after-free` with the allocation (probe), free (unbind) and access
  * stacks.
  */
+import { checkDevice } from '../device/check-device.js';
 import type { Device } from '../device/device.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { WeakSlot } from '../kernel/weak-slot.js';
 import { __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from '../mm/gfp.js';
 import type { KBuf } from '../mm/kbuf.js';
@@ -28,11 +30,12 @@ const entries = new WeakSlot<KBuf, { dev: Device; res: ManagedResource }>('devm_
  * allocation: the devres node and the memory are one block, as alloc_dr).
  */
 export function devmKmalloc(dev: Device, size: number, gfp: number): KBuf | null {
+  checkDevice('devm_kmalloc', dev);
   checkSize('devm_kmalloc', 'size', size);
   checkGfp('devm_kmalloc', gfp);
   const k = dev.kernel;
   if (size === 0) {
-    if (gfpflagsAllowBlocking(gfp)) k.mightSleep('devm_kmalloc');
+    if (gfpflagsAllowBlocking(gfp)) mightSleep(k, 'devm_kmalloc');
     return ZERO_SIZE_PTR;
   }
   const b = slabAlloc(k, 'devm_kmalloc', size, gfp, 'devm');
@@ -45,7 +48,7 @@ export function devmKmalloc(dev: Device, size: number, gfp: number): KBuf | null
     },
   };
   try {
-    devresAdd(dev, res);
+    devresAdd(dev, res, gfp);
   } catch {
     // Fault injection hit the devres node: one failed allocation, as alloc_dr.
     const info = slabInfo(k);
@@ -60,12 +63,14 @@ export function devmKmalloc(dev: Device, size: number, gfp: number): KBuf | null
 
 /** `devm_kzalloc(dev, size, gfp)`: zeroed {@link devmKmalloc}. */
 export function devmKzalloc(dev: Device, size: number, gfp: number): KBuf | null {
+  checkDevice('devm_kzalloc', dev);
   checkGfp('devm_kzalloc', gfp);
   return devmKmalloc(dev, size, gfp | __GFP_ZERO);
 }
 
 /** `devm_kcalloc(dev, n, size, gfp)`: zeroed array; null when `n * size` overflows. */
 export function devmKcalloc(dev: Device, n: number, size: number, gfp: number): KBuf | null {
+  checkDevice('devm_kcalloc', dev);
   checkSize('devm_kcalloc', 'n', n);
   checkSize('devm_kcalloc', 'size', size);
   checkGfp('devm_kcalloc', gfp);
@@ -80,6 +85,7 @@ export function devmKcalloc(dev: Device, n: number, size: number, gfp: number): 
  * is freed. Context: any.
  */
 export function devmKfree(dev: Device, p: KBuf | null | undefined): void {
+  checkDevice('devm_kfree', dev);
   if (ZERO_OR_NULL_PTR(p)) return;
   const e = entries.get(p as KBuf);
   if (e === undefined || e.dev !== dev || !devresRemoveResource(dev, e.res)) {

@@ -41,7 +41,9 @@ export class Devres<T> {
   /**
    * `Devres::new()`: wraps `value` and registers it on `dev`. At unbind the
    * fence revokes (waiting for readers and a grace period) and the release
-   * calls `release(value)`. Context: any. Errors: `-ENOMEM` (fault injection).
+   * calls `release(value)`. Context: may sleep (the devres node is a
+   * GFP_KERNEL allocation, as `Devres::new(dev, data, GFP_KERNEL)`; checked
+   * with might_sleep()). Errors: `-ENOMEM` (fault injection).
    */
   constructor(
     readonly dev: Device,

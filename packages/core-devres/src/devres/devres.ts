@@ -1,10 +1,15 @@
 /**
  * Device-managed resources (drivers/base/devres.c): the per-device list of
- * things to undo at unbind, newest first, and the actions API.
+ * things to undo at unbind, newest first, and the actions API. Every entry
+ * point checks `dev`, callbacks and names first (a `TypeError` naming the
+ * function, the argument and the value: docs/validation.md).
  */
+import { checkDevice } from '../device/check-device.js';
 import type { Device, UnbindMode } from '../device/device.js';
 import { KernelError } from '../kernel/errno.js';
 import { mightSleep } from '../kernel/might-sleep.js';
+import { checkFn, checkObject, checkOptFn, checkString } from '../kernel/validate.js';
+import { checkGfp, GFP_KERNEL, gfpflagsAllowBlocking } from '../mm/gfp.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 import type { ManagedResource, ResourceNode } from './node.js';
 
@@ -12,12 +17,31 @@ import type { ManagedResource, ResourceNode } from './node.js';
 export type DevmAction<D = unknown> = (data: D) => void | Promise<void>;
 
 /**
- * Registers `res` on `dev`'s devres list under the lifecycle contract.
- * The building block of every `devm*`/`pcim*` function.
- * Context: any. Errors: `-ENOMEM` (fault injection), nothing registered.
+ * Registers `res` on `dev`'s devres list under the lifecycle contract:
+ * `devres_alloc(release, size, gfp)` + `devres_add()` in one step. The
+ * building block of every `devm*`/`pcim*` function.
+ * Context: may sleep with the default `GFP_KERNEL` (devres_alloc's
+ * allocation: checked with might_sleep() whether or not it blocks); any
+ * context with `GFP_ATOMIC`/`GFP_NOWAIT`. Errors: `-ENOMEM` (fault
+ * injection), nothing registered; a `TypeError` for a `dev` that is not a
+ * Device, a `res` without a string name and function (or absent)
+ * `fence`/`release`, or a gfp that is not a `gfp_t`.
  */
-export function devresAdd(dev: Device, res: ManagedResource): ResourceNode {
+export function devresAdd(dev: Device, res: ManagedResource, gfp: number = GFP_KERNEL): ResourceNode {
+  checkDevice('devres_add', dev);
+  checkResource('devres_add', res);
+  checkGfp('devres_alloc', gfp);
+  if (gfpflagsAllowBlocking(gfp)) mightSleep(dev.kernel, 'devres_alloc');
   return addNode(dev, res, null, undefined);
+}
+
+/** `res` as a ManagedResource: a name, and fence/release functions or absent. */
+function checkResource(fnName: string, res: unknown): asserts res is ManagedResource {
+  checkObject(fnName, 'res', res);
+  const r = res as Partial<ManagedResource>;
+  checkString(fnName, 'res.name', r.name);
+  checkOptFn(fnName, 'res.fence', r.fence);
+  checkOptFn(fnName, 'res.release', r.release);
 }
 
 function addNode(
@@ -48,9 +72,10 @@ function addNode(
  * then not called.
  */
 export function devmAddAction<D>(dev: Device, action: DevmAction<D>, data: D, name = action?.name || 'action'): void {
+  checkDevice('devm_add_action', dev);
+  checkFn('devm_add_action', 'action', action);
+  checkString('devm_add_action', 'name', name);
   mightSleep(dev.kernel, 'devm_add_action');
-  if (typeof action !== 'function')
-    throw new TypeError(`devm_add_action: action must be a function, got ${String(action)}`);
   // `as`: the action is stored only as an identity for findAction(); it is called through the closure above, with its own D.
   addNode(dev, { name: `action ${name}`, release: () => action(data) }, action as (d: unknown) => unknown, data);
 }
@@ -66,9 +91,9 @@ export async function devmAddActionOrReset<D>(
   data: D,
   name = action?.name || 'action',
 ): Promise<void> {
-  if (typeof action !== 'function') {
-    throw new TypeError(`devm_add_action_or_reset: action must be a function, got ${String(action)}`);
-  }
+  checkDevice('devm_add_action_or_reset', dev);
+  checkFn('devm_add_action_or_reset', 'action', action);
+  checkString('devm_add_action_or_reset', 'name', name);
   try {
     devmAddAction(dev, action, data, name);
   } catch (e) {
@@ -90,6 +115,8 @@ function findAction(dev: Device, action: DevmAction<never>, data: unknown): numb
  * without calling it. Warns when nothing matches. Context: any.
  */
 export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D): void {
+  checkDevice('devm_remove_action', dev);
+  checkFn('devm_remove_action', 'action', action);
   // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
@@ -101,9 +128,14 @@ export function devmRemoveAction<D>(dev: Device, action: DevmAction<D>, data: D)
 
 /**
  * `devm_release_action()`: drops the newest entry matching (action, data)
- * and calls it now. Warns when nothing matches. Context: may sleep.
+ * and calls it now. Warns when nothing matches. Context: may sleep (the
+ * action may; annotated with might_sleep(), as an awaited release cannot run
+ * inside an atomic section).
  */
 export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, data: D): Promise<void> {
+  checkDevice('devm_release_action', dev);
+  checkFn('devm_release_action', 'action', action);
+  mightSleep(dev.kernel, 'devm_release_action');
   // `as`: findAction compares identities only; DevmAction<never> accepts any action type.
   const i = findAction(dev, action as DevmAction<never>, data);
   if (i < 0) {
@@ -118,9 +150,14 @@ export async function devmReleaseAction<D>(dev: Device, action: DevmAction<D>, d
 /**
  * Fences and releases the entry holding `res` now, and drops it from the
  * list (as `devm_iounmap`, `devm_free_irq` do). Returns false, with a warning,
- * when `res` is not on the list. Context: may sleep.
+ * when `res` is not on the list. Context: may sleep (fence and release
+ * steps may; annotated with might_sleep(): see docs/devres.md for the
+ * difference from `devres_release`).
  */
 export async function devresReleaseResource(dev: Device, res: ManagedResource): Promise<boolean> {
+  checkDevice('devres_release', dev);
+  checkObject('devres_release', 'res', res);
+  mightSleep(dev.kernel, 'devres_release');
   const i = dev.devres.findIndex((n) => n.kind === 'resource' && n.res === res);
   if (i < 0) {
     dev.kernel.warn(dev.name, `devres: ${res.name} is not managed by ${dev}`);
@@ -134,6 +171,8 @@ export async function devresReleaseResource(dev: Device, res: ManagedResource): 
 
 /** Drops the entry holding `res` without running it (`devres_remove`). Returns false if absent. Context: any. */
 export function devresRemoveResource(dev: Device, res: ManagedResource): boolean {
+  checkDevice('devres_remove', dev);
+  checkObject('devres_remove', 'res', res);
   const i = dev.devres.findIndex((n) => n.kind === 'resource' && n.res === res);
   if (i < 0) return false;
   dev.devres.splice(i, 1);
@@ -201,9 +240,12 @@ export async function releaseNodes(dev: Device, nodes: readonly ResourceNode[], 
 
 /**
  * `devres_release_all()`: empties the list and tears every resource down in
- * the device's unbind mode. Returns the number released. Context: may sleep.
+ * the device's unbind mode. Returns the number released. Context: may sleep
+ * (annotated with might_sleep(): release actions may sleep).
  */
 export async function devresReleaseAll(dev: Device): Promise<number> {
+  checkDevice('devres_release_all', dev);
+  mightSleep(dev.kernel, 'devres_release_all');
   const nodes = dev.devres.splice(0).filter((n): n is ResourceNode => n.kind === 'resource');
   return releaseNodes(dev, nodes, dev.mode);
 }

@@ -30,6 +30,12 @@
  * - resizable-buffer-backed views (shrink to 0 at release) cost ~8× raw;
  * - the prototype swap of *dead* handles leaves live ones at ~1.00× raw.
  *
+ * With the sanitizer on, a live handle also checks the offset of every
+ * `readb`…`writeq` (mmio-check.ts): a non-integer, negative, misaligned or
+ * past-the-end offset is an `invalid-mmio` report, and the access is not
+ * made. With it off a live access is the bare `DataView` access: past the
+ * end a `RangeError` (an oops), misaligned or fractional as DataView does.
+ *
  * In sanitizer `report`/`panic` mode a stale access becomes a
  * `use-after-remove` report with the access, acquisition and release stacks;
  * a read then returns all ones (as a read from a gone device does) and a write
@@ -40,6 +46,7 @@
 import { countMmio } from '../census/counting.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
+import { checkMmioOffsets } from './mmio-check.js';
 
 const ONES64 = 0xffff_ffff_ffff_ffffn;
 
@@ -118,6 +125,8 @@ export class FencedView extends DataView<ArrayBufferLike> {
   ) {
     super(view.buffer, view.byteOffset, view.byteLength);
     this.acquiredStack = captureStack(kernel.sanitizer.mode, 3);
+    // Sanitizer kernels only: the offset checks (mmio-check.ts), below the census's counting layer.
+    if (kernel.sanitizer.mode !== 'off') checkMmioOffsets(this, FencedView.accessors);
     if (kernel.census !== null) countMmio(this);
   }
 

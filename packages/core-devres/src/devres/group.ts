@@ -3,11 +3,21 @@
  * a driver release everything acquired since a point, e.g. to undo half a
  * probe step.
  */
+import { checkDevice } from '../device/check-device.js';
 import type { Device } from '../device/device.js';
 import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
+import { mightSleep } from '../kernel/might-sleep.js';
+import { orNull } from '../kernel/validate.js';
+import { checkGfp, GFP_KERNEL, gfpflagsAllowBlocking } from '../mm/gfp.js';
 import { releaseNodes } from './devres.js';
 import type { GroupId, ResourceNode } from './node.js';
+
+/** `dev` must be a Device (a `TypeError` otherwise); an `id` of undefined is read as null (C's `void *id`: any value is an id). */
+function checkGroupArgs(fnName: string, dev: unknown, id: GroupId | null | undefined): GroupId | null {
+  checkDevice(fnName, dev);
+  return orNull(id);
+}
 
 /** Finds the open marker of `id`, or of the newest still-open group when `id` is null. */
 function findGroup(dev: Device, id: GroupId | null): { open: number; close: number } | null {
@@ -22,20 +32,25 @@ function findGroup(dev: Device, id: GroupId | null): { open: number; close: numb
 }
 
 /**
- * `devres_open_group()`: opens a group. `id` null makes a fresh id.
- * Returns the group id, or null when the allocation fails (as the kernel's NULL).
- * Context: any.
+ * `devres_open_group(dev, id, gfp)`: opens a group. `id` null makes a fresh
+ * id. Returns the group id, or null when the allocation fails (as the
+ * kernel's NULL). Context: may sleep with the default `GFP_KERNEL` (the
+ * group's markers are a kmalloc: checked with might_sleep()); any context
+ * with `GFP_ATOMIC`. Throws TypeError for a gfp that is not a `gfp_t`.
  */
-export function devresOpenGroup(dev: Device, id: GroupId | null = null): GroupId | null {
+export function devresOpenGroup(dev: Device, id: GroupId | null = null, gfp: number = GFP_KERNEL): GroupId | null {
+  const want = checkGroupArgs('devres_open_group', dev, id);
+  checkGfp('devres_open_group', gfp);
+  if (gfpflagsAllowBlocking(gfp)) mightSleep(dev.kernel, 'devres_open_group');
   if (dev.kernel.allocFails()) return null;
-  const gid: GroupId = id ?? { group: dev.devres.length };
+  const gid: GroupId = want ?? { group: dev.devres.length };
   dev.devres.push({ kind: 'group-open', id: gid });
   return gid;
 }
 
 /** `devres_close_group()`: closes group `id` (null: the newest open one). Unknown group warns. Context: any. */
 export function devresCloseGroup(dev: Device, id: GroupId | null = null): void {
-  const g = findGroup(dev, id);
+  const g = findGroup(dev, checkGroupArgs('devres_close_group', dev, id));
   if (g === null) {
     dev.kernel.warn(dev.name, 'devres_close_group: group not found');
     return;
@@ -49,7 +64,7 @@ export function devresCloseGroup(dev: Device, id: GroupId | null = null): void {
  * on the list (owned by the enclosing scope). Unknown group warns. Context: any.
  */
 export function devresRemoveGroup(dev: Device, id: GroupId | null = null): void {
-  const g = findGroup(dev, id);
+  const g = findGroup(dev, checkGroupArgs('devres_remove_group', dev, id));
   if (g === null) {
     dev.kernel.warn(dev.name, 'devres_remove_group: group not found');
     return;
@@ -63,10 +78,12 @@ export function devresRemoveGroup(dev: Device, id: GroupId | null = null): void 
  * marker to its close marker (or the end while still open), nested groups
  * included, newest first, and drops the markers. Returns the number of
  * resources released; an unknown group warns and returns 0.
- * Context: may sleep.
+ * Context: may sleep (annotated with might_sleep(): release actions may sleep).
  */
 export async function devresReleaseGroup(dev: Device, id: GroupId | null = null): Promise<number> {
-  const g = findGroup(dev, id);
+  const want = checkGroupArgs('devres_release_group', dev, id);
+  mightSleep(dev.kernel, 'devres_release_group');
+  const g = findGroup(dev, want);
   if (g === null) {
     dev.kernel.warn(dev.name, 'devres_release_group: group not found');
     return 0;
@@ -115,7 +132,8 @@ export class DevresGroupScope implements AsyncScope {
   }
 }
 
-/** Opens a {@link DevresGroupScope}. Errors: `-ENOMEM` (fault injection). Context: any. */
+/** Opens a {@link DevresGroupScope}. Errors: `-ENOMEM` (fault injection). Context: may sleep (`devres_open_group` with GFP_KERNEL). */
 export function devresGroupScope(dev: Device): DevresGroupScope {
+  checkDevice('devres_group_scope', dev);
   return new DevresGroupScope(dev);
 }

@@ -2,15 +2,17 @@
  * The end of a binding: devres torn down, then the leak check.
  */
 import type { Device } from '../device/device.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { devresReleaseAll } from './devres.js';
 
 /**
  * Releases all devres of `dev` in its unbind mode, then reports every
  * tracked resource still busy: unmanaged ones are leaks the driver forgot,
  * managed ones mean a fence did not hold. Each is a `leak-at-unbind` report.
- * Context: may sleep.
+ * Context: may sleep (annotated with might_sleep()).
  */
 export async function releaseAllAndCheck(dev: Device): Promise<void> {
+  mightSleep(dev.kernel, 'devres_release_all');
   await devresReleaseAll(dev);
   const k = dev.kernel;
   for (const r of dev.tracked.splice(0)) {

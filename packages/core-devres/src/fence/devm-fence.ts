@@ -31,7 +31,8 @@ export interface DevmFenceOps extends FenceOps, DevmFenceParts {}
  * At unbind the entry's fence step is {@link fenceSync} (flag first, then
  * the quiesce step) and its release step is `ops.release`, in the device's
  * unbind order (two-phase: every fence, then every release).
- * Context: any (normally probe). Returns: the fence, open.
+ * Context: may sleep (devres_alloc with GFP_KERNEL; normally probe).
+ * Returns: the fence, open.
  * Errors: `-ENOMEM` from devres (fault injection): nothing registered,
  * nothing tracked; the caller undoes what it set up.
  * No kernel counterpart: the fenced discipline's `devm_add_action` of a
@@ -49,7 +50,8 @@ export function devmFence(dev: Device, name: string, ops: DevmFenceOps): Fence {
  *   fence before the device, e.g. at registration, makes it first).
  * @param parts the release step and the leak check's `busy`.
  *
- * Context: any. Returns: `fence`. Errors: `-ENOMEM` as {@link devmFence}.
+ * Context: may sleep (devres_alloc with GFP_KERNEL). Returns: `fence`.
+ * Errors: `-ENOMEM` as {@link devmFence}.
  */
 export function devmFenceAdd(dev: Device, fence: Fence, parts: DevmFenceParts = {}): Fence {
   const release = parts.release;

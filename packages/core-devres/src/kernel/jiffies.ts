@@ -51,13 +51,15 @@ export function usecsToJiffies(u: number): number {
   return Math.min(MAX_JIFFY_OFFSET, Math.ceil(u / (1_000_000 / HZ)));
 }
 
-/** `jiffies_to_msecs(j)`. Context: any. */
+/** `jiffies_to_msecs(j)`. Context: any. TypeError when `j` is not an integer. */
 export function jiffiesToMsecs(j: number): number {
+  if (!Number.isSafeInteger(j)) throw new TypeError(`jiffies_to_msecs: j must be an integer, got ${String(j)}`);
   return j * (1000 / HZ);
 }
 
-/** `jiffies_to_usecs(j)`. Context: any. */
+/** `jiffies_to_usecs(j)`. Context: any. TypeError when `j` is not an integer. */
 export function jiffiesToUsecs(j: number): number {
+  if (!Number.isSafeInteger(j)) throw new TypeError(`jiffies_to_usecs: j must be an integer, got ${String(j)}`);
   return j * (1_000_000 / HZ);
 }
 

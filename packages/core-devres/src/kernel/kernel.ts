@@ -34,14 +34,16 @@ import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
 import { LOCAL_SLOTS } from './kernel-local.js';
 import type { KernelOptions } from './kernel-options.js';
+import { mightSleepQuiet } from './might-sleep.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
 import { type LoopParts, type RunResult, runLoop } from './run-loop.js';
+import { trackRunning } from './running.js';
 import { Scheduler } from './scheduler.js';
 import { Decider, type Strategy } from './strategy.js';
 import type { Task } from './task.js';
 import { type TimerEntry, timerEntry } from './timer-queue.js';
 import { type TraceEvent, Tracer } from './trace.js';
-import { badArg, ktimeClamp } from './validate.js';
+import { badArg, checkDelayNs, checkIndex, ktimeClamp } from './validate.js';
 import type { WaitTarget } from './wait-graph.js';
 
 export type { KernelOptions } from './kernel-options.js';
@@ -175,6 +177,7 @@ export class Kernel {
    * `fn` then runs in hardirq context on `cpu`. Context: any.
    */
   raise(label: string, cpu: number, fn: () => void): TimerEntry {
+    checkIndex('Kernel.raise', 'cpu', cpu, this.cpus);
     const e = timerEntry(label, cpu, () => this.runAtomic('hardirq', cpu, label, fn));
     this.clock.timers.add(e, this.clock.nowNs);
     return e;
@@ -187,7 +190,9 @@ export class Kernel {
    * Context: atomic (call from the callback).
    */
   occupyCpu(cpu: number, spanNs: number, label: string, onEnd: () => void): void {
-    const end = this.clock.nowNs + spanNs;
+    checkIndex('Kernel.occupyCpu', 'cpu', cpu, this.cpus);
+    checkDelayNs('Kernel.occupyCpu', 'spanNs', spanNs); // the clock stays finite (docs/validation.md)
+    const end = ktimeClamp(this.clock.nowNs + spanNs);
     this.clock.occupy(cpu, end);
     const e = timerEntry(`${label} (end)`, cpu, () => this.runAtomic('hardirq', cpu, label, onEnd));
     e.spanEnd = true;
@@ -234,6 +239,8 @@ export class Kernel {
    */
   mightSleep(what: string): boolean {
     if (this.ctx.inAtomic()) {
+      // Inside an annotated API that already reported this call chain (docs/validation.md).
+      if (mightSleepQuiet(this)) return false;
       const report = sleepInAtomicReport(what, this.ctx.info(), this.ctx.atomicDepth > 0);
       this.sanitizer.report({ ...report, stacks: this.stack() });
       return false;
@@ -299,7 +306,7 @@ export class Kernel {
     if (this.sched.running) {
       return Promise.reject(new Error('Kernel.run: already running (nested run from inside a task?)'));
     }
-    return execTask(this.loopParts, this.spawn(name, fn));
+    return trackRunning(this, () => execTask(this.loopParts, this.spawn(name, fn)));
   }
 
   /** Tasks that have not exited yet. */
@@ -352,13 +359,13 @@ export class Kernel {
    * lets the world go idle: use {@link Kernel.runFor}).
    */
   run(): Promise<RunResult> {
-    return runLoop(this.loopParts, Number.POSITIVE_INFINITY);
+    return trackRunning(this, () => runLoop(this.loopParts, Number.POSITIVE_INFINITY));
   }
 
   /** Runs for `ns` of virtual time; the clock ends at `now + ns`. */
   runFor(ns: number): Promise<RunResult> {
     if (!(ns >= 0)) throw new RangeError('runFor: ns must be ≥ 0');
-    return runLoop(this.loopParts, this.clock.nowNs + ns);
+    return trackRunning(this, () => runLoop(this.loopParts, this.clock.nowNs + ns));
   }
 
   /** Advances the clock by `ns`, running everything that falls due on the way (same as {@link Kernel.runFor}). */

@@ -5,20 +5,58 @@
  * `sleep-in-atomic` in atomic context whether or not the call would block
  * (docs/validation.md). Unlike `Kernel.mightSleep` it does not require a task:
  * outside the simulation (a test's setup) nothing can be atomic.
+ *
+ * One report per call chain: a sleeping API built on others (`dmam_alloc_coherent`
+ * on `dma_alloc_coherent` and `devres_add`) is annotated at every level, as in
+ * the kernel, but only the outermost annotation reports; the nested ones in
+ * the same synchronous stretch of the same context are quiet. The kernel gets
+ * the same effect from `__might_resched()`'s rate limit (one splat per HZ);
+ * quiesce scopes it to the stretch so two bugs in two callbacks stay two
+ * findings (docs/validation.md).
  */
 import type { Kernel } from './kernel.js';
+import { KernelLocal } from './kernel-local.js';
 
 const NAMES = new Set<string>();
 
+/** The context key of the last report this annotation filed, until the stretch ends (a microtask later). */
+const QUIET = new KernelLocal((): { key: string | null } => ({ key: null }));
+
+function contextKey(k: Kernel): string {
+  const c = k.contextInfo();
+  return `${c.kind}/${c.name}/${c.pid}/${c.cpu}`;
+}
+
 /**
  * `might_sleep()` for `what` (the kernel function's name). Context: may
- * sleep. Returns: false (after filing `sleep-in-atomic`) in atomic context,
- * true otherwise; the caller goes on either way unless it would block.
+ * sleep. Returns: false in atomic context (after filing `sleep-in-atomic`,
+ * unless an enclosing annotated call of the same stretch already did), true
+ * otherwise; the caller goes on either way unless it would block.
  */
 export function mightSleep(k: Kernel, what: string): boolean {
   NAMES.add(what);
   if (!k.inAtomic()) return true;
-  return k.mightSleep(what);
+  const quiet = QUIET.get(k);
+  const key = contextKey(k);
+  if (quiet.key === key) return false;
+  const ok = k.mightSleep(what); // files the report (in panic mode, throws it)
+  quiet.key = key;
+  // The stretch ends at the next microtask: every nested annotation runs synchronously before it.
+  void Promise.resolve().then(() => {
+    quiet.key = null;
+  });
+  return ok;
+}
+
+/**
+ * True while an enclosing annotated call of the same synchronous stretch and
+ * context has already filed `sleep-in-atomic`: `Kernel.mightSleep` (the
+ * blocking primitives: a mutex inside `device_add`) then stays quiet too.
+ * Context: any.
+ */
+export function mightSleepQuiet(k: Kernel): boolean {
+  const key = QUIET.get(k).key;
+  return key !== null && key === contextKey(k);
 }
 
 /** The names annotated with {@link mightSleep} so far in this process (for the may-sleep walk test). Context: any. */

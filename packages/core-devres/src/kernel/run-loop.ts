@@ -14,6 +14,7 @@
  * - A watched run (`runUntilExit`) checks the task before every iteration, so
  *   it stops at the first point after the task exits and runs nothing more.
  */
+
 import type { Clock } from './clock.js';
 import { describeBlocked } from './diagnostics.js';
 import type { BlockWatch } from './hung-task.js';
@@ -22,6 +23,7 @@ import type { Decider } from './strategy.js';
 import type { Task } from './task.js';
 import type { TimerEntry } from './timer-queue.js';
 import type { Tracer } from './trace.js';
+import { KTIME_MAX } from './validate.js';
 
 export interface RunResult {
   /**
@@ -104,7 +106,9 @@ async function loop<R>(p: LoopParts, limit: number, watch: Watch<R> | null): Pro
         continue;
       }
       const next = clock.timers.peek();
-      if (next === undefined) {
+      // A timer at KTIME_MAX (a saturated "forever": docs/validation.md) never fires: the clock never
+      // gets there, so a task sleeping on one is as stuck as one with no timer at all.
+      if (next === undefined || next.expires >= KTIME_MAX) {
         const blocked = sched.blockedTasks();
         if (blocked.length > 0) {
           p.watch.reportIdle();

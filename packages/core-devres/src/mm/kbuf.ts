@@ -27,6 +27,8 @@ export const POISON_INUSE = 0x5a;
 interface Origin {
   stack: string | undefined;
   by: string;
+  /** Virtual time (ns) of the allocation or free. */
+  at: number;
 }
 
 /** Where an object's memory came from. */
@@ -41,8 +43,13 @@ export function isKBuf(x: unknown): x is KBuf {
 }
 
 export class KBuf extends DataView<ArrayBuffer> {
-  /** Requested size in bytes. */
-  readonly size: number;
+  /**
+   * Requested size in bytes: what KASAN tracks (an access past it is
+   * `slab-out-of-bounds` on sanitizer kernels). The view itself spans the
+   * whole slot of the size class (`ksize()`), so an in-place `krealloc`
+   * can grow it; only `krealloc` changes it.
+   */
+  size: number;
   /** The kmalloc cache it came from (`kmalloc-64`), or `kmalloc-large`. */
   readonly cache: string;
   /** `kmalloc`, `devm` (devres memory) or `dma` (a coherent DMA buffer), for invalid-free checks. */
@@ -57,7 +64,13 @@ export class KBuf extends DataView<ArrayBuffer> {
   /**
    * Allocators create these (`kmalloc`, `devm_kmalloc`, and in pci-emu
    * `dma_alloc_coherent`). `backing`, when given, is the window of memory the
-   * object covers (a DMA buffer in system RAM); else it gets its own bytes.
+   * object covers (a DMA buffer in system RAM); else it gets its own bytes,
+   * `slot` of them (the size class, at least `size`).
+   *
+   * On a sanitizer kernel a slab object (kmalloc, devm) gets the checked
+   * prototype, whose accessors compare the offset with `size` (KASAN's
+   * shadow check); with the sanitizer off the prototype is KBuf's own and an
+   * access costs what a DataView access costs.
    */
   constructor(
     readonly kernel: Kernel,
@@ -65,15 +78,20 @@ export class KBuf extends DataView<ArrayBuffer> {
     cache: string,
     origin: KBufOrigin,
     backing?: Uint8Array<ArrayBuffer>,
+    slot = size,
   ) {
     if (backing !== undefined && backing.length !== size)
       throw new RangeError(`KBuf: backing is ${backing.length} bytes, size ${size}`);
-    super(backing?.buffer ?? new ArrayBuffer(size), backing?.byteOffset ?? 0, size);
+    if (slot < size) throw new RangeError(`KBuf: slot ${slot} is smaller than size ${size}`);
+    super(backing?.buffer ?? new ArrayBuffer(slot), backing?.byteOffset ?? 0, backing === undefined ? slot : size);
     this.size = size;
     this.cache = cache;
     this.origin = origin;
-    this.allocated = origin === 'zero' ? { stack: undefined, by: 'none' } : originHere(kernel);
+    this.allocated = origin === 'zero' ? { stack: undefined, by: 'none', at: 0 } : originHere(kernel);
     brand.add(this);
+    if ((origin === 'kmalloc' || origin === 'devm') && kernel.sanitizer.mode !== 'off') {
+      Object.setPrototypeOf(this, checkedPrototype());
+    }
   }
 
   /** False while live; the dead prototype answers true. */
@@ -121,24 +139,26 @@ export class KBuf extends DataView<ArrayBuffer> {
     this.setBigUint64(off, v, true);
   }
 
-  /** `memset(p + off, byte, len)`. Throws RangeError outside the object. Context: any. */
-  memset(byte: number, off = 0, len = this.byteLength - off): void {
-    if (off < 0 || len < 0 || off + len > this.byteLength)
-      throw new RangeError(`memset: [${off}, ${off + len}) outside ${this.byteLength} bytes`);
+  /**
+   * `memset(p + off, byte, len)`. Past the requested size: a
+   * `slab-out-of-bounds` report on sanitizer kernels (the bytes inside the
+   * slot are still written, as KASAN lets the access through); outside the
+   * slot a RangeError. Context: any.
+   */
+  memset(byte: number, off = 0, len = this.size - off): void {
+    blockCheck(this, 'memset', off, len, true);
     bytesOf(this, off, len).fill(byte);
   }
 
-  /** `memcpy(p + off, src, src.length)`. Throws RangeError outside the object. Context: any. */
+  /** `memcpy(p + off, src, src.length)`. Bounds as {@link KBuf.memset}. Context: any. */
   memcpyFrom(src: Uint8Array, off = 0): void {
-    if (off < 0 || off + src.length > this.byteLength)
-      throw new RangeError(`memcpy: [${off}, ${off + src.length}) outside ${this.byteLength} bytes`);
+    blockCheck(this, 'memcpyFrom', off, src.length, true);
     bytesOf(this, off, src.length).set(src);
   }
 
-  /** A copy of `[off, off + len)` (`memcpy(dst, p + off, len)`). Context: any. */
-  memcpyTo(off = 0, len = this.byteLength - off): Uint8Array {
-    if (off < 0 || len < 0 || off + len > this.byteLength)
-      throw new RangeError(`memcpy: [${off}, ${off + len}) outside ${this.byteLength} bytes`);
+  /** A copy of `[off, off + len)` (`memcpy(dst, p + off, len)`). Bounds as {@link KBuf.memset}. Context: any. */
+  memcpyTo(off = 0, len = this.size - off): Uint8Array {
+    blockCheck(this, 'memcpyTo', off, len, false);
     return bytesOf(this, off, len).slice();
   }
 
@@ -158,10 +178,18 @@ function bytesOf(b: KBuf, off: number, len: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset + off, len);
 }
 
+/** Bounds of a block operation: outside the slot throws; past the requested size reports (sanitizer kernels). */
+function blockCheck(b: KBuf, method: string, off: number, len: number, write: boolean): void {
+  if (off < 0 || len < 0 || off + len > b.byteLength)
+    throw new RangeError(`${method}: [${off}, ${off + len}) outside ${b.size} bytes`);
+  if (off + len > b.size && b.kernel !== null && b.kernel.sanitizer.mode !== 'off' && !b.isFreed)
+    reportOutOfBounds(b, method, off, len, write);
+}
+
 function originHere(k: Kernel): Origin {
   const c = k.contextInfo();
   const by = c.kind === 'task' ? `task ${c.name}/${c.pid}` : c.kind === 'none' ? 'kernel' : `${c.kind} ${c.name}`;
-  return { stack: captureStack(k.sanitizer.mode, 4), by };
+  return { stack: captureStack(k.sanitizer.mode, 4), by, at: k.now };
 }
 
 let dead: object | null = null;
@@ -208,6 +236,59 @@ function deadPrototype(): object {
   Object.defineProperty(d, 'constructor', { value: KBuf });
   dead = d;
   return d;
+}
+
+let checked: object | null = null;
+
+/**
+ * The live prototype of slab objects on sanitizer kernels: each DataView
+ * accessor first compares `[off, off + size)` with the object's requested
+ * size. Past it, a `slab-out-of-bounds` report (once per object); the access
+ * then goes through when it stays inside the slot (KASAN reports and lets it
+ * happen), and is dropped (reads give 0) when it leaves the slot, where the
+ * kernel would touch the next object. KBuf's own accessors (`getU32`…) call
+ * these, so each access is checked once.
+ */
+function checkedPrototype(): object {
+  if (checked !== null) return checked;
+  const c = Object.create(KBuf.prototype) as Record<string, unknown>;
+  const dv = DataView.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of Object.getOwnPropertyNames(DataView.prototype)) {
+    const size = accessSize(name);
+    if (size === 0 || !/^(get|set)/.test(name)) continue;
+    const write = name.startsWith('set');
+    const real = dv[name] as (...a: unknown[]) => unknown;
+    const big = name.includes('Big');
+    c[name] = function (this: KBuf, off: number, ...rest: unknown[]): unknown {
+      if (off + size > this.size || off < 0) {
+        reportOutOfBounds(this, name, off, size, write);
+        if (off < 0 || off + size > this.byteLength) return write ? undefined : big ? 0n : 0;
+      }
+      return real.call(this, off, ...rest);
+    };
+  }
+  checked = c;
+  return c;
+}
+
+/** Bit in `KBuf.reported` for a slab-out-of-bounds report. */
+export const REPORTED_OOB = 4;
+/** Bit in `KBuf.reported` once kmemleak has listed the object. */
+export const REPORTED_LEAK = 8;
+
+function reportOutOfBounds(b: KBuf, method: string, off: number, size: number, write: boolean): void {
+  if ((b.reported & REPORTED_OOB) !== 0) return;
+  b.reported |= REPORTED_OOB;
+  const k = b.kernel;
+  const what = `${write ? 'Write' : 'Read'} of size ${size}`;
+  k.sanitizer.report({
+    kind: 'slab-out-of-bounds',
+    title: `BUG: KASAN: slab-out-of-bounds in ${method}`,
+    resource: kbufResource(b),
+    detail: `${what} at offset 0x${off.toString(16)} of a ${b.size}-byte region (cache ${b.cache}, ${b.byteLength}-byte slot); allocated by ${b.allocated.by}`,
+    stacks: kbufStacks(b),
+  });
+  k.trace('slab-out-of-bounds', `${b} ${method} +${off}`);
 }
 
 /** The three KASAN stacks of an object: access (now), allocation, free. */

@@ -19,8 +19,10 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
+import { mightSleep } from '../kernel/might-sleep.js';
 import { __GFP_NOWARN, __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from './gfp.js';
 import { isKBuf, KBuf, kbufResource, kbufStacks, POISON_INUSE, REPORTED_DOUBLE_FREE } from './kbuf.js';
+import { kmemleakAlloc, kmemleakFree } from './kmemleak.js';
 
 /** `KMALLOC_MAX_SIZE` on x86-64 (MAX_PAGE_ORDER 10, 4 KiB pages): 4 MiB. */
 export const KMALLOC_MAX_SIZE = 1 << 22;
@@ -31,6 +33,29 @@ export const SIZE_MAX = 2 ** 64 - 1;
 
 /** Size classes of the kmalloc caches (kmalloc-8 … kmalloc-8k). */
 const CACHES = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192];
+
+/** `PAGE_SIZE`: the granule of kmalloc-large (page allocator) objects. */
+const PAGE_SIZE = 4096;
+
+/**
+ * `kmalloc_size_roundup(size)`: the bytes a `size`-byte kmalloc really
+ * occupies (what `ksize()` of it returns): its kmalloc cache's object size,
+ * or above `KMALLOC_MAX_CACHE_SIZE` the power-of-two number of pages the page
+ * allocator hands out (`PAGE_SIZE << get_order(size)`). 0 and sizes above
+ * `KMALLOC_MAX_SIZE` come back unchanged, as in the kernel (kmalloc returns
+ * ZERO_SIZE_PTR, or fails). Context: any. Throws TypeError for a size that is
+ * not a `size_t`.
+ */
+export function kmallocSizeRoundup(size: number): number {
+  checkSize('kmalloc_size_roundup', 'size', size);
+  if (size === 0 || size > KMALLOC_MAX_SIZE) return size;
+  if (size > KMALLOC_MAX_CACHE_SIZE) {
+    let s = PAGE_SIZE;
+    while (s < size) s *= 2;
+    return s;
+  }
+  return CACHES.find((c) => c >= size) ?? KMALLOC_MAX_CACHE_SIZE;
+}
 
 /** The kmalloc cache a request of `size` bytes is served from. */
 export function kmallocCacheName(size: number): string {
@@ -76,7 +101,7 @@ export function ZERO_OR_NULL_PTR(p: KBuf | null | undefined): boolean {
  */
 export function slabAlloc(k: Kernel, fn: string, size: number, gfp: number, origin: 'kmalloc' | 'devm'): KBuf | null {
   // might_alloc(): checked for every GFP_KERNEL call, blocking or not.
-  if (gfpflagsAllowBlocking(gfp)) k.mightSleep(fn);
+  if (gfpflagsAllowBlocking(gfp)) mightSleep(k, fn);
   const info = slabInfo(k);
   if (size > KMALLOC_MAX_SIZE) {
     if ((gfp & __GFP_NOWARN) === 0 && !info.warnedTooLarge) {
@@ -90,10 +115,11 @@ export function slabAlloc(k: Kernel, fn: string, size: number, gfp: number, orig
     info.failed++;
     return null;
   }
-  const b = new KBuf(k, size, kmallocCacheName(size), origin);
+  const b = new KBuf(k, size, kmallocCacheName(size), origin, undefined, kmallocSizeRoundup(size));
   if ((gfp & __GFP_ZERO) === 0) new Uint8Array(b.buffer).fill(POISON_INUSE);
   info.live++;
   info.allocs++;
+  if (origin === 'kmalloc') kmemleakAlloc(b);
   if (k.tracing) k.trace(fn, `${b.cache} size=${size}`);
   return b;
 }
@@ -103,6 +129,7 @@ export function slabFree(b: KBuf): void {
   const info = slabInfo(b.kernel);
   info.live--;
   info.frees++;
+  kmemleakFree(b);
   b.kill();
 }
 
@@ -118,7 +145,7 @@ export function kmalloc(k: Kernel, size: number, gfp: number): KBuf | null {
   checkSize('kmalloc', 'size', size);
   checkGfp('kmalloc', gfp);
   if (size === 0) {
-    if (gfpflagsAllowBlocking(gfp)) k.mightSleep('kmalloc');
+    if (gfpflagsAllowBlocking(gfp)) mightSleep(k, 'kmalloc');
     return ZERO_SIZE_PTR;
   }
   return slabAlloc(k, 'kmalloc', size, gfp, 'kmalloc');
@@ -154,13 +181,36 @@ export function kcalloc(k: Kernel, n: number, size: number, gfp: number): KBuf |
 }
 
 /**
+ * `ksize(p)`: the bytes the object really occupies, its size class
+ * (`kmalloc(50)` lives in kmalloc-64: 64). Since Linux 6.2 ksize() only
+ * reports: the bytes past the requested size stay out of bounds for KASAN
+ * (a driver that wants them asks `krealloc` or `kmalloc_size_roundup`).
+ * Context: any. Returns: the slot size; 0 for null and ZERO_SIZE_PTR, and
+ * for a freed object after its `use-after-free` report (as
+ * `kasan_check_byte()` failing).
+ */
+export function ksize(p: KBuf | null | undefined): number {
+  if (ZERO_OR_NULL_PTR(p)) return 0;
+  const b = p as KBuf;
+  if (!isKBuf(b)) throw new TypeError(`ksize: p must be a pointer from kmalloc (KBuf or null), got ${String(p)}`);
+  if (b.isFreed) {
+    if (b.kernel.sanitizer.mode !== 'off') b.getU8(0); // kasan_check_byte(): the use-after-free report
+    return 0;
+  }
+  return b.byteLength;
+}
+
+/**
  * `krealloc(p, newSize, gfp)`: resizes `p`, keeping `min(old, new)` bytes.
  * `p` null (or ZERO_SIZE_PTR) allocates; `newSize` 0 frees `p` and returns
- * ZERO_SIZE_PTR. On failure returns null and `p` stays valid. A freed `p`
- * is a `use-after-free` report and null (KASAN's `kasan_check_byte`).
- * Difference: the kernel may return `p` itself when its slab object is big
- * enough; quiesce always moves, so a stale `p` is always caught.
- * Context: as kmalloc.
+ * ZERO_SIZE_PTR. When `newSize` fits the object's slot ({@link ksize}) the
+ * object is resized in place and `p` itself returned (as `__do_krealloc`:
+ * KASAN's tracked size becomes `newSize`; with `__GFP_ZERO` the bytes past
+ * the old size are zeroed); otherwise a new object is allocated, the bytes
+ * copied and `p` freed. On failure returns null and `p` stays valid. A
+ * freed `p` is a `use-after-free` report and null (KASAN's
+ * `kasan_check_byte`). Context: as kmalloc (in place too: GFP_KERNEL is
+ * checked whether or not it would allocate).
  */
 export function krealloc(k: Kernel, p: KBuf | null, newSize: number, gfp: number): KBuf | null {
   checkSize('krealloc', 'new_size', newSize);
@@ -174,6 +224,13 @@ export function krealloc(k: Kernel, p: KBuf | null, newSize: number, gfp: number
   if (newSize === 0) {
     kfree(k, old);
     return ZERO_SIZE_PTR;
+  }
+  if (isKBuf(old) && old.kernel === k && old.origin === 'kmalloc' && newSize <= old.byteLength) {
+    if (gfpflagsAllowBlocking(gfp)) mightSleep(k, 'krealloc');
+    if ((gfp & __GFP_ZERO) !== 0 && newSize > old.size) new Uint8Array(old.buffer, old.size).fill(0);
+    old.size = newSize;
+    if (k.tracing) k.trace('krealloc', `${old.cache} in place size=${newSize}`);
+    return old;
   }
   const n = kmalloc(k, newSize, gfp);
   if (n === null || n === ZERO_SIZE_PTR) return n;

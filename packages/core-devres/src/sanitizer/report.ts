@@ -6,19 +6,23 @@
 /**
  * What went wrong (docs/design.md §5): `warn` is a kernel WARN; `deadlock` a
  * cycle of waits (or tasks nothing can wake); `hung-task` a task blocked too
- * long or still blocked when the run ends; `possible-circular-locking`
+ * long or still blocked when the run ends; `invalid-mmio` an MMIO access at
+ * a bad offset (sanitizer on); `possible-circular-locking`
  * lockdep's prediction (a lock-order cycle, or a recursive acquisition).
  */
 export type ReportKind =
   | 'use-after-remove'
   | 'use-after-free'
+  | 'slab-out-of-bounds'
   | 'double-free'
   | 'invalid-free'
   | 'execute-after-free'
   | 'sleep-in-atomic'
   | 'double-release'
   | 'leak-at-unbind'
+  | 'memory-leak'
   | 'callback-after-fence'
+  | 'invalid-mmio'
   | 'warn'
   | 'deadlock'
   | 'hung-task'

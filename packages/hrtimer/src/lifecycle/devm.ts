@@ -25,7 +25,8 @@ import { claimForBinding, timerBusy } from '../timer/track.js';
  * @param dev the device whose binding owns the timer.
  * Other parameters as {@link hrtimerSetup}.
  *
- * Context: any (normally probe). Returns: `timer`.
+ * Context: may sleep (the devres node is a GFP_KERNEL allocation, checked
+ * with might_sleep(); normally probe). Returns: `timer`.
  * Errors: `-ENOMEM` (devres allocation, fault injection): the timer is set
  * up but not managed.
  * No kernel counterpart (the kernel has no devm hrtimer; drivers call

@@ -16,7 +16,7 @@
  * Fields marked internal are written only by this package's functions.
  */
 import type { Fence, Kernel, Owner, Task, TimerEntry } from '@quiesce/core-devres';
-import { timerEntry } from '@quiesce/core-devres';
+import { badArg, timerEntry } from '@quiesce/core-devres';
 import { CLOCK_MONOTONIC, type ClockId, HRTIMER_NORESTART, type HrtimerRestart } from '../mode.js';
 import type { HrtimerClockBase } from './base.js';
 
@@ -91,7 +91,8 @@ export class HrTimer {
 
 /** The kernel of a set-up timer; throws for a timer that was never set up (the kernel would oops). */
 export function timerKernel(timer: HrTimer, what: string): Kernel {
+  if (!(timer instanceof HrTimer)) throw badArg(what, 'timer', 'an HrTimer', timer);
   const k = timer.kernel;
-  if (k === null) throw new Error(`${what}: hrtimer used before hrtimer_setup()`);
+  if (k === null) throw new TypeError(`${what}: timer used before hrtimer_setup()`);
   return k;
 }

@@ -3,6 +3,7 @@
  *
  * State queries and expiry accessors (include/linux/hrtimer.h inlines).
  */
+import { checkNs } from '@quiesce/core-devres';
 import { ktimeAddSafe } from '../mode.js';
 import { type HrTimer, timerKernel } from './hrtimer.js';
 
@@ -54,11 +55,13 @@ export function hrtimerGetSoftexpires(timer: HrTimer): number {
  * hrtimerSetExpires - sets soft and hard expiry to `time` (ns) without
  * arming. Use on an idle timer (then `hrtimerStartExpires`) or from its
  * callback before returning RESTART.
- * Context: any. Mirrors `hrtimer_set_expires`. Deliberate difference: on a
+ * Context: any. Mirrors `hrtimer_set_expires`. Errors: a `TypeError` for a
+ * `time` no `ktime_t` holds (NaN, ±Infinity). Deliberate difference: on a
  * queued timer the kernel silently corrupts its queue order; quiesce warns
  * and changes the value, the queue position stays where it was.
  */
 export function hrtimerSetExpires(timer: HrTimer, time: number): void {
+  checkNs('hrtimer_set_expires', 'time', time); // a NaN expiry would surface far away, at the next start
   warnIfQueued(timer, 'hrtimer_set_expires');
   timer.softexpires = time;
   timer.expires = time;
@@ -69,6 +72,8 @@ export function hrtimerSetExpires(timer: HrTimer, time: number): void {
  * Context: any. Mirrors `hrtimer_set_expires_range_ns` (same warning as {@link hrtimerSetExpires}).
  */
 export function hrtimerSetExpiresRangeNs(timer: HrTimer, time: number, delta: number): void {
+  checkNs('hrtimer_set_expires_range_ns', 'time', time);
+  checkNs('hrtimer_set_expires_range_ns', 'delta', delta);
   warnIfQueued(timer, 'hrtimer_set_expires_range_ns');
   timer.softexpires = time;
   timer.expires = ktimeAddSafe(time, delta);
@@ -79,6 +84,7 @@ export function hrtimerSetExpiresRangeNs(timer: HrTimer, time: number, delta: nu
  * Context: any. Mirrors `hrtimer_add_expires_ns` (same warning as {@link hrtimerSetExpires}).
  */
 export function hrtimerAddExpiresNs(timer: HrTimer, ns: number): void {
+  checkNs('hrtimer_add_expires_ns', 'ns', ns);
   warnIfQueued(timer, 'hrtimer_add_expires_ns');
   timer.softexpires = ktimeAddSafe(timer.softexpires, ns);
   timer.expires = ktimeAddSafe(timer.expires, ns);

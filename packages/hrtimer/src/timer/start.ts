@@ -8,11 +8,29 @@
  * while the callback goes on; the timer then does not migrate to another
  * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
  */
-import { checkIntRange, checkNs, fenceRefuses } from '@quiesce/core-devres';
+import { badArg, checkIntRange, checkNs, fenceRefuses, type Kernel, onlyRunningKernel } from '@quiesce/core-devres';
 import { HrtimerMode, ktimeAddSafe } from '../mode.js';
 import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
-import { type HrTimer, timerKernel } from './hrtimer.js';
+import { HrTimer, timerKernel } from './hrtimer.js';
 import { trackIfBinding } from './track.js';
+
+const warnedNoFunction = new WeakSet<Kernel>();
+
+/**
+ * `if (WARN_ON_ONCE(!timer->function)) return;`: a timer never set up has no
+ * callback. It belongs to no kernel yet, so the WARN goes to the one kernel
+ * running (core `onlyRunningKernel`); returns false when there is none or
+ * several (the caller then throws, as for any use before setup).
+ */
+function warnNeverSetUp(timer: HrTimer): boolean {
+  const k = onlyRunningKernel();
+  if (k === null) return false;
+  if (!warnedNoFunction.has(k)) {
+    warnedNoFunction.add(k);
+    k.warn(`hrtimer ${timer.name}`, 'kernel/time/hrtimer.c: hrtimer_start_range_ns: WARN_ON_ONCE(!timer->function)');
+  }
+  return true;
+}
 
 /**
  * hrtimerStartRangeNs - (re)start an hrtimer.
@@ -30,17 +48,20 @@ import { trackIfBinding } from './track.js';
  * CPU base whether PINNED or not (the kernel may move a non-pinned timer to
  * a busy CPU under NOHZ timer migration, which is not modelled). A timer
  * whose devm fence has started is not armed (core `fenceRefuses`): quietly
- * during the fence, as a `callback-after-fence` report after it.
+ * during the fence, as a `callback-after-fence` report after it. A timer
+ * never set up is the kernel's `WARN_ON_ONCE(!timer->function)` and is not
+ * armed; outside a running kernel (nowhere to warn) it throws.
  */
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
+  if (!(timer instanceof HrTimer)) throw badArg('hrtimer_start_range_ns', 'timer', 'an HrTimer', timer);
+  if (timer.kernel === null && warnNeverSetUp(timer)) return;
   const k = timerKernel(timer, 'hrtimer_start_range_ns');
   // Validate everything before anything changes (docs/validation.md).
-  if (!Number.isFinite(tim))
-    throw new RangeError(`hrtimer_start_range_ns: expiry must be a finite number of ns, got ${tim}`);
+  checkNs('hrtimer_start_range_ns', 'tim', tim);
   checkNs('hrtimer_start_range_ns', 'delta_ns', deltaNs);
   checkIntRange('hrtimer_start_range_ns', 'mode', mode, 0, 0xff);
   const base = timer.base;
-  if (base === null) throw new Error('hrtimer_start_range_ns: hrtimer has no base');
+  if (base === null) throw new TypeError('hrtimer_start_range_ns: timer must have a clock base, got one without');
   const st = hrtimerState(k);
   if (((mode & HrtimerMode.SOFT) !== 0) !== timer.isSoft && !st.warnedSoftMismatch) {
     st.warnedSoftMismatch = true;

@@ -1,7 +1,8 @@
 /**
  * `devm_misc_register`-style registration under the lifecycle contract.
  */
-import { type Device, devmFenceAdd, devresAdd } from '@quiesce/core-devres';
+import { checkObject, type Device, devmFenceAdd, devresAdd } from '@quiesce/core-devres';
+import { checkMiscDevice } from './check.js';
 import { type MiscDevice, miscState, setMiscState } from './misc-device.js';
 import { miscDeregister, registerInternal } from './register.js';
 
@@ -15,12 +16,22 @@ import { miscDeregister, registerInternal } from './register.js';
  * is fenced the same way (release left to close); an explicit `kernel` or
  * `revocable` mode is honoured (to show what those disciplines do at
  * unbind): their devres entry calls `miscDeregister`, which does not fence.
- * Context: may sleep. Errors: as `miscRegister`; `-ENOMEM` if devres
+ * Context: may sleep. Errors: a `TypeError` for a `dev` that is not an
+ * object; as `miscRegister`; `-ENOMEM` if devres
  * allocation fails (the device is deregistered again).
  */
 export async function devmMiscRegister(dev: Device, misc: MiscDevice): Promise<void> {
-  if (misc.mode === undefined) misc.mode = 'fenced';
-  await registerInternal(dev.kernel, misc, true);
+  // Validate before the default mode is written into `misc` (docs/validation.md).
+  checkObject('devm_misc_register', 'dev', dev);
+  checkMiscDevice('devm_misc_register', misc);
+  const defaulted = misc.mode === undefined;
+  if (defaulted) misc.mode = 'fenced';
+  try {
+    await registerInternal(dev.kernel, misc, true);
+  } catch (e) {
+    if (defaulted) delete misc.mode; // a rejected call leaves `misc` as it was
+    throw e;
+  }
   const st = miscState(misc);
   const release = (): void => {
     const now = miscState(misc);

@@ -3,16 +3,19 @@
  */
 import {
   captureStack,
+  checkObject,
   currentBindingDevice,
   fenceInit,
   fenceSync,
   type Kernel,
   KernelError,
+  onlyRunningKernel,
   trackResource,
 } from '@quiesce/core-devres';
 import { fenceOpenFiles, killOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
 import { FileFence } from '../fence/file-fence.js';
 import type { File } from '../vfs/file.js';
+import { checkMiscDevice } from './check.js';
 import { MISC_DYNAMIC_MINOR } from './constants.js';
 import { type MiscDevice, type MiscState, miscState, setMiscState } from './misc-device.js';
 import { miscRegistry } from './registry.js';
@@ -25,7 +28,10 @@ import { miscRegistry } from './registry.js';
  * probe (`currentBindingDevice`), the device is tracked for the leak check
  * at unbind (busy while registered). Context: may sleep (takes `misc_mtx`).
  *
- * Errors: `-EINVAL` for a fixed minor above 255 (nothing taken);
+ * Errors: a `TypeError` for what C's `struct miscdevice` cannot hold (a
+ * non-integer minor, a name that is not a string, a file operation that is
+ * not a function, an unknown mode): nothing taken;
+ * `-EINVAL` for a fixed minor above 255 or negative (nothing taken);
  * `-EBUSY` for a fixed minor in use, or no dynamic minor left; `-EEXIST`
  * when the name is registered (sysfs's duplicate-name error from
  * `device_create`): the minor is freed again and a dynamic `misc.minor` is
@@ -37,8 +43,10 @@ export async function miscRegister(k: Kernel, misc: MiscDevice): Promise<void> {
 
 /** @internal */
 export async function registerInternal(k: Kernel, misc: MiscDevice, managed: boolean): Promise<void> {
+  checkObject('misc_register', 'k', k);
+  checkMiscDevice('misc_register', misc);
   const isDynamic = misc.minor === MISC_DYNAMIC_MINOR;
-  if (!Number.isInteger(misc.minor) || misc.minor < 0 || misc.minor > MISC_DYNAMIC_MINOR) {
+  if (misc.minor < 0 || misc.minor > MISC_DYNAMIC_MINOR) {
     throw new KernelError('EINVAL', `Invalid fixed minor ${misc.minor} for miscdevice '${misc.name}'`);
   }
   const prev = miscState(misc);
@@ -133,10 +141,12 @@ async function unlinkMinor(k: Kernel, st: MiscState): Promise<void> {
   }
 }
 
-/** The registration's state; throws for a device never registered anywhere (no kernel to warn on). */
+/** The registration's state; a TypeError for a device never registered anywhere (no kernel to warn on). */
 function stateOf(misc: MiscDevice, what: string): MiscState {
+  checkObject(what, 'misc', misc);
   const st = miscState(misc);
-  if (st === undefined) throw new Error(`${what}: '${misc.name}' was never registered`);
+  if (st === undefined)
+    throw new TypeError(`${what}: misc must be a registered miscdevice, got '${misc.name}', never registered`);
   return st;
 }
 
@@ -156,11 +166,25 @@ function stateOf(misc: MiscDevice, what: string): MiscState {
  * (`fenceSync`): its flag closes before anything waits.
  *
  * Deregistering a device that is not registered warns (the kernel's
- * `WARN_ON(list_empty(&misc->list))`) and returns; one that was never
- * registered anywhere throws (there is no kernel to warn on).
+ * `WARN_ON(list_empty(&misc->list))`) and returns; for one never registered
+ * anywhere the warning goes to the one running kernel, and with none (or
+ * several) running it throws (there is no kernel to warn on).
  * Context: may sleep. Deliberate difference: the kernel's is not fenced.
  */
 export async function miscDeregister(misc: MiscDevice): Promise<void> {
+  checkObject('misc_deregister', 'misc', misc);
+  if (miscState(misc) === undefined) {
+    // Never registered: the list head is empty, as after a deregister. The
+    // device belongs to no kernel; the WARN goes to the one running.
+    const running = onlyRunningKernel();
+    if (running !== null) {
+      running.warn(
+        `misc ${misc.name}`,
+        `WARN_ON(list_empty(&misc->list)) in misc_deregister: '${misc.name}' is not registered`,
+      );
+      return;
+    }
+  }
   const st = stateOf(misc, 'misc_deregister');
   const k = st.kernel;
   if (!st.registered) {
@@ -207,12 +231,14 @@ export async function miscDeregisterSync(misc: MiscDevice): Promise<void> {
   await miscDeregister(misc);
 }
 
-/** True while `misc` is registered. Context: any. */
+/** True while `misc` is registered. Context: any. Errors: a `TypeError` when `misc` is not an object. */
 export function miscRegistered(misc: MiscDevice): boolean {
+  checkObject('misc_registered', 'misc', misc);
   return miscState(misc)?.registered ?? false;
 }
 
-/** Files of `misc` whose last reference is not gone yet (open, or closing). Context: any. */
+/** Files of `misc` whose last reference is not gone yet (open, or closing). Context: any. Errors: as {@link miscRegistered}. */
 export function miscOpenFiles(misc: MiscDevice): number {
+  checkObject('misc_open_files', 'misc', misc);
   return miscState(misc)?.files.size ?? 0;
 }

@@ -18,7 +18,7 @@
  * each other's SRCU index in C). Operations the driver does not have (write,
  * here) are left as they are, as in the patch.
  */
-import { ERRNO, type RevocableProvider, revocableScopedAsync } from '@quiesce/core-devres';
+import { ERRNO, mightSleep, type RevocableProvider, revocableScopedAsync } from '@quiesce/core-devres';
 import type { File } from '../vfs/file.js';
 import type { FileOperations, IoctlArg } from '../vfs/fops.js';
 import { EPOLLERR, EPOLLHUP } from '../vfs/poll.js';
@@ -28,10 +28,12 @@ const ENODEV = -ERRNO.ENODEV;
 
 /**
  * `revocable_replace_fops(filp, rp)`: swaps `file.fops` for the wrapped copy
- * described above. Call it from the driver's `open`. Context: any.
- * Returns: the original operations (the wrapper calls them).
+ * described above. Call it from the driver's `open`. Context: may sleep
+ * (the patch's kzalloc(GFP_KERNEL) and fops mutex; checked with
+ * might_sleep()). Returns: the original operations (the wrapper calls them).
  */
 export function revocableReplaceFops<T>(file: File, rp: RevocableProvider<T>): FileOperations {
+  mightSleep(rp.kernel, 'revocable_replace_fops');
   const orig = file.fops;
   const ops: Partial<Pick<FileOperations, 'read' | 'poll' | 'unlockedIoctl'>> = {};
   const { read, poll, unlockedIoctl, release } = orig;

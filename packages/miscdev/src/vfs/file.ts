@@ -17,7 +17,10 @@
  * 6. The call; a negative return becomes the thrown `KernelError`.
  */
 import {
+  badArg,
   callbackRunnable,
+  checkInt,
+  checkU32,
   type Kernel,
   KernelError,
   modulePutOwner,
@@ -30,6 +33,15 @@ import { checkReturn, throwErrno } from './errno-return.js';
 import type { FileOperations, IoctlArg } from './fops.js';
 import { DEFAULT_POLLMASK, O_ACCMODE, O_RDONLY, O_WRONLY } from './poll.js';
 import { UserBuffer } from './user-buffer.js';
+
+/**
+ * A syscall's `size_t count`: a `TypeError` for what C cannot hold (NaN, a
+ * fraction, a string); a negative count is `rw_verify_area`'s `-EINVAL`.
+ */
+function checkCount(fnName: string, count: unknown): asserts count is number {
+  checkInt(fnName, 'count', count);
+  if (count < 0) throw new KernelError('EINVAL', `${fnName}: count ${count} is negative (as ssize_t)`);
+}
 
 /** `struct file`: the open file a driver's operations receive. */
 export class File {
@@ -152,9 +164,14 @@ export class FileHandle {
    * `ioctl(fd, cmd, arg)` → `vfs_ioctl`. Returns the driver's non-negative
    * result. Errors: `-EBADF` (closed), `-ENOTTY` (no `unlockedIoctl`, or the
    * driver's answer), `-ENODEV` (fenced after deregister; module text gone),
-   * whatever the driver returns. Context: may sleep.
+   * whatever the driver returns; a `TypeError` for a `cmd` that is not an
+   * `unsigned int` or an `arg` that is neither an integer, a `UserBuffer`
+   * nor null. Context: may sleep.
    */
   async ioctl(cmd: number, arg: IoctlArg = 0): Promise<number> {
+    checkU32('ioctl', 'cmd', cmd);
+    if (arg !== null && !(arg instanceof UserBuffer) && !Number.isSafeInteger(arg))
+      throw badArg('ioctl', 'arg', 'an integer, a UserBuffer or null', arg);
     const r = await this.callOp(
       'ioctl',
       (o) => o.unlockedIoctl,
@@ -168,9 +185,11 @@ export class FileHandle {
    * `read(fd, buf, count)` → `vfs_read` into user memory `buf`. Returns the
    * bytes read. Errors: `-EBADF` (closed, or opened `O_WRONLY`), `-EINVAL`
    * (no read op), `-EFAULT` (the driver's copy to `buf` faulted), `-ENODEV`
-   * as for ioctl. Context: may sleep.
+   * as for ioctl; a negative `count` is `-EINVAL`, a non-integer one a
+   * `TypeError`. Context: may sleep.
    */
-  async readInto(buf: UserBuffer, count: number = buf.length): Promise<number> {
+  async readInto(buf: UserBuffer, count: number = buf?.length ?? 0): Promise<number> {
+    checkCount('read', count);
     if ((this.live().flags & O_ACCMODE) === O_WRONLY) throw new KernelError('EBADF', 'file not open for reading');
     const r = await this.callOp(
       'read',
@@ -183,6 +202,7 @@ export class FileHandle {
 
   /** `read()` of up to `count` bytes into fresh memory; returns the bytes read. Errors as {@link FileHandle.readInto}. */
   async read(count: number): Promise<Uint8Array> {
+    checkCount('read', count); // before the user memory is allocated
     const b = UserBuffer.alloc(count);
     const n = await this.readInto(b, count);
     return b.bytes.subarray(0, n);
@@ -192,12 +212,16 @@ export class FileHandle {
    * `write(fd, data, count)` → `vfs_write`. `data` is user memory (a
    * `Uint8Array` is wrapped). Returns the bytes written. Errors: `-EBADF`
    * (closed, or opened `O_RDONLY`), `-EINVAL` (no write op), `-EFAULT`,
-   * `-ENODEV` as for ioctl. Context: may sleep.
+   * `-ENODEV` as for ioctl; `count` as for read; a `TypeError` for `data`
+   * that is not user memory. Context: may sleep.
    */
   async write(data: Uint8Array | UserBuffer, count?: number): Promise<number> {
-    if ((this.live().flags & O_ACCMODE) === O_RDONLY) throw new KernelError('EBADF', 'file not open for writing');
+    if (!(data instanceof UserBuffer) && !(data instanceof Uint8Array))
+      throw badArg('write', 'data', 'a Uint8Array or a UserBuffer', data);
     const buf = data instanceof UserBuffer ? data : new UserBuffer(data);
     const n = count ?? buf.length;
+    checkCount('write', n);
+    if ((this.live().flags & O_ACCMODE) === O_RDONLY) throw new KernelError('EBADF', 'file not open for writing');
     const r = await this.callOp(
       'write',
       (o) => o.write,

@@ -3,6 +3,9 @@
  */
 import {
   callbackRunnable,
+  checkInt,
+  checkObject,
+  checkString,
   fenceRefuses,
   type Kernel,
   KernelError,
@@ -28,9 +31,13 @@ import { O_RDWR } from './poll.js';
  * `-ENODEV` (no device on the node's minor, e.g. deregistered, or a fenced
  * or sync deregister has started; the owner is
  * GOING or gone; the owner's text is freed), whatever the driver's open
- * returns. Context: may sleep (a task).
+ * returns; a `TypeError` for a path that is not a string or flags that are
+ * not an integer. Context: may sleep (a task).
  */
 export async function open(k: Kernel, path: string, flags: number = O_RDWR): Promise<FileHandle> {
+  checkObject('open', 'k', k);
+  checkString('open', 'path', path);
+  checkInt('open', 'flags', flags);
   if (!k.mightSleep(`open ${path}`)) throw new Error(`open(${path}) from atomic context`);
   const name = path.startsWith('/dev/') ? path.slice(5) : null;
   const reg = miscRegistry(k);

@@ -12,13 +12,14 @@
  * Unmapping never detaches an `ArrayBuffer` (docs/design.md §4: a detach slows
  * every typed-array access in the isolate); it drops the reference instead.
  */
-import { KernelError } from '@quiesce/core-devres';
+import { badArg, checkInt, checkIntRange, KernelError } from '@quiesce/core-devres';
 
 export class UserBuffer {
   private mem: Uint8Array | null;
 
-  /** User memory backed by `mem` (a view: the driver's copies land in it). */
+  /** User memory backed by `mem` (a view: the driver's copies land in it). Errors: a `TypeError` for anything else. */
   constructor(mem: Uint8Array | null) {
+    if (mem !== null && !(mem instanceof Uint8Array)) throw badArg('UserBuffer', 'mem', 'a Uint8Array or null', mem);
     this.mem = mem;
   }
 
@@ -27,8 +28,9 @@ export class UserBuffer {
     return new UserBuffer(null);
   }
 
-  /** `count` bytes of fresh, zeroed user memory. */
+  /** `count` bytes of fresh, zeroed user memory. Errors: a `TypeError` unless `count` is an integer ≥ 0. */
   static alloc(count: number): UserBuffer {
+    checkIntRange('UserBuffer.alloc', 'count', count, 0, 2 ** 31 - 1);
     return new UserBuffer(new Uint8Array(count));
   }
 
@@ -67,8 +69,12 @@ function mapped(u: unknown): Uint8Array | null {
  * `copy_to_user(to + offset, from, n)`: copies `from` into user memory.
  * Returns the number of bytes not copied (0 on success); a copy that runs off
  * the end of the mapping copies what fits. Context: may fault (any, here).
+ * Errors: a `TypeError` for a non-integer `offset` or a `from` that is not
+ * kernel memory (C's pointer arithmetic and types cannot express them).
  */
 export function copyToUser(to: unknown, from: Uint8Array, offset = 0): number {
+  if (!(from instanceof Uint8Array)) throw badArg('copy_to_user', 'from', 'a Uint8Array', from);
+  checkInt('copy_to_user', 'offset', offset);
   const m = mapped(to);
   if (m === null || offset < 0 || offset > m.length) return from.length;
   const n = Math.min(from.length, m.length - offset);
@@ -79,9 +85,11 @@ export function copyToUser(to: unknown, from: Uint8Array, offset = 0): number {
 /**
  * `copy_from_user(to, from + offset, n)` with `n = to.length`. Returns the
  * number of bytes not copied; the uncopied tail of `to` is zeroed, as the
- * kernel does. Context: may fault (any, here).
+ * kernel does. Context: may fault (any, here). Errors: as {@link copyToUser}.
  */
 export function copyFromUser(to: Uint8Array, from: unknown, offset = 0): number {
+  if (!(to instanceof Uint8Array)) throw badArg('copy_from_user', 'to', 'a Uint8Array', to);
+  checkInt('copy_from_user', 'offset', offset);
   const m = mapped(from);
   if (m === null || offset < 0 || offset > m.length) {
     to.fill(0);
@@ -95,9 +103,11 @@ export function copyFromUser(to: Uint8Array, from: unknown, offset = 0): number 
 
 /**
  * `get_user()` of a little-endian u32 at `from + offset`.
- * Returns the value. Errors: `-EFAULT` when the 4 bytes are not all mapped.
+ * Returns the value. Errors: `-EFAULT` when the 4 bytes are not all mapped;
+ * a `TypeError` for a non-integer `offset`.
  */
 export function getUserU32(from: unknown, offset = 0): number {
+  checkInt('get_user', 'offset', offset);
   const m = mapped(from);
   if (m === null || offset < 0 || offset + 4 > m.length) throw new KernelError('EFAULT', 'get_user: bad address');
   return (
@@ -111,9 +121,12 @@ export function getUserU32(from: unknown, offset = 0): number {
 
 /**
  * `put_user()` of a little-endian u32 at `to + offset`.
- * Errors: `-EFAULT` when the 4 bytes are not all mapped (nothing written).
+ * Errors: `-EFAULT` when the 4 bytes are not all mapped (nothing written);
+ * a `TypeError` for a non-integer `offset` or a `value` no u32/s32 holds.
  */
 export function putUserU32(to: unknown, value: number, offset = 0): void {
+  checkInt('put_user', 'offset', offset);
+  checkIntRange('put_user', 'value', value, -0x8000_0000, 0xffff_ffff);
   const m = mapped(to);
   if (m === null || offset < 0 || offset + 4 > m.length) throw new KernelError('EFAULT', 'put_user: bad address');
   m[offset] = value & 0xff;

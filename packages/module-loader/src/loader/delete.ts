@@ -1,7 +1,7 @@
 /**
  * Unloading a module (kernel/module/main.c: delete_module, try_stop_module).
  */
-import { type Kernel, KernelError } from '@quiesce/core-devres';
+import { checkObject, checkString, checkU32, type Kernel, KernelError } from '@quiesce/core-devres';
 import { unregisterModuleDrivers } from '../driver.js';
 import { MODULE_REF_BASE, type Module } from '../module/module.js';
 import { findModule, runAs } from '../module/registry.js';
@@ -44,11 +44,15 @@ function tryReleaseModuleRef(mod: Module): number {
  * drivers unregistered (their devices unbound), exit run (may sleep), the
  * module freed and its text gone.
  * Context: may sleep (task). `flags`: `O_NONBLOCK | O_TRUNC` bits.
- * Returns: nothing; errors thrown as KernelError.
+ * Returns: nothing; errors thrown as KernelError; a `TypeError` for a name
+ * that is not a string or flags that are not an `unsigned int`.
  * Differences: no `-EPERM` (no capabilities). An exit that throws (an oops
  * in C) leaves the module GOING with its text in place.
  */
 export async function deleteModule(k: Kernel, name: string, flags: number = O_NONBLOCK): Promise<void> {
+  checkObject('delete_module', 'k', k);
+  checkString('delete_module', 'name', name);
+  checkU32('delete_module', 'flags', flags);
   if (!k.mightSleep(`delete_module ${name}`)) {
     throw new KernelError('EINVAL', `delete_module ${name} from atomic context`);
   }
@@ -71,7 +75,7 @@ export async function deleteModule(k: Kernel, name: string, flags: number = O_NO
   await runAs(k, mod, async () => {
     if (!mod.hasExit) return;
     await unregisterModuleDrivers(mod);
-    if (mod.def.exit !== undefined) await mod.def.exit(mod);
+    if (mod.def.exit != null) await mod.def.exit(mod);
   });
   freeModule(mod);
 }

@@ -1,9 +1,9 @@
 /**
  * Loading a module (kernel/module/main.c: load_module, do_init_module).
  */
-import { type Kernel, KernelError } from '@quiesce/core-devres';
+import { checkObject, type Kernel, KernelError } from '@quiesce/core-devres';
 import { registerModuleDriver, unregisterModuleDrivers } from '../driver.js';
-import type { ModuleDefinition } from '../module/definition.js';
+import { checkModuleDefinition, type ModuleDefinition } from '../module/definition.js';
 import { ExecFormatError } from '../module/errors.js';
 import { Module } from '../module/module.js';
 import { moduleRegistry, runAs } from '../module/registry.js';
@@ -23,12 +23,15 @@ import { freeModule } from './free.js';
  * 6. LIVE, the init reference dropped.
  * A failing init: GOING, init reference dropped, the module freed (exit is
  * not called), and the error thrown. Context: may sleep (task).
- * Returns: the live module.
+ * Returns: the live module. A definition that is not one (see
+ * `checkModuleDefinition`) is rejected before anything is linked.
  * Differences: a load racing an unload or another load of the same name gets
  * `-EEXIST` at once (the kernel waits for the other to finish); a provider
  * still COMING gives `-EBUSY` at once (the kernel waits up to 30 s first).
  */
 export async function loadModule(k: Kernel, def: ModuleDefinition): Promise<Module> {
+  checkObject('load_module', 'k', k);
+  checkModuleDefinition('load_module', def);
   if (!k.mightSleep(`load_module ${def.name}`)) {
     throw new KernelError('EINVAL', `load_module ${def.name} from atomic context`);
   }
@@ -88,12 +91,12 @@ export async function loadModule(k: Kernel, def: ModuleDefinition): Promise<Modu
 /** The definition's init, then its drivers; a driver that fails to register undoes the others and the init. */
 async function runInit(mod: Module): Promise<void> {
   const { init, exit, drivers = [] } = mod.def;
-  if (init !== undefined) await init(mod);
+  if (init != null) await init(mod); // null is an absent hook, as undefined
   try {
     for (const d of drivers) await registerModuleDriver(mod, d.bus, d.driver);
   } catch (e) {
     await unregisterModuleDrivers(mod);
-    if (exit !== undefined) await exit(mod);
+    if (exit != null) await exit(mod);
     throw e;
   }
 }

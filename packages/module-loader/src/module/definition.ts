@@ -5,7 +5,15 @@
  * registers through `module_driver()`).
  */
 import type { BusType, Driver } from '@quiesce/core-devres';
-import { KernelError } from '@quiesce/core-devres';
+import {
+  badArg,
+  checkFn,
+  checkIntRange,
+  checkObject,
+  checkOptFn,
+  checkString,
+  KernelError,
+} from '@quiesce/core-devres';
 import type { Module } from './module.js';
 
 /** `module_init` / `module_exit`: receive the module itself (`THIS_MODULE`). May sleep. */
@@ -46,13 +54,44 @@ export interface ModuleDefinition {
 export const MODULE_NAME_LEN = 56;
 
 /**
- * Checks and returns a module definition. Context: any.
- * Errors: `-EINVAL` for an empty name or one containing `/`;
- * `-ENAMETOOLONG` is not modelled: a name of MODULE_NAME_LEN or more is `-EINVAL` here.
+ * Throws unless `def` is a module definition a `.ko` could hold: a
+ * `TypeError` for a part of the wrong type (a name that is not a string, a
+ * hook that is not a function, imports that are not strings, a driver spec
+ * without a bus or a maker, a size that is not a byte count); `-EINVAL` for
+ * an empty name, one containing `/`, or one of MODULE_NAME_LEN or more.
+ * Context: any.
+ */
+export function checkModuleDefinition(fnName: string, def: unknown): asserts def is ModuleDefinition {
+  checkObject(fnName, 'def', def);
+  const d = def as Partial<ModuleDefinition>;
+  checkString(fnName, 'def.name', d.name);
+  checkOptFn(fnName, 'def.init', d.init);
+  checkOptFn(fnName, 'def.exit', d.exit);
+  if (d.exports !== undefined) checkObject(fnName, 'def.exports', d.exports);
+  if (d.imports !== undefined) {
+    if (!Array.isArray(d.imports)) throw badArg(fnName, 'def.imports', 'an array of symbol names', d.imports);
+    for (const [i, s] of (d.imports as unknown[]).entries()) checkString(fnName, `def.imports[${i}]`, s);
+  }
+  if (d.drivers !== undefined) {
+    if (!Array.isArray(d.drivers)) throw badArg(fnName, 'def.drivers', 'an array of { bus, driver }', d.drivers);
+    for (const [i, s] of (d.drivers as unknown[]).entries()) {
+      checkObject(fnName, `def.drivers[${i}]`, s);
+      checkObject(fnName, `def.drivers[${i}].bus`, (s as ModuleDriverSpec).bus);
+      checkFn(fnName, `def.drivers[${i}].driver`, (s as ModuleDriverSpec).driver);
+    }
+  }
+  if (d.size !== undefined) checkIntRange(fnName, 'def.size', d.size, 0, Number.MAX_SAFE_INTEGER);
+  if (d.name.length === 0 || d.name.includes('/') || d.name.length >= MODULE_NAME_LEN) {
+    throw new KernelError('EINVAL', `bad module name '${d.name}'`);
+  }
+}
+
+/**
+ * Checks and returns a module definition (frozen). Context: any.
+ * Errors: as {@link checkModuleDefinition}; `-ENAMETOOLONG` is not
+ * modelled: a name of MODULE_NAME_LEN or more is `-EINVAL` here.
  */
 export function defineModule(def: ModuleDefinition): ModuleDefinition {
-  if (def.name.length === 0 || def.name.includes('/') || def.name.length >= MODULE_NAME_LEN) {
-    throw new KernelError('EINVAL', `bad module name '${def.name}'`);
-  }
+  checkModuleDefinition('define_module', def);
   return Object.freeze({ ...def });
 }

@@ -48,8 +48,8 @@ export class Module implements ModuleOwner {
     // Registering drivers is an init; unregistering them an exit. A module
     // that writes its own init but no exit is still permanent (as in C).
     const drivers = (def.drivers?.length ?? 0) > 0;
-    this.hasInit = def.init !== undefined || drivers;
-    this.hasExit = def.exit !== undefined || (def.init === undefined && drivers);
+    this.hasInit = def.init != null || drivers;
+    this.hasExit = def.exit != null || (def.init == null && drivers);
     this.size = def.size ?? 16384;
   }
 

@@ -6,7 +6,7 @@
  * synchronous, and the simulated scheduler never switches inside synchronous
  * code, so each is atomic exactly as it is under the mutex in C.
  */
-import { type Kernel, KernelLocal, type Task } from '@quiesce/core-devres';
+import { checkObject, checkString, type Kernel, KernelLocal, type Task } from '@quiesce/core-devres';
 import type { Module } from './module.js';
 
 const KEY = new KernelLocal(() => new ModuleRegistry());
@@ -28,9 +28,11 @@ export function moduleRegistry(k: Kernel): ModuleRegistry {
 /**
  * `find_module()`: the loaded module called `name`, skipping UNFORMED ones
  * (a module still being formed is not visible). Context: any.
- * Returns: the module or null.
+ * Returns: the module or null. Errors: a `TypeError` when `name` is not a string.
  */
 export function findModule(k: Kernel, name: string): Module | null {
+  checkObject('find_module', 'k', k);
+  checkString('find_module', 'name', name);
   for (const m of moduleRegistry(k).modules) if (m.name === name && m.state !== 'UNFORMED') return m;
   return null;
 }
@@ -41,6 +43,7 @@ export function findModule(k: Kernel, name: string): Module | null {
  * context. Context: any. Prefer the `mod` argument init/exit receive.
  */
 export function thisModule(k: Kernel): Module | null {
+  checkObject('THIS_MODULE', 'k', k);
   const t = k.current;
   return t === null ? null : (moduleRegistry(k).running.get(t) ?? null);
 }

@@ -3,7 +3,8 @@
  * `dma_set_mask`, `dma_alloc_coherent`, `dma_free_coherent`,
  * `dmam_alloc_coherent`.
  */
-import { checkInt, checkIntRange, devresAdd, KBuf, KernelError, mightSleep } from '@quiesce/core-devres';
+import { badArg, checkInt, checkIntRange, devresAdd, KBuf, KernelError, mightSleep } from '@quiesce/core-devres';
+import { checkPciDev } from '../pci/check.js';
 import type { PciDev } from '../pci/pci-dev.js';
 import { systemRam } from './system-ram.js';
 
@@ -33,6 +34,7 @@ export function dmaBitMask(n: number): number {
  * system RAM (as `dma_supported()` failing).
  */
 export function dmaSetMaskAndCoherent(dev: PciDev, mask: number): number {
+  checkPciDev('dma_set_mask_and_coherent', dev);
   checkIntRange('dma_set_mask_and_coherent', 'mask', mask, 0, Number.MAX_SAFE_INTEGER);
   const ram = systemRam(dev.kernel);
   if (mask < ram.base) return -5; // -EIO
@@ -48,6 +50,7 @@ export function dmaSetMaskAndCoherent(dev: PciDev, mask: number): number {
  * large fits no RAM). TypeError when `size` is not an integer (NaN, 4.5).
  */
 export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
+  checkPciDev('dma_alloc_coherent', dev);
   checkInt('dma_alloc_coherent', 'size', size);
   mightSleep(dev.kernel, 'dma_alloc_coherent');
   if (size < 0) throw new KernelError('ENOMEM', `dma_alloc_coherent(${size}) for ${dev.name}: size_t too large`);
@@ -62,9 +65,19 @@ export function dmaAllocCoherent(dev: PciDev, size: number): DmaCoherent {
 /**
  * `dma_free_coherent()`: frees the RAM and kills the CPU view (a later CPU
  * access is `use-after-free`). Warns when `buf` is not allocated (a second
- * free). Context: any.
+ * free). Context: process or softirq; with interrupts disabled (a hardirq
+ * handler) it warns `WARN_ON(irqs_disabled())`, as `dma_free_attrs` does
+ * (on non-coherent platforms the free may vunmap), and still frees.
+ * Interrupts disabled by `spin_lock_irqsave` are not modelled, so that case
+ * is not caught.
  */
 export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
+  checkPciDev('dma_free_coherent', dev);
+  if (buf === null || typeof buf !== 'object' || typeof buf.cpu !== 'object' || !Number.isSafeInteger(buf.dmaHandle))
+    throw badArg('dma_free_coherent', 'buf', 'a DmaCoherent from dma_alloc_coherent', buf);
+  if (dev.kernel.contextInfo().kind === 'hardirq') {
+    dev.kernel.warn(dev.name, 'WARN_ON(irqs_disabled()) in dma_free_attrs: dma_free_coherent from hardirq context');
+  }
   if (!systemRam(dev.kernel).free(buf.dmaHandle)) {
     dev.kernel.warn(dev.name, `dma_free_coherent: 0x${buf.dmaHandle.toString(16)} is not allocated`);
     return;
@@ -74,6 +87,7 @@ export function dmaFreeCoherent(dev: PciDev, buf: DmaCoherent): void {
 
 /** `dmam_alloc_coherent()`: as {@link dmaAllocCoherent}, freed at unbind. Context: may sleep. */
 export function dmamAllocCoherent(dev: PciDev, size: number): DmaCoherent {
+  checkPciDev('dmam_alloc_coherent', dev);
   checkInt('dmam_alloc_coherent', 'size', size);
   mightSleep(dev.kernel, 'dmam_alloc_coherent');
   const buf = dmaAllocCoherent(dev, size);

@@ -20,7 +20,19 @@ interface Block {
   readonly start: number;
   readonly size: number;
   live: boolean;
+  /** Allocation stack and context (`task insmod/3`), for KASAN's "Allocated by". */
   readonly stack: string | undefined;
+  readonly by: string;
+  /** Free stack and context, for "Freed by". */
+  freedStack: string | undefined;
+  freedBy: string;
+  /** A use-after-free of this block was already reported (KASAN reports each bug once). */
+  reported: boolean;
+}
+
+function who(k: Kernel): string {
+  const c = k.contextInfo();
+  return c.kind === 'task' ? `task ${c.name}/${c.pid}` : c.kind === 'none' ? 'kernel' : `${c.kind} ${c.name}`;
 }
 
 export class SystemRam {
@@ -46,7 +58,16 @@ export class SystemRam {
       at = Math.max(at, b.start + b.size);
     }
     if (at + need > this.base + this.size || at + need - 1 > limit) return null;
-    this.blocks.push({ start: at, size: need, live: true, stack: captureStack(this.kernel.sanitizer.mode, 4) });
+    this.blocks.push({
+      start: at,
+      size: need,
+      live: true,
+      stack: captureStack(this.kernel.sanitizer.mode, 4),
+      by: who(this.kernel),
+      freedStack: undefined,
+      freedBy: '?',
+      reported: false,
+    });
     this.bytes.fill(0, at - this.base, at - this.base + need);
     return at;
   }
@@ -56,6 +77,8 @@ export class SystemRam {
     const b = this.blocks.find((x) => x.live && x.start === addr);
     if (!b) return false;
     b.live = false;
+    b.freedStack = captureStack(this.kernel.sanitizer.mode, 4);
+    b.freedBy = who(this.kernel);
     return true;
   }
 
@@ -66,22 +89,45 @@ export class SystemRam {
 
   /**
    * Checks a device access of `[addr, addr+len)`: false if it falls outside
-   * RAM (nothing is transferred); a report if it is inside RAM but not in a
-   * live allocation (the transfer still happens, as it would on hardware).
+   * RAM (nothing is transferred). Inside RAM but not in a live allocation
+   * the transfer still happens, as it would on hardware, and is reported:
+   * into a freed buffer it is KASAN's `use-after-free` (once per buffer,
+   * with the allocation and free stacks and the access stack of the code
+   * that made the device run); into memory never allocated,
+   * `use-after-remove` (a wild bus address: nothing was ever there).
    */
-  checkDeviceAccess(addr: number, len: number, who: string, write: boolean): boolean {
+  checkDeviceAccess(addr: number, len: number, dev: string, write: boolean): boolean {
     if (addr < this.base || addr + len > this.base + this.size || len < 0) return false;
     const inside = this.blocks.some((b) => b.live && addr >= b.start && addr + len <= b.start + b.size);
-    if (!inside && len > 0) {
-      const freed = this.blocks.find((b) => !b.live && addr < b.start + b.size && addr + len > b.start);
+    if (inside || len === 0) return true;
+    // The newest freed block under the access: the buffer the driver last had there.
+    let freed: Block | undefined;
+    for (const b of this.blocks) if (!b.live && addr < b.start + b.size && addr + len > b.start) freed = b;
+    const rw = write ? 'write' : 'read';
+    const at = `0x${addr.toString(16)}`;
+    if (freed !== undefined) {
+      if (freed.reported) return true;
+      freed.reported = true;
       this.kernel.sanitizer.report({
-        kind: 'use-after-remove',
-        title: `BUG: KASAN: DMA ${write ? 'write to' : 'read from'} ${freed ? 'freed' : 'unallocated'} memory by ${who}`,
-        resource: `dma 0x${addr.toString(16)}`,
-        detail: `${who}: DMA ${write ? 'write' : 'read'} of ${len} bytes at 0x${addr.toString(16)}, not inside a live dma_alloc_coherent buffer`,
-        stacks: { ...this.kernel.stack(), ...(freed?.stack !== undefined ? { acquired: freed.stack } : {}) },
+        kind: 'use-after-free',
+        title: `BUG: KASAN: use-after-free in DMA ${rw} by ${dev}`,
+        resource: 'dma-coherent', // as the CPU-side report (kbufResource): one bug, one finding
+        detail: `${dev}: DMA ${rw} of ${len} bytes at ${at}, offset 0x${(addr - freed.start).toString(16)} of a freed ${freed.size}-byte coherent buffer; allocated by ${freed.by}, freed by ${freed.freedBy}`,
+        stacks: {
+          ...this.kernel.stack(),
+          ...(freed.stack !== undefined ? { acquired: freed.stack } : {}),
+          ...(freed.freedStack !== undefined ? { released: freed.freedStack } : {}),
+        },
       });
+      return true;
     }
+    this.kernel.sanitizer.report({
+      kind: 'use-after-remove',
+      title: `BUG: KASAN: DMA ${write ? 'write to' : 'read from'} unallocated memory by ${dev}`,
+      resource: `dma ${at}`,
+      detail: `${dev}: DMA ${rw} of ${len} bytes at ${at}, not inside a live dma_alloc_coherent buffer`,
+      stacks: this.kernel.stack(),
+    });
     return true;
   }
 }

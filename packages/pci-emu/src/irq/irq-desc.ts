@@ -18,6 +18,7 @@
  */
 import {
   callbackRunnable,
+  checkDelayNs,
   type Kernel,
   KernelLocal,
   type Owner,
@@ -223,6 +224,7 @@ export function irqTable(k: Kernel): IrqTable {
  * a real handler simply takes that long. Context: hardirq (inside a handler).
  */
 export function irqOccupy(k: Kernel, spanNs: number): void {
+  checkDelayNs('irqOccupy', 'spanNs', spanNs); // a NaN or infinite span would stall the CPU's clock
   const t = irqTable(k);
   if (t.current === null) throw new Error('irqOccupy: not inside an IRQ handler');
   if (spanNs > t.spanNs) t.spanNs = spanNs;

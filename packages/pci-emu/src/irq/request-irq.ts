@@ -9,7 +9,11 @@
  * neither runs again.
  */
 import {
+  badArg,
   captureStack,
+  checkObject,
+  checkString,
+  checkU32,
   currentBindingDevice,
   type Device,
   devmFence,
@@ -52,7 +56,9 @@ export async function requestIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
+  checkObject('request_irq', 'k', k);
   checkHandler('request_irq', irq, handler);
+  checkIrqArgs('request_irq', irq, flags, name, owner);
   if (!k.mightSleep('request_irq')) return;
   trackIrq(k, irq, setupIrq(k, irq, handler, flags, name, devId, owner));
 }
@@ -64,6 +70,20 @@ export async function requestIrq(
 function checkHandler(fn: string, irq: number, handler: unknown): void {
   if (handler === null || handler === undefined) throw new KernelError('EINVAL', `${fn}(${irq}): NULL handler`);
   if (typeof handler !== 'function') throw new TypeError(`${fn}: handler must be a function, got ${String(handler)}`);
+}
+
+/**
+ * @internal The scalar arguments of every request form: `irq` and `flags`
+ * are `unsigned int`/`unsigned long` (a `TypeError` for NaN, fractions,
+ * negatives), `name` a string, `owner` a module or null (undefined read as
+ * null). Unknown IRQ numbers are the kernel's `-EINVAL`, left to setupIrq.
+ */
+export function checkIrqArgs(fnName: string, irq: unknown, flags: unknown, name: unknown, owner: unknown): void {
+  checkU32(fnName, 'irq', irq);
+  checkU32(fnName, 'irqflags', flags);
+  checkString(fnName, 'devname', name);
+  if (owner !== null && owner !== undefined && typeof owner !== 'object')
+    throw badArg(fnName, 'owner', 'a module or null', owner);
 }
 
 /**
@@ -138,6 +158,7 @@ function hex8(n: number): string {
  * Context: may sleep.
  */
 export async function synchronizeIrq(k: Kernel, irq: number): Promise<void> {
+  checkU32('synchronize_irq', 'irq', irq);
   if (!k.mightSleep('synchronize_irq')) return;
   const desc = irqTable(k).descs.get(irq);
   if (desc === undefined) return;
@@ -154,6 +175,7 @@ export async function synchronizeIrq(k: Kernel, irq: number): Promise<void> {
  * Context: may sleep (from the IRQ's own thread it never returns).
  */
 export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<string | null> {
+  checkU32('free_irq', 'irq', irq);
   if (!k.mightSleep('free_irq')) return null;
   const desc = irqTable(k).descs.get(irq);
   const i = desc === undefined ? -1 : desc.actions.findIndex((a) => a.devId === devId);
@@ -189,8 +211,10 @@ export async function devmRequestIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
+  checkObject('devm_request_irq', 'dev', dev);
   const k = dev.kernel;
   checkHandler('devm_request_irq', irq, handler);
+  checkIrqArgs('devm_request_irq', irq, flags, name, owner);
   if (!k.mightSleep('devm_request_irq')) return;
   await devmIrqFence(dev, irq, devId, setupIrq(k, irq, handler, flags, name, devId, owner));
 }
@@ -220,6 +244,7 @@ export async function devmIrqFence(dev: Device, irq: number, devId: unknown, act
 
 /** `disable_irq_nosync()`: stops passes of `irq` (nested). Context: any. */
 export function disableIrqNosync(k: Kernel, irq: number): void {
+  checkU32('disable_irq_nosync', 'irq', irq);
   const desc = irqTable(k).descs.get(irq);
   if (desc) desc.depth++;
 }
@@ -229,6 +254,7 @@ export function disableIrqNosync(k: Kernel, irq: number): void {
  * handler (and woken thread function) to finish. Context: may sleep.
  */
 export async function disableIrq(k: Kernel, irq: number): Promise<void> {
+  checkU32('disable_irq', 'irq', irq);
   if (!k.mightSleep('disable_irq')) return;
   disableIrqNosync(k, irq);
   await synchronizeIrq(k, irq);
@@ -236,6 +262,7 @@ export async function disableIrq(k: Kernel, irq: number): Promise<void> {
 
 /** `enable_irq()`: undoes one disable; unbalanced enables warn. Context: any. */
 export function enableIrq(k: Kernel, irq: number): void {
+  checkU32('enable_irq', 'irq', irq);
   const t = irqTable(k);
   const desc = t.descs.get(irq);
   if (!desc) return;

@@ -2,18 +2,23 @@
  * `request_threaded_irq` / `devm_request_threaded_irq` (kernel/irq/manage.c,
  * kernel/irq/devres.c). The thread itself is in irq-thread.ts.
  */
-import { type Device, type Kernel, KernelError, type Owner } from '@quiesce/core-devres';
+import {
+  checkObject,
+  checkOptFn,
+  type Device,
+  type Kernel,
+  KernelError,
+  type Owner,
+  orNull,
+} from '@quiesce/core-devres';
 import type { IrqAction, IrqHandler } from './irq-desc.js';
 import type { IrqThreadFn } from './irq-thread.js';
-import { devmIrqFence, irqDefaultPrimaryHandler, setupIrq, trackIrq } from './request-irq.js';
+import { checkIrqArgs, devmIrqFence, irqDefaultPrimaryHandler, setupIrq, trackIrq } from './request-irq.js';
 
+/** Each callback a function, null or undefined (C's NULL). */
 function checkFns(fn: string, handler: unknown, threadFn: unknown): void {
-  if (handler !== null && typeof handler !== 'function') {
-    throw new TypeError(`${fn}: handler must be a function or null, got ${String(handler)}`);
-  }
-  if (threadFn !== null && typeof threadFn !== 'function') {
-    throw new TypeError(`${fn}: thread_fn must be a function or null, got ${String(threadFn)}`);
-  }
+  checkOptFn(fn, 'handler', handler);
+  checkOptFn(fn, 'thread_fn', threadFn);
 }
 
 /** Resolves the primary handler: NULL means the default one, which needs a thread function. */
@@ -43,7 +48,9 @@ function primary(
  * Context: may sleep. Errors: `-EINVAL` (both null; NULL handler without
  * ONESHOT on a line that needs it; unknown IRQ; IRQF_SHARED without devId),
  * `-EBUSY` (flags mismatch with an existing action, ONESHOT included).
- * TypeError when a callback is neither a function nor null.
+ * TypeError when a callback is neither a function nor null/undefined, or
+ * for an irq or flags no `unsigned int` holds, a name that is not a
+ * string, an owner that is not a module or null.
  */
 export async function requestThreadedIrq(
   k: Kernel,
@@ -75,9 +82,13 @@ function setupThreaded(
   devId: unknown,
   owner: Owner,
 ): IrqAction | null {
+  checkObject(what, 'k', k);
   checkFns(what, handler, threadFn);
+  checkIrqArgs(what, irq, flags, name, owner);
   if (!k.mightSleep(what)) return null;
-  return setupIrq(k, irq, primary(k, what, irq, handler, threadFn), flags, name, devId, owner, threadFn);
+  const h = orNull(handler);
+  const t = orNull(threadFn);
+  return setupIrq(k, irq, primary(k, what, irq, h, t), flags, name, devId, owner, t);
 }
 
 /**
@@ -96,6 +107,7 @@ export async function devmRequestThreadedIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
+  checkObject('devm_request_threaded_irq', 'dev', dev);
   const action = setupThreaded(
     dev.kernel,
     'devm_request_threaded_irq',

@@ -8,7 +8,8 @@
  * as `pci_intx_for_msi(dev, 0)` does. On a `pcim_enable_device`d device the
  * vectors are freed at unbind (`pcim_setup_msi_release`).
  */
-import { devresAdd, KernelError, mightSleep } from '@quiesce/core-devres';
+import { checkInt, checkU32, devresAdd, KernelError, mightSleep } from '@quiesce/core-devres';
+import { checkPciDev } from '../pci/check.js';
 import {
   PCI_IRQ_INTX,
   PCI_IRQ_MSI,
@@ -29,6 +30,7 @@ export const MSI_ADDRESS_BASE = 0xfee0_0000;
 
 /** `pci_msi_vec_count()`: vectors the MSI capability offers, or -EINVAL without one. */
 export function pciMsiVecCount(dev: PciDev): number {
+  checkPciDev('pci_msi_vec_count', dev);
   const cap = dev.config.msiCap;
   if (cap === 0) return -22;
   return 1 << ((dev.config.read(cap + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_QMASK) >> 1);
@@ -37,6 +39,9 @@ export function pciMsiVecCount(dev: PciDev): number {
 function enableMsiRange(dev: PciDev, minvec: number, maxvec: number): number {
   const k = dev.kernel;
   if (!dev.present) return -22;
+  // pci_msi_supported(dev, minvec): "You can't ask to have 0 or less MSIs configured" (found by the fuzz:
+  // min 0, max 0 used to enable MSI with no vector and move dev->irq).
+  if (minvec < 1) return -22;
   if (dev.msiNvec > 0) {
     k.warn(dev.name, `pci_enable_msi: ${dev.name} already has MSI enabled`);
     return -22;
@@ -71,9 +76,14 @@ function enableMsiRange(dev: PciDev, minvec: number, maxvec: number): number {
  * first, then INTx when `min` is 1 and the device has a pin.
  * Context: may sleep. Returns: the number of vectors.
  * Errors: `-ENOSPC` when nothing fits; the MSI error (`-EINVAL` without an
- * MSI capability, `-ERANGE` for max < min) when INTx is not allowed.
+ * MSI capability, `-ERANGE` for max < min) when INTx is not allowed; a
+ * `TypeError` for counts or flags no `unsigned int` holds.
  */
 export function pciAllocIrqVectors(dev: PciDev, min: number, max: number, flags: number): number {
+  checkPciDev('pci_alloc_irq_vectors', dev);
+  checkU32('pci_alloc_irq_vectors', 'min_vecs', min);
+  checkU32('pci_alloc_irq_vectors', 'max_vecs', max);
+  checkU32('pci_alloc_irq_vectors', 'flags', flags);
   mightSleep(dev.kernel, 'pci_alloc_irq_vectors'); // may sleep in the kernel: checked whether or not it blocks
   let nvecs = -28;
   if ((flags & PCI_IRQ_MSI) !== 0) {
@@ -100,6 +110,8 @@ export function pciAllocIrqVectors(dev: PciDev, min: number, max: number, flags:
  * with INTx (the kernel also warns then).
  */
 export function pciIrqVector(dev: PciDev, nr: number): number {
+  checkPciDev('pci_irq_vector', dev);
+  checkInt('pci_irq_vector', 'nr', nr);
   if (dev.msiNvec > 0) {
     if (nr < 0 || nr >= dev.msiNvec) throw new KernelError('EINVAL', `pci_irq_vector(${dev.name}, ${nr})`);
     return dev.msiIrqBase + nr;
@@ -117,6 +129,7 @@ export function pciIrqVector(dev: PciDev, nr: number): number {
  * `free_irq` must come first. Context: may sleep.
  */
 export function pciFreeIrqVectors(dev: PciDev): void {
+  checkPciDev('pci_free_irq_vectors', dev);
   mightSleep(dev.kernel, 'pci_free_irq_vectors'); // may sleep in the kernel: checked whether or not it blocks
   const k = dev.kernel;
   dev.intxVectors = false;

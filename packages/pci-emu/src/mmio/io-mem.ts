@@ -22,7 +22,7 @@
  * by {@link IoMem.accessors}. The device model is never called through a
  * dead handle.
  */
-import { type AccessorTable, FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
+import { type AccessorTable, badArg, FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
 import type { PciDev } from '../pci/pci-dev.js';
 
 /** An offset validated for an access of `S` bytes (Rust's const-checked offset). */
@@ -67,16 +67,21 @@ export class IoMem extends FencedView {
   /**
    * Validates `off` for an access of `size` bytes: inside the mapping and
    * naturally aligned. Returns it as a token for the unchecked accessors.
-   * Context: any. Errors: `-EINVAL`, with the offending offset and bounds.
+   * Context: any. Errors: `-EINVAL`, with the offending offset and bounds,
+   * for any number that is not a valid offset (negative, fractional, NaN:
+   * the runtime check's answer, as Rust's `try_read32`); a `TypeError` for
+   * an offset that is not a number at all.
    */
   validate<S extends 1 | 2 | 4 | 8>(off: number, size: S): IoOffset<S> {
-    // One unsigned-integer test, one alignment mask, one bound: the cost of the checked form.
-    if (off >>> 0 !== off || (off & (size - 1)) !== 0 || off + size > this.mapLen) this.invalid(off, size);
+    // One type test, one unsigned-integer test, one alignment mask, one bound: the cost of the checked form.
+    if (typeof off !== 'number' || off >>> 0 !== off || (off & (size - 1)) !== 0 || off + size > this.mapLen)
+      this.invalid(off, size);
     return off as IoOffset<S>;
   }
 
   /** The cold path of {@link validate}: says why. */
   private invalid(off: number, size: number): never {
+    if (typeof off !== 'number') throw badArg('IoMem.validate', 'off', `a number (${this.name})`, off);
     const len = this.byteLength;
     if (!Number.isInteger(off) || off < 0 || off + size > len) {
       throw new KernelError(

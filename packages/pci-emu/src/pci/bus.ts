@@ -10,6 +10,8 @@ import {
   badArg,
   busRegister,
   checkFn,
+  checkInt,
+  checkIntRange,
   checkObject,
   checkOptFn,
   checkString,
@@ -23,10 +25,12 @@ import {
   KernelError,
   KernelLocal,
   kernelBuffer,
+  mightSleep,
   type Owner,
 } from '@quiesce/core-devres';
 import { irqTable } from '../irq/irq-desc.js';
 import type { PciDeviceModel } from '../model/device-model.js';
+import { checkPciDev } from './check.js';
 import { buildConfigSpace } from './config-space.js';
 import { PCI_ANY_ID, PCI_STD_NUM_BARS } from './constants.js';
 import { PciDev, type PciResource } from './pci-dev.js';
@@ -131,6 +135,9 @@ export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void
 
 /** `pci_unregister_driver()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
 export async function pciUnregisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
+  checkObject('pci_unregister_driver', 'k', k);
+  checkObject('pci_unregister_driver', 'drv', drv);
+  mightSleep(k, 'pci_unregister_driver'); // driver_unregister: checked even when drv is not registered
   const s = state(k);
   const adapter = s.adapters.get(drv);
   if (!adapter) {
@@ -154,8 +161,17 @@ export interface PciAddOptions {
  * realizes the model, assigns BAR addresses and the INTx line as firmware
  * would, builds the config space, registers the device and probes a matching
  * driver. Returns the device. Context: may sleep.
+ * Errors: `-EINVAL` for a BAR size that is not a power of two ≥ 16; a
+ * `TypeError` for a model that is not one (no name, bars not an array,
+ * attach/reset not functions), a slot outside 0..31 or an IRQ that is not
+ * a positive integer. All checked before anything is assigned.
  */
 export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAddOptions = {}): Promise<PciDev> {
+  checkObject('pci_add_device', 'k', k);
+  checkModel(model);
+  checkObject('pci_add_device', 'opts', opts);
+  if (opts.slot !== undefined) checkIntRange('pci_add_device', 'opts.slot', opts.slot, 0, 31);
+  if (opts.irq !== undefined) checkIntRange('pci_add_device', 'opts.irq', opts.irq, 1, 0xffff_ffff);
   const s = state(k);
   const slot = opts.slot ?? s.nextSlot++;
   const addrs: number[] = [];
@@ -166,9 +182,6 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
       addrs.push(0);
       resources.push({ start: 0, len: 0, flags: null, buffer: null, owner: null });
       continue;
-    }
-    if (spec.size < 16 || (spec.size & (spec.size - 1)) !== 0) {
-      throw new KernelError('EINVAL', `${model.name}: BAR ${i} size ${spec.size} is not a power of two ≥ 16`);
     }
     const io = spec.kind === 'io';
     const base = io ? s.nextIo : s.nextMem;
@@ -212,8 +225,28 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
  * Context: may sleep.
  */
 export async function pciRemoveDevice(pdev: PciDev): Promise<void> {
+  checkPciDev('pci_stop_and_remove_bus_device', pdev);
   await deviceDel(pdev);
   pdev.disconnect();
+}
+
+/** The model's shape, then every BAR size: nothing is assigned before all pass. */
+function checkModel(model: PciDeviceModel): void {
+  checkObject('pci_add_device', 'model', model);
+  checkString('pci_add_device', 'model.name', model.name);
+  if (!Array.isArray(model.bars)) throw badArg('pci_add_device', 'model.bars', 'an array', model.bars);
+  checkFn('pci_add_device', 'model.attach', model.attach);
+  checkFn('pci_add_device', 'model.reset', model.reset);
+  checkIntRange('pci_add_device', 'model.interruptPin', model.interruptPin, 0, 4);
+  for (let i = 0; i < PCI_STD_NUM_BARS; i++) {
+    const spec = model.bars[i];
+    if (!spec) continue;
+    checkInt('pci_add_device', `model.bars[${i}].size`, spec.size);
+    if (spec.size < 16 || (spec.size & (spec.size - 1)) !== 0) {
+      throw new KernelError('EINVAL', `${model.name}: BAR ${i} size ${spec.size} is not a power of two ≥ 16`);
+    }
+    if (spec.kind === 'mem64') i++;
+  }
 }
 
 function hex4(n: number): string {

@@ -10,6 +10,8 @@
  * Use {@link pcibiosErrToErrno} to turn a code into a negative errno.
  */
 
+import { checkInt, checkObject } from '@quiesce/core-devres';
+import { checkPciDev } from './check.js';
 import { PCI_CFG_SPACE_EXP_SIZE } from './config-space.js';
 import {
   PCIBIOS_BAD_REGISTER_NUMBER,
@@ -27,7 +29,23 @@ export interface ConfigValue {
   val: number;
 }
 
+const READS = ['pci_read_config_byte', 'pci_read_config_word', '', 'pci_read_config_dword'];
+const WRITES = ['pci_write_config_byte', 'pci_write_config_word', '', 'pci_write_config_dword'];
+
+/**
+ * `where` is an `int`, `val` a `u8`/`u16`/`u32`, `out` a pointer written
+ * through: a `TypeError` for what C cannot hold. A bad register number
+ * stays the kernel's PCIBIOS_BAD_REGISTER_NUMBER.
+ */
+function checkConfigArgs(fnName: string, dev: unknown, where: unknown): void {
+  checkPciDev(fnName, dev);
+  checkInt(fnName, 'where', where);
+}
+
 function read(dev: PciDev, where: number, size: number, out: ConfigValue): number {
+  const fnName = READS[size - 1] as string;
+  checkConfigArgs(fnName, dev, where);
+  checkObject(fnName, 'val', out);
   if (!dev.present) {
     out.val = 2 ** (8 * size) - 1; // PCI_SET_ERROR_RESPONSE
     return PCIBIOS_DEVICE_NOT_FOUND;
@@ -40,6 +58,10 @@ function read(dev: PciDev, where: number, size: number, out: ConfigValue): numbe
 }
 
 function write(dev: PciDev, where: number, size: number, val: number): number {
+  const fnName = WRITES[size - 1] as string;
+  checkConfigArgs(fnName, dev, where);
+  checkInt(fnName, 'val', val);
+  val = size === 4 ? val >>> 0 : val & (2 ** (8 * size) - 1); // a wider integer is truncated, as C converts it
   if (!dev.present) return PCIBIOS_DEVICE_NOT_FOUND;
   if (!Number.isInteger(where) || where < 0 || where % size !== 0 || where + size > PCI_CFG_SPACE_EXP_SIZE) {
     return PCIBIOS_BAD_REGISTER_NUMBER;
@@ -77,12 +99,12 @@ export function pciReadConfigDword(dev: PciDev, where: number, out: ConfigValue)
  * surprise removal, PCIBIOS_BAD_REGISTER_NUMBER for a bad offset.
  */
 export function pciWriteConfigByte(dev: PciDev, where: number, val: number): number {
-  return write(dev, where, 1, val & 0xff);
+  return write(dev, where, 1, val);
 }
 
 /** `pci_write_config_word()`. Context: any. Returns: as the byte form. */
 export function pciWriteConfigWord(dev: PciDev, where: number, val: number): number {
-  return write(dev, where, 2, val & 0xffff);
+  return write(dev, where, 2, val);
 }
 
 /** `pci_write_config_dword()`. Context: any. Returns: as the byte form. */

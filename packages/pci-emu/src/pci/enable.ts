@@ -2,9 +2,11 @@
  * Enabling a device (drivers/pci/pci.c, devres.c): `pci_enable_device` is
  * reference counted; the first enable turns on memory/I/O decoding for the
  * BARs present and clears INTx-disable; the last disable clears bus
- * mastering (decoding stays on, as in the kernel).
+ * mastering (decoding stays on, as in the kernel). Each entry point throws a
+ * `TypeError` for a `dev` that is not a `PciDev` (docs/validation.md).
  */
 import { devresAdd, KernelError, mightSleep } from '@quiesce/core-devres';
+import { checkPciDev } from './check.js';
 import {
   PCI_COMMAND,
   PCI_COMMAND_INTX_DISABLE,
@@ -31,6 +33,7 @@ function setCommand(dev: PciDev, fn: (cmd: number) => number): void {
  * is gone (the count is dropped again).
  */
 export function pciEnableDevice(dev: PciDev): void {
+  checkPciDev('pci_enable_device', dev);
   mightSleep(dev.kernel, 'pci_enable_device'); // may sleep in the kernel: checked whether or not it blocks
   if (++dev.enableCnt > 1) return;
   if (!dev.present) {
@@ -57,6 +60,7 @@ export function pciEnableDevice(dev: PciDev): void {
  * does. Context: may sleep.
  */
 export function pciDisableDevice(dev: PciDev): void {
+  checkPciDev('pci_disable_device', dev);
   mightSleep(dev.kernel, 'pci_disable_device'); // may sleep in the kernel: checked whether or not it blocks
   if (dev.enableCnt <= 0) dev.kernel.warn(dev.name, 'disabling already-disabled device');
   if (--dev.enableCnt !== 0) return;
@@ -71,6 +75,7 @@ export function pciDisableDevice(dev: PciDev): void {
  * is called. Context: may sleep. Errors: `-ENOMEM`, `-ENODEV`.
  */
 export function pcimEnableDevice(dev: PciDev): void {
+  checkPciDev('pcim_enable_device', dev);
   mightSleep(dev.kernel, 'pcim_enable_device'); // may sleep in the kernel: checked whether or not it blocks
   if (!dev.hasPcimRelease) {
     devresAdd(dev, {
@@ -88,11 +93,13 @@ export function pcimEnableDevice(dev: PciDev): void {
 
 /** `pcim_pin_device()`: the device stays enabled at unbind. Context: any. */
 export function pcimPinDevice(dev: PciDev): void {
+  checkPciDev('pcim_pin_device', dev);
   dev.pinned = true;
 }
 
 /** `pci_set_master()`: enables bus mastering (DMA, MSI). Context: may sleep. */
 export function pciSetMaster(dev: PciDev): void {
+  checkPciDev('pci_set_master', dev);
   mightSleep(dev.kernel, 'pci_set_master'); // may sleep in the kernel: checked whether or not it blocks
   setCommand(dev, (c) => c | PCI_COMMAND_MASTER);
   dev.isBusmaster = true;
@@ -100,6 +107,7 @@ export function pciSetMaster(dev: PciDev): void {
 
 /** `pci_clear_master()`. Context: may sleep. */
 export function pciClearMaster(dev: PciDev): void {
+  checkPciDev('pci_clear_master', dev);
   mightSleep(dev.kernel, 'pci_clear_master'); // may sleep in the kernel: checked whether or not it blocks
   setCommand(dev, (c) => c & ~PCI_COMMAND_MASTER);
   dev.isBusmaster = false;
@@ -107,5 +115,6 @@ export function pciClearMaster(dev: PciDev): void {
 
 /** `pci_intx()`: enables (true) or disables INTx through the command register. Context: any. */
 export function pciIntx(dev: PciDev, enable: boolean): void {
+  checkPciDev('pci_intx', dev);
   setCommand(dev, (c) => (enable ? c & ~PCI_COMMAND_INTX_DISABLE : c | PCI_COMMAND_INTX_DISABLE));
 }

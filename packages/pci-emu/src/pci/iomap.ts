@@ -5,7 +5,9 @@
  * runs nothing; release kills the handle).
  */
 import {
+  badArg,
   captureStack,
+  checkIntRange,
   currentBindingDevice,
   devresAdd,
   devresReleaseResource,
@@ -15,12 +17,20 @@ import {
   trackResource,
   WeakSlot,
 } from '@quiesce/core-devres';
-import { type IoMem, makeIoMem } from '../mmio/io-mem.js';
+import { IoMem, makeIoMem } from '../mmio/io-mem.js';
+import { checkBarArg, checkPciDev, checkResName } from './check.js';
 import type { PciDev } from './pci-dev.js';
 import { pciBarIndexIsValid, pcimGiveRegion, pcimTakeRegion } from './regions.js';
 
 // A WeakSlot, not a WeakMap: the devres entry reaches its mapping (core-devres kernel/weak-slot.ts).
 const managedMaps = new WeakSlot<IoMem, ManagedResource>('pcim mapping');
+
+/** `dev`, `bar` and `maxlen` (an `unsigned long`): a `TypeError` for what C cannot hold. */
+function checkMapArgs(fnName: string, dev: unknown, bar: unknown, maxlen: unknown): void {
+  checkPciDev(fnName, dev);
+  checkBarArg(fnName, bar);
+  checkIntRange(fnName, 'maxlen', maxlen, 0, Number.MAX_SAFE_INTEGER);
+}
 
 function map(dev: PciDev, bar: number, offset: number, maxlen: number, managed: boolean): IoMem | null {
   if (!pciBarIndexIsValid(bar)) return null;
@@ -55,6 +65,8 @@ function map(dev: PciDev, bar: number, offset: number, maxlen: number, managed: 
  * at or past its end.
  */
 export function pciIomapRange(dev: PciDev, bar: number, offset: number, maxlen: number): IoMem | null {
+  checkMapArgs('pci_iomap_range', dev, bar, maxlen);
+  checkIntRange('pci_iomap_range', 'offset', offset, 0, Number.MAX_SAFE_INTEGER);
   mightSleep(dev.kernel, 'pci_iomap_range'); // may sleep in the kernel: checked whether or not it blocks
   return map(dev, bar, offset, maxlen, false);
 }
@@ -65,6 +77,7 @@ export function pciIomapRange(dev: PciDev, bar: number, offset: number, maxlen: 
  * Returns: the mapping, or null for an invalid or unused BAR.
  */
 export function pciIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
+  checkMapArgs('pci_iomap', dev, bar, maxlen);
   mightSleep(dev.kernel, 'pci_iomap'); // may sleep in the kernel: checked whether or not it blocks
   return map(dev, bar, 0, maxlen, false);
 }
@@ -72,9 +85,16 @@ export function pciIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null
 /**
  * `pci_iounmap()`: unmaps; the handle is dead afterwards (a stale access is
  * a use-after-remove). A second unmap is a double-release report.
- * Context: any.
+ * Context: may sleep (iounmap() frees the vmalloc area: remove_vm_area()
+ * is annotated might_sleep()); checked whether or not it blocks. A NULL (or
+ * undefined) `io` is ignored, as `iounmap(NULL)` is; anything but an
+ * `IoMem` is a `TypeError`.
  */
-export function pciIounmap(_dev: PciDev, io: IoMem): void {
+export function pciIounmap(dev: PciDev, io: IoMem): void {
+  checkPciDev('pci_iounmap', dev);
+  mightSleep(dev.kernel, 'pci_iounmap');
+  if (io === null || io === undefined) return;
+  if (!(io instanceof IoMem)) throw badArg('pci_iounmap', 'addr', 'an IoMem or null', io);
   io.release();
 }
 
@@ -85,6 +105,7 @@ export function pciIounmap(_dev: PciDev, io: IoMem): void {
  * Returns: the mapping, or null (as `pci_iomap`, or `-ENOMEM` from devres).
  */
 export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | null {
+  checkMapArgs('pcim_iomap', dev, bar, maxlen);
   mightSleep(dev.kernel, 'pcim_iomap'); // may sleep in the kernel: checked whether or not it blocks
   const io = map(dev, bar, 0, maxlen, true);
   if (io === null) return null;
@@ -114,6 +135,8 @@ export function pcimIomap(dev: PciDev, bar: number, maxlen: number): IoMem | nul
  * Context: may sleep.
  */
 export async function pcimIounmap(dev: PciDev, io: IoMem): Promise<void> {
+  checkPciDev('pcim_iounmap', dev);
+  mightSleep(dev.kernel, 'pcim_iounmap'); // devres_release of the mapping: pci_iounmap may sleep
   const res = managedMaps.get(io);
   if (!res) return;
   managedMaps.delete(io);
@@ -127,6 +150,9 @@ export async function pcimIounmap(dev: PciDev, io: IoMem): Promise<void> {
  * taken, `-EINVAL` when the BAR is invalid or unused, `-ENOMEM`.
  */
 export function pcimIomapRegion(dev: PciDev, bar: number, name: string): IoMem {
+  checkPciDev('pcim_iomap_region', dev);
+  checkBarArg('pcim_iomap_region', bar);
+  checkResName('pcim_iomap_region', name);
   mightSleep(dev.kernel, 'pcim_iomap_region'); // may sleep in the kernel: checked whether or not it blocks
   if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pcim_iomap_region: BAR ${bar} is not valid`);
   pcimTakeRegion(dev, bar, name);
@@ -155,5 +181,7 @@ export function pcimIomapRegion(dev: PciDev, bar: number, name: string): IoMem {
 
 /** `pcim_iounmap_region()`: unmaps and releases a {@link pcimIomapRegion} now. Context: may sleep. */
 export async function pcimIounmapRegion(dev: PciDev, io: IoMem): Promise<void> {
+  checkPciDev('pcim_iounmap_region', dev);
+  mightSleep(dev.kernel, 'pcim_iounmap_region');
   await pcimIounmap(dev, io);
 }

@@ -1,20 +1,24 @@
 /**
  * BAR regions (drivers/pci/pci.c, devres.c): `pci_request_region(s)` marks a
  * BAR busy in the resource tree under a name; a second request fails with
- * `-EBUSY`. BARs never overlap here, so the resource tree reduces to an
+ * `-EBUSY`. Every entry point takes a `PciDev`, an integer BAR (or mask) and
+ * a string name, or throws a `TypeError` before anything changes
+ * (docs/validation.md). BARs never overlap here, so the resource tree reduces to an
  * owner per BAR.
  */
 import {
   captureStack,
+  checkInt,
   currentBindingDevice,
   devresAdd,
-  devresReleaseResource,
+  devresRemoveResource,
   KernelError,
   type ManagedResource,
   mightSleep,
   trackResource,
   WeakSlot,
 } from '@quiesce/core-devres';
+import { checkBarArg, checkPciDev, checkResName } from './check.js';
 import { PCI_STD_NUM_BARS } from './constants.js';
 import type { PciDev } from './pci-dev.js';
 
@@ -25,11 +29,15 @@ export function pciBarIndexIsValid(bar: number): boolean {
 
 /** `pci_resource_start()`: 0 for an invalid or unused BAR. */
 export function pciResourceStart(dev: PciDev, bar: number): number {
+  checkPciDev('pci_resource_start', dev);
+  checkBarArg('pci_resource_start', bar);
   return pciBarIndexIsValid(bar) ? (dev.resources[bar]?.start ?? 0) : 0;
 }
 
 /** `pci_resource_len()`: 0 for an invalid or unused BAR. */
 export function pciResourceLen(dev: PciDev, bar: number): number {
+  checkPciDev('pci_resource_len', dev);
+  checkBarArg('pci_resource_len', bar);
   return pciBarIndexIsValid(bar) ? (dev.resources[bar]?.len ?? 0) : 0;
 }
 
@@ -72,6 +80,9 @@ function give(dev: PciDev, bar: number): void {
  * Errors: `-EINVAL` for a BAR index outside 0..5; `-EBUSY` when taken.
  */
 export function pciRequestRegion(dev: PciDev, bar: number, name: string): void {
+  checkPciDev('pci_request_region', dev);
+  checkBarArg('pci_request_region', bar);
+  checkResName('pci_request_region', name);
   mightSleep(dev.kernel, 'pci_request_region'); // may sleep in the kernel (__request_region: GFP_KERNEL): checked whether or not it blocks
   if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pci_request_region: BAR ${bar} is not valid`);
   take(dev, bar, name, false);
@@ -79,6 +90,8 @@ export function pciRequestRegion(dev: PciDev, bar: number, name: string): void {
 
 /** `pci_release_region()`: releases BAR `bar`; an invalid or unused BAR is ignored. Context: any. */
 export function pciReleaseRegion(dev: PciDev, bar: number): void {
+  checkPciDev('pci_release_region', dev);
+  checkBarArg('pci_release_region', bar);
   if (!pciBarIndexIsValid(bar)) return;
   give(dev, bar);
 }
@@ -88,6 +101,9 @@ export function pciReleaseRegion(dev: PciDev, bar: number): void {
  * releases those it took (in reverse) and throws `-EBUSY`. Context: may sleep.
  */
 export function pciRequestSelectedRegions(dev: PciDev, mask: number, name: string): void {
+  checkPciDev('pci_request_selected_regions', dev);
+  checkInt('pci_request_selected_regions', 'bars', mask);
+  checkResName('pci_request_selected_regions', name);
   mightSleep(dev.kernel, 'pci_request_selected_regions'); // may sleep in the kernel (__request_region: GFP_KERNEL): checked whether or not it blocks
   for (let i = 0; i < PCI_STD_NUM_BARS; i++) {
     if ((mask & (1 << i)) === 0) continue;
@@ -102,6 +118,8 @@ export function pciRequestSelectedRegions(dev: PciDev, mask: number, name: strin
 
 /** `pci_release_selected_regions()`. Context: any. */
 export function pciReleaseSelectedRegions(dev: PciDev, mask: number): void {
+  checkPciDev('pci_release_selected_regions', dev);
+  checkInt('pci_release_selected_regions', 'bars', mask);
   for (let i = 0; i < PCI_STD_NUM_BARS; i++) if ((mask & (1 << i)) !== 0) give(dev, i);
 }
 
@@ -115,6 +133,7 @@ export function pciRequestRegions(dev: PciDev, name: string): void {
 
 /** `pci_release_regions()`. Context: any. */
 export function pciReleaseRegions(dev: PciDev): void {
+  checkPciDev('pci_release_regions', dev);
   pciReleaseSelectedRegions(dev, (1 << PCI_STD_NUM_BARS) - 1);
 }
 
@@ -131,6 +150,9 @@ export function pcimTakeRegion(dev: PciDev, bar: number, name: string): void {
  * Context: may sleep. Errors: `-EINVAL`, `-EBUSY`, `-ENOMEM`.
  */
 export function pcimRequestRegion(dev: PciDev, bar: number, name: string): void {
+  checkPciDev('pcim_request_region', dev);
+  checkBarArg('pcim_request_region', bar);
+  checkResName('pcim_request_region', name);
   mightSleep(dev.kernel, 'pcim_request_region'); // may sleep in the kernel (__request_region: GFP_KERNEL): checked whether or not it blocks
   if (!pciBarIndexIsValid(bar)) throw new KernelError('EINVAL', `pcim_request_region: BAR ${bar} is not valid`);
   take(dev, bar, name, true);
@@ -149,12 +171,19 @@ export function pcimRequestRegion(dev: PciDev, bar: number, name: string): void 
   m.set(bar, res);
 }
 
-/** `pcim_release_region()`: releases a region from {@link pcimRequestRegion} now. Context: may sleep. */
+/**
+ * `pcim_release_region()`: releases a region from {@link pcimRequestRegion}
+ * now (devres_release: the entry leaves the list, then its release runs).
+ * Context: any, as in the kernel (release_mem_region only takes a spinlock);
+ * async for the callers that await it.
+ */
 export async function pcimReleaseRegion(dev: PciDev, bar: number): Promise<void> {
+  checkPciDev('pcim_release_region', dev);
+  checkBarArg('pcim_release_region', bar);
   const res = pcimRegions.get(dev)?.get(bar);
   if (!res) return;
   pcimRegions.get(dev)?.delete(bar);
-  await devresReleaseResource(dev, res);
+  if (devresRemoveResource(dev, res)) await res.release();
 }
 
 /** @internal Gives a region back (for pcim_iomap_region's unwind and release). */

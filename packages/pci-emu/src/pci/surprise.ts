@@ -3,6 +3,7 @@
  * the card is pulled while a driver is bound.
  */
 import { deviceDel, type Task } from '@quiesce/core-devres';
+import { checkPciDev } from './check.js';
 import type { PciDev } from './pci-dev.js';
 
 /**
@@ -15,6 +16,7 @@ import type { PciDev } from './pci-dev.js';
  * Context: any. Returns: the unbinding task (join it, or `k.run()`).
  */
 export function pciSurpriseRemove(dev: PciDev): Task<void> {
+  checkPciDev('pci_surprise_remove', dev);
   const k = dev.kernel;
   dev.disconnect();
   k.trace('pci_surprise_remove', dev.name);

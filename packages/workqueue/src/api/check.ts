@@ -4,6 +4,7 @@
  */
 import { badArg, checkDelayNs, checkObject, type Kernel } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND } from '../core/flags.js';
+import { DelayedWork, WorkStruct } from '../core/work.js';
 import { Workqueue } from '../core/workqueue.js';
 
 /**
@@ -26,4 +27,14 @@ export function checkQueueDelayed(fnName: string, k: Kernel, cpu: unknown, wq: u
   checkWorkCpu(fnName, k, cpu);
   checkWq(fnName, wq);
   checkDelayNs(fnName, 'delay', delayNs);
+}
+
+/** Throws a TypeError unless `work` is a `WorkStruct` (C dereferences the `struct work_struct *` at once). Context: any. */
+export function checkWork(fnName: string, work: unknown): asserts work is WorkStruct {
+  if (!(work instanceof WorkStruct)) throw badArg(fnName, 'work', 'a WorkStruct', work);
+}
+
+/** Throws a TypeError unless `dwork` is a `DelayedWork`. Context: any. */
+export function checkDwork(fnName: string, dwork: unknown): asserts dwork is DelayedWork {
+  if (!(dwork instanceof DelayedWork)) throw badArg(fnName, 'dwork', 'a DelayedWork', dwork);
 }

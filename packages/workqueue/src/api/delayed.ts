@@ -9,7 +9,7 @@ import { WORK_CPU_UNBOUND } from '../core/flags.js';
 import { cancelInternal, cancelSyncInternal, enableInternal, grabPending, queueWorkInternal } from '../core/queue.js';
 import { DelayedWork, IDLE, TIMER, type WorkFn } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
-import { checkQueueDelayed } from './check.js';
+import { checkDwork, checkQueueDelayed } from './check.js';
 import { flushWork, initWork, initWorkInternal } from './work.js';
 
 /** Allocates an uninitialised delayed work for `k`; pass it to {@link initDelayedWork}. Context: any. */
@@ -34,6 +34,7 @@ function delayedWorkTimerFn(dw: DelayedWork): void {
  * set up unarmed. Context: any. Returns: `dwork`.
  */
 export function initDelayedWork(dwork: DelayedWork, fn: WorkFn, owner: Owner = null): DelayedWork {
+  checkDwork('INIT_DELAYED_WORK', dwork);
   initDelayedTimer(dwork);
   initWork(dwork.work, fn, owner);
   return finishDelayedInit(dwork);
@@ -78,6 +79,7 @@ function queueDelayedInternal(cpu: number, wq: Workqueue, dwork: DelayedWork, de
  * Returns: false if already pending (timer armed or queued) or disabled.
  */
 export function queueDelayedWorkOn(cpu: number, wq: Workqueue, dwork: DelayedWork, delayNs: number): boolean {
+  checkDwork('queue_delayed_work_on', dwork);
   checkQueueDelayed('queue_delayed_work_on', dwork.kernel, cpu, wq, delayNs);
   const work = dwork.work;
   if (work.pending !== IDLE || work.disable !== 0) {
@@ -102,6 +104,7 @@ export function queueDelayedWork(wq: Workqueue, dwork: DelayedWork, delayNs: num
  * pending (queued or timer armed; now moved).
  */
 export function modDelayedWorkOn(cpu: number, wq: Workqueue, dwork: DelayedWork, delayNs: number): boolean {
+  checkDwork('mod_delayed_work_on', dwork);
   checkQueueDelayed('mod_delayed_work_on', dwork.kernel, cpu, wq, delayNs);
   const work = dwork.work;
   const ret = grabPending(work);
@@ -117,6 +120,7 @@ export function modDelayedWork(wq: Workqueue, dwork: DelayedWork, delayNs: numbe
 
 /** `cancel_delayed_work()`: disarms the timer or dequeues. Does not wait. Context: any. Returns: true if it was pending. */
 export function cancelDelayedWork(dwork: DelayedWork): boolean {
+  checkDwork('cancel_delayed_work', dwork);
   return cancelInternal(dwork.work, false);
 }
 
@@ -126,21 +130,25 @@ export function cancelDelayedWork(dwork: DelayedWork): boolean {
  * Context: may sleep. Returns: true if it was pending.
  */
 export function cancelDelayedWorkSync(dwork: DelayedWork): Promise<boolean> {
+  checkDwork('cancel_delayed_work_sync', dwork);
   return cancelSyncInternal(dwork.work, false, 'cancel_delayed_work_sync');
 }
 
 /** `disable_delayed_work()`: cancel and raise the disable count. Context: any. Returns: true if it was pending. */
 export function disableDelayedWork(dwork: DelayedWork): boolean {
+  checkDwork('disable_delayed_work', dwork);
   return cancelInternal(dwork.work, true);
 }
 
 /** `disable_delayed_work_sync()`: disable, then wait for the running instance. Context: may sleep. Returns: true if it was pending. */
 export function disableDelayedWorkSync(dwork: DelayedWork): Promise<boolean> {
+  checkDwork('disable_delayed_work_sync', dwork);
   return cancelSyncInternal(dwork.work, true, 'disable_delayed_work_sync');
 }
 
 /** `enable_delayed_work()`: lowers the disable count. Context: any. Returns: true when it reaches 0. */
 export function enableDelayedWork(dwork: DelayedWork): boolean {
+  checkDwork('enable_delayed_work', dwork);
   return enableInternal(dwork.work);
 }
 
@@ -150,6 +158,7 @@ export function enableDelayedWork(dwork: DelayedWork): boolean {
  * Returns: true if it waited for an execution.
  */
 export function flushDelayedWork(dwork: DelayedWork): Promise<boolean> {
+  checkDwork('flush_delayed_work', dwork);
   const work = dwork.work;
   if (work.pending === TIMER && dwork.kernel.cancelTimer(dwork.timer) && dwork.wq !== null) {
     queueWorkInternal(dwork.cpu, dwork.wq, work);
@@ -159,5 +168,6 @@ export function flushDelayedWork(dwork: DelayedWork): Promise<boolean> {
 
 /** `delayed_work_pending()`. Context: any. */
 export function delayedWorkPending(dwork: DelayedWork): boolean {
+  checkDwork('delayed_work_pending', dwork);
   return dwork.work.pending !== IDLE;
 }

@@ -2,9 +2,11 @@
  * `workqueue_set_max_active()` and the clamp it shares with
  * `alloc_workqueue()` (kernel/workqueue.c: `wq_clamp_max_active`).
  */
+
 import { checkS32, type Kernel, mightSleep } from '@quiesce/core-devres';
 import { WQ_MAX_ACTIVE } from '../core/flags.js';
 import type { Workqueue } from '../core/workqueue.js';
+import { checkWq } from './check.js';
 
 /**
  * `wq_clamp_max_active()`: clamps to 1..WQ_MAX_ACTIVE (the unbound limit is
@@ -33,6 +35,7 @@ export function wqClampMaxActive(k: Kernel, maxActive: number, name: string): nu
  * an integer.
  */
 export function workqueueSetMaxActive(wq: Workqueue, maxActive: number): void {
+  checkWq('workqueue_set_max_active', wq);
   const k = wq.kernel;
   checkS32('workqueue_set_max_active', 'max_active', maxActive);
   mightSleep(k, 'workqueue_set_max_active');

@@ -14,7 +14,7 @@ import { WORK_BUSY_PENDING, WORK_BUSY_RUNNING, WORK_CPU_UNBOUND } from '../core/
 import { cancelInternal, cancelSyncInternal, enableInternal, flushInternal, queueWorkInternal } from '../core/queue.js';
 import { IDLE, type WorkFn, WorkStruct } from '../core/work.js';
 import type { Workqueue } from '../core/workqueue.js';
-import { checkWorkCpu, checkWq } from './check.js';
+import { checkWork, checkWorkCpu, checkWq } from './check.js';
 
 /**
  * Allocates an uninitialised work for `k` (the storage of a
@@ -33,6 +33,7 @@ export function allocWork(k: Kernel): WorkStruct {
  * in the function's text.
  */
 export function initWork(work: WorkStruct, fn: WorkFn, owner: Owner = null): WorkStruct {
+  checkWork('INIT_WORK', work);
   initWorkInternal(work, fn, owner);
   const dev = currentBindingDevice(work.kernel);
   if (dev !== null) {
@@ -74,6 +75,7 @@ export function workBusyNow(work: WorkStruct): boolean {
  */
 export function queueWorkOn(cpu: number, wq: Workqueue, work: WorkStruct): boolean {
   // Validate before PENDING is taken (docs/validation.md): a rejected call changes nothing.
+  checkWork('queue_work_on', work);
   checkWorkCpu('queue_work_on', work.kernel, cpu);
   checkWq('queue_work_on', wq);
   work.kernel.census?.count('atomic_rmw'); // test_and_set_bit(WORK_STRUCT_PENDING_BIT)
@@ -97,6 +99,7 @@ export function queueWork(wq: Workqueue, work: WorkStruct): boolean {
  * Context: any. Returns: true if it was pending.
  */
 export function cancelWork(work: WorkStruct): boolean {
+  checkWork('cancel_work', work);
   return cancelInternal(work, false);
 }
 
@@ -106,6 +109,7 @@ export function cancelWork(work: WorkStruct): boolean {
  * Context: may sleep. Returns: true if it was pending.
  */
 export function cancelWorkSync(work: WorkStruct): Promise<boolean> {
+  checkWork('cancel_work_sync', work);
   return cancelSyncInternal(work, false, 'cancel_work_sync');
 }
 
@@ -115,6 +119,7 @@ export function cancelWorkSync(work: WorkStruct): Promise<boolean> {
  * disabled, queueing returns false. Context: any. Returns: true if it was pending.
  */
 export function disableWork(work: WorkStruct): boolean {
+  checkWork('disable_work', work);
   return cancelInternal(work, true);
 }
 
@@ -123,6 +128,7 @@ export function disableWork(work: WorkStruct): boolean {
  * instance. Context: may sleep. Returns: true if it was pending.
  */
 export function disableWorkSync(work: WorkStruct): Promise<boolean> {
+  checkWork('disable_work_sync', work);
   return cancelSyncInternal(work, true, 'disable_work_sync');
 }
 
@@ -133,6 +139,7 @@ export function disableWorkSync(work: WorkStruct): Promise<boolean> {
  * Returns: true when the count is 0 (the work can be queued).
  */
 export function enableWork(work: WorkStruct): boolean {
+  checkWork('enable_work', work);
   return enableInternal(work);
 }
 
@@ -142,11 +149,13 @@ export function enableWork(work: WorkStruct): boolean {
  * Context: may sleep. Returns: true if it waited, false if already idle.
  */
 export function flushWork(work: WorkStruct): Promise<boolean> {
+  checkWork('flush_work', work);
   return flushInternal(work, 'flush_work');
 }
 
 /** `work_pending()`: PENDING is set (queued, or its timer armed). Context: any. */
 export function workPending(work: WorkStruct): boolean {
+  checkWork('work_pending', work);
   return work.pending !== IDLE;
 }
 
@@ -155,15 +164,18 @@ export function workPending(work: WorkStruct): boolean {
  * Returns: the bit mask (racy in the kernel; exact here).
  */
 export function workBusy(work: WorkStruct): number {
+  checkWork('work_busy', work);
   return (work.pending !== IDLE ? WORK_BUSY_PENDING : 0) | (work.running > 0 ? WORK_BUSY_RUNNING : 0);
 }
 
 /** True while a worker is executing `work` (`work_busy() & WORK_BUSY_RUNNING`). Context: any. */
 export function workRunning(work: WorkStruct): boolean {
+  checkWork('work_running', work);
   return work.running > 0;
 }
 
 /** Disable count of `work` (for tests and diagnostics). Context: any. */
 export function workDisableCount(work: WorkStruct): number {
+  checkWork('work_disable_count', work);
   return work.disable;
 }

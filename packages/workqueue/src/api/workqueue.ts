@@ -3,11 +3,13 @@
  * `flush_workqueue`, `drain_workqueue`, `destroy_workqueue`, and the system
  * workqueues.
  */
+
 import { checkS32, checkString, checkU32, type Kernel, KernelLocal, mightSleep } from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_MAX_ACTIVE, WQ_UNBOUND } from '../core/flags.js';
 import { reportFreedWq } from '../core/queue.js';
 import type { DelayedWork, WorkStruct } from '../core/work.js';
 import { Workqueue } from '../core/workqueue.js';
+import { checkDwork, checkWork, checkWq } from './check.js';
 import { queueDelayedWork } from './delayed.js';
 import { wqClampMaxActive } from './max-active.js';
 import { queueWork } from './work.js';
@@ -53,6 +55,7 @@ export function allocOrderedWorkqueue(k: Kernel, name: string, flags = 0): Workq
  * for. Context: may sleep.
  */
 export async function flushWorkqueue(wq: Workqueue): Promise<void> {
+  checkWq('flush_workqueue', wq);
   if (!wq.kernel.mightSleep('flush_workqueue')) return;
   await wq.flushInFlight();
 }
@@ -67,6 +70,7 @@ export async function flushWorkqueue(wq: Workqueue): Promise<void> {
  * (the kernel loops for ever); destroyWorkqueue then finds the queue busy.
  */
 export async function drainWorkqueue(wq: Workqueue): Promise<void> {
+  checkWq('drain_workqueue', wq);
   const k = wq.kernel;
   if (!k.mightSleep('drain_workqueue')) return;
   wq.nrDrainers++;
@@ -95,6 +99,7 @@ export async function drainWorkqueue(wq: Workqueue): Promise<void> {
  * Context: may sleep. Returns: true if freed (the kernel returns void).
  */
 export async function destroyWorkqueue(wq: Workqueue): Promise<boolean> {
+  checkWq('destroy_workqueue', wq);
   const k = wq.kernel;
   if (!k.mightSleep('destroy_workqueue')) return false;
   if (wq.destroyed) {
@@ -114,6 +119,7 @@ export async function destroyWorkqueue(wq: Workqueue): Promise<boolean> {
 
 /** Works queued, inactive or executing on `wq`. Context: any. */
 export function workqueueInFlight(wq: Workqueue): number {
+  checkWq('workqueue_in_flight', wq);
   return wq.nrInFlight;
 }
 
@@ -132,10 +138,12 @@ export function systemUnboundWq(k: Kernel): Workqueue {
 
 /** `schedule_work()`: {@link queueWork} on the system workqueue. Context: any. Returns: as queueWork. */
 export function scheduleWork(work: WorkStruct): boolean {
+  checkWork('schedule_work', work);
   return queueWork(systemWq(work.kernel), work);
 }
 
 /** `schedule_delayed_work()`: {@link queueDelayedWork} on the system workqueue. Context: any. */
 export function scheduleDelayedWork(dwork: DelayedWork, delayNs: number): boolean {
+  checkDwork('schedule_delayed_work', dwork);
   return queueDelayedWork(systemWq(dwork.kernel), dwork, delayNs);
 }

@@ -44,7 +44,8 @@ function fenceWork(dev: Device, work: WorkStruct, name: string): void {
  * @param fn the work function.
  * @param owner the module owning `fn` (`THIS_MODULE`), null for built-in.
  *
- * Context: any. Returns: `work`. Errors: `-ENOMEM` (devres allocation): the
+ * Context: may sleep (devm_add_action's devres_alloc with GFP_KERNEL,
+ * checked with might_sleep()). Returns: `work`. Errors: `-ENOMEM` (devres allocation): the
  * work is initialised but not managed.
  * Mirrors `devm_work_autocancel()` with disable instead of cancel.
  */

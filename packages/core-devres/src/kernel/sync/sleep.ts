@@ -10,10 +10,18 @@ import { timedTarget } from '../wait-graph.js';
  * `schedule_timeout_uninterruptible()` in ns: sleeps `ns` of virtual time.
  * Context: may sleep. `counted` false keeps the timer out of the census
  * (docs/design.md §9: a grace period's wait is counted as `gp_rcu`).
+ * Returns: when the time has passed. Errors: a `TypeError` (rejected
+ * promise) for NaN, ±Infinity or a non-number (a `long` cannot hold them).
+ * A negative timeout is the kernel's answer, not an exception:
+ * `schedule_timeout()` prints "wrong timeout value" with a stack dump and
+ * returns at once without sleeping; here that is a `warn` report.
  */
 export async function sleepNs(k: Kernel, ns: number, what = 'schedule_timeout', counted = true): Promise<void> {
   checkNs(what, 'ns', ns);
-  if (ns < 0) throw new RangeError(`${what}: negative timeout`);
+  if (ns < 0) {
+    k.warn(what, `schedule_timeout: wrong timeout value ${ns} ns (negative); returning without sleeping`);
+    return;
+  }
   if (!k.mightSleep(what)) return;
   // `as`: mightSleep() returned true, so we are in a task (it throws outside one and returns false in atomic context).
   const me = k.current as Task;
