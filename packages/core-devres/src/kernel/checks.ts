@@ -11,6 +11,7 @@ import type { KernelOptions } from './kernel-options.js';
 import { Lockdep } from './lockdep.js';
 import type { Scheduler } from './scheduler.js';
 import type { Tracer } from './trace.js';
+import { WeakSlot } from './weak-slot.js';
 
 /** `hung_task_timeout_secs` default: 120 s. */
 export const HUNG_TASK_TIMEOUT_NS = 120e9;
@@ -21,13 +22,8 @@ export interface Checks {
   readonly lockdep: Lockdep | null;
 }
 
-/**
- * The key of a kernel's checks. A property of the kernel rather than a
- * module-level WeakMap: an old-space WeakMap keeps a young key's value (and
- * so, through the watcher's task list, the whole world) alive through every
- * young-generation GC (see kernel-local.ts).
- */
-export const CHECKS: unique symbol = Symbol('kernelChecks');
+// A WeakSlot, not a WeakMap: the checks reach their kernel's tasks (weak-slot.ts).
+const CHECKS = new WeakSlot<object, Checks>('kernel checks');
 
 /**
  * Files a `hung-task` report for every task of `k` still blocked (not idle,
@@ -36,11 +32,12 @@ export const CHECKS: unique symbol = Symbol('kernelChecks');
  * Context: outside a run. Returns: how many were reported.
  */
 export function reportBlockedTasks(k: object, why = 'the end of the scenario'): number {
-  return (k as { [CHECKS]?: Checks })[CHECKS]?.watch.reportStuck(why) ?? 0;
+  return CHECKS.get(k)?.watch.reportStuck(why) ?? 0;
 }
 
 /** Makes the watcher and (when `opts.lockdep`) the lock validator of one kernel. */
 export function makeChecks(
+  owner: object,
   opts: KernelOptions,
   clock: Clock,
   ctx: Contexts,
@@ -56,5 +53,7 @@ export function makeChecks(
   const watch = new BlockWatch({ clock, tasks: sched.tasks, mode, report, trace }, hungNs);
   const stacks = () => sanitizer.mode === 'report' || sanitizer.mode === 'panic';
   const lockdep = opts.lockdep === true ? new Lockdep({ ctx, stacks, report }) : null;
-  return { watch, lockdep };
+  const checks = { watch, lockdep };
+  CHECKS.set(owner, checks);
+  return checks;
 }

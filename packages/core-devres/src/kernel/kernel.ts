@@ -26,7 +26,7 @@
 import { Census } from '../census/census.js';
 import { type ContextInfo, formatReport, type SanitizerReport } from '../sanitizer/report.js';
 import { captureStack, Sanitizer } from '../sanitizer/sanitizer.js';
-import { CHECKS, type Checks, makeChecks } from './checks.js';
+import { type Checks, makeChecks } from './checks.js';
 import { Clock } from './clock.js';
 import { Contexts, type RcuReader } from './context.js';
 import { sleepInAtomicReport } from './diagnostics.js';
@@ -79,10 +79,8 @@ export class Kernel {
   private readonly sched: Scheduler;
   private readonly faults = new FaultInjection();
   private readonly loopParts: LoopParts;
-  /** The watcher and lockdep, for `reportBlockedTasks` (a property, not a module-level WeakMap: see kernel-local.ts). */
-  readonly [CHECKS]: Checks;
-  /** Per-kernel subsystem state (kernel-local.ts). */
-  readonly [LOCAL_SLOTS]: (object | undefined)[] = [];
+  private readonly checks: Checks;
+  readonly [LOCAL_SLOTS]: (object | undefined)[] = []; // per-kernel subsystem state (kernel-local.ts)
 
   constructor(opts: KernelOptions = {}) {
     this.cpus = opts.cpus ?? 2;
@@ -109,14 +107,14 @@ export class Kernel {
       context: this.ctx.info(),
       time: this.clock.nowNs,
     }));
-    this[CHECKS] = makeChecks(opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
-    this.lockdep = this[CHECKS].lockdep;
+    this.checks = makeChecks(this, opts, this.clock, this.ctx, this.sched, this.sanitizer, this.tracer);
+    this.lockdep = this.checks.lockdep;
     this.loopParts = {
       sched: this.sched,
       clock: this.clock,
       decider: this.decider,
       tracer: this.tracer,
-      watch: this[CHECKS].watch,
+      watch: this.checks.watch,
       maxSteps: opts.maxSteps ?? 10_000_000,
     };
   }
@@ -323,7 +321,7 @@ export class Kernel {
    */
   block(reason: string, waitFor: WaitTarget | null = null): Promise<void> {
     const p = this.sched.block(reason, false);
-    this[CHECKS].watch.onBlock(this.ctx.currentTask as Task, waitFor);
+    this.checks.watch.onBlock(this.ctx.currentTask as Task, waitFor);
     return p;
   }
 
