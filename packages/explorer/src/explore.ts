@@ -66,7 +66,10 @@ export interface ExploreOptions {
   traceEvents?: number;
   /** Step budget of one run (default the scenario's, else 1,000,000). */
   maxSteps?: number;
-  /** Worker threads for random/pct (default 1; 0 = one per core). Needs a scenario module. */
+  /**
+   * Threads exploring random/pct (default 1; 0 = one per core): this thread
+   * and `jobs - 1` pooled workers. Needs a scenario module.
+   */
   jobs?: number;
   /** Run only this shard of the exploration (shard.ts). */
   shard?: Shard;
