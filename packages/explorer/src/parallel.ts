@@ -129,7 +129,12 @@ function localLane(scenario: Scenario): PooledWorker {
       }
       const job = spec;
       if (job === null) return deliver({ type: 'error', message: 'chunk before job' });
+      // Yield to the event loop before each chunk: the workers' results
+      // wait in its poll phase, and a worker answered only after this
+      // thread's next chunk (the second one in flight would otherwise start
+      // at once, as a microtask) sits idle for a chunk's time.
       queue = queue
+        .then(() => new Promise<void>((r) => setImmediate(r)))
         .then(() => runSlice(scenario, job, m.start, m.end))
         .then(
           (r) => deliver({ type: 'done', start: m.start, end: m.end, ran: r.ran, hits: r.hits }),
