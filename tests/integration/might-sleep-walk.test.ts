@@ -156,6 +156,11 @@ const SLEEPING: Record<string, Record<string, Call>> = {
     miscDeregisterSync: (w) => misc.miscDeregisterSync(w.misc),
     open: (w) => misc.open(w.k, '/dev/walk_reg'),
     revocableReplaceFops: (w) => misc.revocableReplaceFops(w.file, w.rp),
+    // might_fault(): checked in the running kernel (a UserBuffer belongs to none).
+    copyToUser: () => misc.copyToUser(misc.UserBuffer.alloc(4), new Uint8Array(4)),
+    copyFromUser: () => misc.copyFromUser(new Uint8Array(4), misc.UserBuffer.alloc(4)),
+    getUserU32: () => misc.getUserU32(misc.UserBuffer.alloc(4)),
+    putUserU32: () => misc.putUserU32(misc.UserBuffer.alloc(4), 1),
   },
   'module-loader': {
     loadModule: (w) => modl.loadModule(w.k, modl.defineModule({ name: 'walk_mod' })),
@@ -351,17 +356,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'tryModuleGetOwner',
     'usecsToJiffies',
   ],
-  miscdev: [
-    'copyFromUser',
-    'copyToUser',
-    'fileRevocable',
-    'getUserU32',
-    'miscMutex',
-    'miscOpenFiles',
-    'miscRegistered',
-    'miscRegistry',
-    'putUserU32',
-  ],
+  miscdev: ['fileRevocable', 'miscMutex', 'miscOpenFiles', 'miscRegistered', 'miscRegistry'],
   'module-loader': [
     '__moduleGet',
     'checkModuleDefinition',

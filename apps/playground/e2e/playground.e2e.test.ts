@@ -115,6 +115,8 @@ describe('the playground in headless chromium', () => {
       expect(report).toMatch(/^BUG: KASAN: use-after-remove in readl$/m);
       expect(report).toMatch(/Read of size 4 at offset 0x[0-9a-f]+ of edu 0000:00:03\.0 BAR0/);
       expect(await page.textContent('#verdict')).toContain('use-after-remove');
+      // The verdict is announced in the live region outside the re-rendered page.
+      expect(await page.textContent('#announce')).toBe(await page.textContent('#verdict'));
 
       const bad = page.locator('#timeline svg [data-bad-access]');
       expect(await bad.count()).toBe(1);
@@ -217,6 +219,42 @@ describe('the playground in headless chromium', () => {
     },
     RUN_TIMEOUT,
   );
+
+  it('is operable from the keyboard: Tab walks the views, the form and Run in reading order', async () => {
+    // A fresh page: sequential focus starts at the document.
+    await page.goto(`${server.url}#reload`);
+    await page.reload();
+    await page.waitForSelector('#controls');
+    const order: string[] = [];
+    for (let i = 0; i < 13; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    // The tabs, then the form's fields as laid out, then Run (Cancel is
+    // disabled while idle and skipped) and the replay file input.
+    expect(order).toEqual([
+      'tab-explore',
+      'tab-matrix',
+      'tab-report',
+      'f-discipline',
+      'f-bug',
+      'f-teardown',
+      'f-strategy',
+      'f-budget',
+      'f-seed',
+      'f-workers',
+      'f-kinds',
+      'run',
+      'open-replay',
+    ]);
+    // Arrow keys move between the tabs, Enter activates one.
+    await page.focus('#tab-explore');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-matrix');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#matrix');
+    expect(await page.getAttribute('#tab-matrix', 'aria-pressed')).toBe('true');
+  });
 
   it('raised no page error and no console error', () => {
     expect(errors).toEqual([]);

@@ -3,7 +3,7 @@
 import { createEngine } from './engine/index.js';
 import { Playground } from './ui/app.js';
 import { downloadText, startPage } from './ui/mount.js';
-import { selectionFromHash } from './ui/state.js';
+import { hashOf, selectionFromHash } from './ui/state.js';
 import './ui/style.css';
 
 const root = document.getElementById('app');
@@ -18,4 +18,9 @@ const app = new Playground(
   },
   selectionFromHash(location.hash, engine.catalogue()),
 );
-startPage(root, app, document);
+startPage(root, app, document, document.getElementById('announce'));
+// The address follows the form, so a copied link opens the same scenario.
+app.subscribe(() => {
+  const hash = hashOf(app.state.selection);
+  if (hash !== location.hash) history.replaceState(null, '', hash);
+});

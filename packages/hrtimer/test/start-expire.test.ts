@@ -315,8 +315,20 @@ describe('hrtimer_setup / hrtimer_start / expiry', () => {
     expect(c.clockId).toBe(CLOCK_REALTIME);
   });
 
-  it('using a timer that was never set up outside any running kernel throws (nowhere to WARN)', () => {
+  it('using a timer that was never set up outside any running kernel is a TypeError (nowhere to WARN)', () => {
+    expect(() => hrtimerStart(new HrTimer(), 1, HrtimerMode.ABS)).toThrow(TypeError);
     expect(() => hrtimerStart(new HrTimer(), 1, HrtimerMode.ABS)).toThrow(/before hrtimer_setup/);
+  });
+
+  it('a NaN or infinite expiry is a TypeError naming tim (a ktime_t cannot hold it), and nothing is armed', () => {
+    const k = kernel();
+    const t = hrtimerSetup(k, new HrTimer(), () => HRTIMER_NORESTART, CLOCK_MONOTONIC, HrtimerMode.ABS, null);
+    expect(() => hrtimerStart(t, Number.NaN, HrtimerMode.ABS)).toThrow(TypeError);
+    expect(() => hrtimerStart(t, Number.POSITIVE_INFINITY, HrtimerMode.REL)).toThrow(
+      /hrtimer_start_range_ns: tim must be a finite number of ns, got Infinity/,
+    );
+    expect(hrtimerActive(t)).toBe(false);
+    expect(k.armedTimers).toBe(0);
   });
 
   it('hrtimer_start on a timer never set up: WARN_ON_ONCE(!timer->function) in the running kernel, nothing armed', async () => {
@@ -331,17 +343,6 @@ describe('hrtimer_setup / hrtimer_start / expiry', () => {
     ]);
     expect(k.armedTimers).toBe(0);
     expect(t.kernel).toBeNull();
-  });
-
-  it('a NaN or infinite expiry is a TypeError naming tim (a ktime_t cannot hold it), and nothing is armed', () => {
-    const k = kernel();
-    const t = hrtimerSetup(k, new HrTimer(), () => HRTIMER_NORESTART, CLOCK_MONOTONIC, HrtimerMode.ABS, null);
-    expect(() => hrtimerStart(t, Number.NaN, HrtimerMode.ABS)).toThrow(TypeError);
-    expect(() => hrtimerStart(t, Number.POSITIVE_INFINITY, HrtimerMode.REL)).toThrow(
-      /hrtimer_start_range_ns: tim must be a finite number of ns, got Infinity/,
-    );
-    expect(hrtimerActive(t)).toBe(false);
-    expect(k.armedTimers).toBe(0);
   });
 
   it('re-setting up an active timer warns (ODEBUG init active) and dequeues it', async () => {

@@ -166,6 +166,17 @@ export class Playground {
     return true;
   }
 
+  /** Puts the cursor on the step nearest virtual time `ns` (the last of equally near ones: the later event). */
+  goToTime(ns: number): void {
+    const steps = this.state.result?.finding?.steps ?? [];
+    let best = -1;
+    for (let i = 0; i < steps.length; i++) {
+      const d = Math.abs((steps[i]?.atNs ?? 0) - ns);
+      if (best < 0 || d <= Math.abs((steps[best]?.atNs ?? 0) - ns)) best = i;
+    }
+    if (best >= 0) this.goTo(best);
+  }
+
   /** Sets the timeline's zoom factor (1 = the whole run; clamped to 1..128). */
   setZoom(factor: number): void {
     this.set({ zoom: Math.min(128, Math.max(1, Math.trunc(factor) || 1)) });

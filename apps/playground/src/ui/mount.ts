@@ -6,6 +6,7 @@
  */
 import type { Playground } from './app.js';
 import { mount } from './dom.js';
+import { verdictText } from './result.js';
 import { renderApp, type ViewHost } from './view.js';
 
 /** Saves text as a download (a Blob URL on an `<a download>`). Context: browser main thread. */
@@ -27,12 +28,20 @@ function usable(el: Element | null): el is HTMLElement {
 }
 
 /**
- * Renders `app` into `root` now and after every change.
+ * Renders `app` into `root` now and after every change. When `announce` (a
+ * live region outside `root`) is given, each new verdict is written to it,
+ * so a screen reader hears how a run ended wherever focus is.
  *
  * Returns: a function that stops re-rendering.
  */
-export function startPage(root: HTMLElement, app: Playground, doc: Document): () => void {
+export function startPage(
+  root: HTMLElement,
+  app: Playground,
+  doc: Document,
+  announce: HTMLElement | null = null,
+): () => void {
   let pending = false;
+  let announced = 0;
   let wanted: string | null = null;
 
   const host: ViewHost = {
@@ -55,12 +64,26 @@ export function startPage(root: HTMLElement, app: Playground, doc: Document): ()
     const stepScroll = stepList?.scrollTop ?? 0;
 
     root.replaceChildren(mount(renderApp(app, host), doc));
+    const r = app.state.result;
+    if (announce && r && !app.state.running && app.state.runs !== announced) {
+      announced = app.state.runs;
+      announce.textContent = verdictText(r);
+    }
 
     for (const d of root.querySelectorAll('details')) if (open.has(d.closest('[id]')?.id ?? '')) d.open = true;
     const list = doc.getElementById('step-list');
     if (list) {
       list.scrollTop = stepScroll;
-      doc.getElementById(`step-${app.state.step}`)?.scrollIntoView({ block: 'nearest' });
+      const li = doc.getElementById(`step-${app.state.step}`);
+      // Scroll the list only: scrollIntoView would scroll the page too, away
+      // from the timeline a click or a key was just given to.
+      if (li) {
+        const top = li.offsetTop;
+        if (top < list.scrollTop) list.scrollTop = top;
+        else if (top + li.offsetHeight > list.scrollTop + list.clientHeight) {
+          list.scrollTop = top + li.offsetHeight - list.clientHeight;
+        }
+      }
     }
     if (focusId) {
       const el = doc.getElementById(focusId);

@@ -7,6 +7,11 @@
 import type { ReportTableView, RunRequest } from '../engine/api.js';
 import { h, type VNode } from './dom.js';
 
+/**
+ * The table view. `onRun` runs a row's request. Context: any (pure).
+ * Returns: a section with the table; a header cell is added for the row
+ * labels when the view's columns name only the data cells.
+ */
 export function renderReportTable(t: ReportTableView, onRun: (req: RunRequest) => void): VNode {
   return h(
     'section',

@@ -163,3 +163,22 @@ export function selectionFromHash(hash: string, cat: Catalogue): Partial<Selecti
   }
   return out;
 }
+
+/**
+ * The link hash of a selection, the inverse of {@link selectionFromHash}:
+ * the page keeps its address on the form, so a copied link opens the same
+ * scenario. `workers` is left out (it is the reader's machine), `bound` too
+ * unless the search is exhaustive.
+ */
+export function hashOf(sel: Selection): string {
+  const q = new URLSearchParams();
+  q.set('discipline', sel.discipline);
+  q.set('bug', sel.bug === null ? 'none' : String(sel.bug));
+  q.set('teardown', sel.teardown);
+  q.set('strategy', sel.strategy);
+  q.set('budget', String(sel.budget));
+  q.set('seed', String(sel.seed));
+  q.set('kinds', sel.kinds);
+  if (sel.strategy === 'exhaustive') q.set('bound', String(sel.bound));
+  return `#${q.toString()}`;
+}

@@ -168,6 +168,21 @@ export interface TimelineHandlers {
    * within one frame all count.
    */
   key(key: string): boolean;
+  /** A click on the plot at virtual time `ns` (the page moves the cursor to the nearest step). */
+  clickAt?(ns: number): void;
+}
+
+/**
+ * The virtual time under a click at `clientX` on an SVG drawn over
+ * `[left, left + width)` CSS pixels for window `w`: the viewBox maps
+ * LABEL_W + PLOT_W + 10 units onto the element's width. Returns: null left of
+ * the plot (the lane labels).
+ */
+export function nsAtClientX(clientX: number, left: number, width: number, w: TimeWindow): number | null {
+  const units = ((clientX - left) / width) * (LABEL_W + PLOT_W + 10);
+  if (units < LABEL_W) return null;
+  const frac = Math.min(1, (units - LABEL_W) / PLOT_W);
+  return w.fromNs + frac * (w.toNs - w.fromNs);
 }
 
 /** The zoom factor a key asks for from `zoom`, or null for a key that is not a zoom key. */
@@ -241,6 +256,13 @@ export function renderTimeline(
         role: 'img',
         'aria-labelledby': 'timeline-caption',
         'aria-describedby': 'ftrace',
+        onclick: (ev: Event) => {
+          const me = ev as MouseEvent;
+          const box = (me.currentTarget as Element | null)?.getBoundingClientRect();
+          if (!box || !on?.clickAt) return;
+          const ns = nsAtClientX(me.clientX, box.left, box.width, w);
+          if (ns !== null) on.clickAt(ns);
+        },
       },
       axis(w, lay.height),
       lay.lanes.map((lane, li) =>

@@ -72,7 +72,11 @@ function explore(app: Playground, host: ViewHost): Child[] {
     s.result ? renderResult(s.result, s.runs, () => app.downloadReplay()) : null,
     f
       ? [
-          renderTimeline(f.timeline, cursor, s.zoom, { zoom: (z) => app.setZoom(z), key: (k) => app.timelineKey(k) }),
+          renderTimeline(f.timeline, cursor, s.zoom, {
+            zoom: (z) => app.setZoom(z),
+            key: (k) => app.timelineKey(k),
+            clickAt: (ns) => app.goToTime(ns),
+          }),
           renderFtrace(f.ftrace),
           renderReport(f),
           h(
@@ -90,7 +94,7 @@ function explore(app: Playground, host: ViewHost): Child[] {
   ];
 }
 
-/** The page. */
+/** The page from the controller's state. Context: any (pure: handlers call the controller). Returns: the page's root. */
 export function renderApp(app: Playground, host: ViewHost): VNode {
   const s = app.state;
   let body: Child;

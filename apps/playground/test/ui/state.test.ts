@@ -4,6 +4,7 @@ import {
   BOUND_MAX,
   BUDGET_MAX,
   clampStep,
+  hashOf,
   type Selection,
   selectionFromHash,
   updateSelection,
@@ -86,5 +87,27 @@ describe('kind choices', () => {
     // A set the form cannot name shows as the nearest one it offers.
     expect(choiceOf(['use-after-remove', 'double-free'])).toBe('memory');
     expect(choiceOf(['warn', 'hang'])).toBe('all');
+  });
+});
+
+describe('hashOf', () => {
+  it('round-trips through selectionFromHash, workers aside', () => {
+    const back = selectionFromHash(hashOf({ ...sel, kinds: 'memory' }), CATALOGUE);
+    expect(back).toEqual({
+      discipline: 'fenced',
+      bug: 4,
+      teardown: 'unbind',
+      strategy: 'random',
+      budget: 100,
+      seed: 1,
+      kinds: 'memory',
+    });
+    expect(selectionFromHash(hashOf({ ...sel, bug: null, strategy: 'exhaustive', bound: 3 }), CATALOGUE)).toMatchObject(
+      {
+        bug: null,
+        strategy: 'exhaustive',
+        bound: 3,
+      },
+    );
   });
 });

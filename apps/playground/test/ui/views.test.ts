@@ -11,6 +11,7 @@ import {
   formatNs,
   LABEL_W,
   layoutTimeline,
+  nsAtClientX,
   PLOT_W,
   renderTimeline,
   timeWindow,
@@ -138,6 +139,21 @@ describe('timeline', () => {
     expect(app.state.step).toBe(0);
     fig.on.keydown?.(key('0'));
     expect(app.state.zoom).toBe(1);
+  });
+
+  it('maps a click to virtual time, and the cursor to the nearest step', async () => {
+    const w = { fromNs: 1000, toNs: 3000 };
+    const total = LABEL_W + PLOT_W + 10;
+    // Drawn at 2× (left 100 px): the plot's middle is LABEL_W + PLOT_W/2 units in.
+    expect(nsAtClientX(100 + 2 * (LABEL_W + PLOT_W / 2), 100, 2 * total, w)).toBe(2000);
+    expect(nsAtClientX(100 + LABEL_W, 100, 2 * total, w)).toBeNull();
+    const app = await appWithFinding();
+    app.goToTime(2000); // steps at 0, 3000, 4000: 3000 is nearest
+    expect(app.state.step).toBe(1);
+    app.goToTime(100);
+    expect(app.state.step).toBe(0);
+    app.goToTime(3500); // equally near 3000 and 4000: the later
+    expect(app.state.step).toBe(2);
   });
 
   it('formats virtual time in the unit that fits', () => {

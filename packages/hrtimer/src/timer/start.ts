@@ -50,16 +50,16 @@ function warnNeverSetUp(timer: HrTimer): boolean {
  * whose devm fence has started is not armed (core `fenceRefuses`): quietly
  * during the fence, as a `callback-after-fence` report after it. A timer
  * never set up is the kernel's `WARN_ON_ONCE(!timer->function)` and is not
- * armed; outside a running kernel (nowhere to warn) it throws.
+ * armed; outside a running kernel (nowhere to warn) it is a TypeError.
  */
 export function hrtimerStartRangeNs(timer: HrTimer, tim: number, deltaNs: number, mode: HrtimerMode): void {
   if (!(timer instanceof HrTimer)) throw badArg('hrtimer_start_range_ns', 'timer', 'an HrTimer', timer);
-  if (timer.kernel === null && warnNeverSetUp(timer)) return;
-  const k = timerKernel(timer, 'hrtimer_start_range_ns');
-  // Validate everything before anything changes (docs/validation.md).
+  // Validate everything before anything changes or is reported (docs/validation.md).
   checkNs('hrtimer_start_range_ns', 'tim', tim);
   checkNs('hrtimer_start_range_ns', 'delta_ns', deltaNs);
   checkIntRange('hrtimer_start_range_ns', 'mode', mode, 0, 0xff);
+  if (timer.kernel === null && warnNeverSetUp(timer)) return;
+  const k = timerKernel(timer, 'hrtimer_start_range_ns');
   const base = timer.base;
   if (base === null) throw new TypeError('hrtimer_start_range_ns: timer must have a clock base, got one without');
   const st = hrtimerState(k);

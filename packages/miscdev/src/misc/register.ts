@@ -166,9 +166,10 @@ function stateOf(misc: MiscDevice, what: string): MiscState {
  * (`fenceSync`): its flag closes before anything waits.
  *
  * Deregistering a device that is not registered warns (the kernel's
- * `WARN_ON(list_empty(&misc->list))`) and returns; for one never registered
- * anywhere the warning goes to the one running kernel, and with none (or
- * several) running it throws (there is no kernel to warn on).
+ * `WARN_ON(list_empty(&misc->list))`) and returns. One never registered
+ * anywhere belongs to no kernel: the warning goes to the one running kernel
+ * (core `onlyRunningKernel`); with none or several running it is a
+ * `TypeError`, as for something that is not an object.
  * Context: may sleep. Deliberate difference: the kernel's is not fenced.
  */
 export async function miscDeregister(misc: MiscDevice): Promise<void> {

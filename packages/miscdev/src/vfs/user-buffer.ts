@@ -13,6 +13,7 @@
  * every typed-array access in the isolate); it drops the reference instead.
  */
 import { badArg, checkInt, checkIntRange, KernelError } from '@quiesce/core-devres';
+import { mightFault } from './might-fault.js';
 
 export class UserBuffer {
   private mem: Uint8Array | null;
@@ -68,13 +69,16 @@ function mapped(u: unknown): Uint8Array | null {
 /**
  * `copy_to_user(to + offset, from, n)`: copies `from` into user memory.
  * Returns the number of bytes not copied (0 on success); a copy that runs off
- * the end of the mapping copies what fits. Context: may fault (any, here).
+ * the end of the mapping copies what fits. Context: may fault, so may sleep
+ * (`might_fault()`: from atomic context a `sleep-in-atomic` report, checked in
+ * the running kernel; the copy is still made).
  * Errors: a `TypeError` for a non-integer `offset` or a `from` that is not
  * kernel memory (C's pointer arithmetic and types cannot express them).
  */
 export function copyToUser(to: unknown, from: Uint8Array, offset = 0): number {
   if (!(from instanceof Uint8Array)) throw badArg('copy_to_user', 'from', 'a Uint8Array', from);
   checkInt('copy_to_user', 'offset', offset);
+  mightFault('copy_to_user');
   const m = mapped(to);
   if (m === null || offset < 0 || offset > m.length) return from.length;
   const n = Math.min(from.length, m.length - offset);
@@ -85,11 +89,13 @@ export function copyToUser(to: unknown, from: Uint8Array, offset = 0): number {
 /**
  * `copy_from_user(to, from + offset, n)` with `n = to.length`. Returns the
  * number of bytes not copied; the uncopied tail of `to` is zeroed, as the
- * kernel does. Context: may fault (any, here). Errors: as {@link copyToUser}.
+ * kernel does. Context: may fault (as {@link copyToUser}). Errors: as
+ * {@link copyToUser}.
  */
 export function copyFromUser(to: Uint8Array, from: unknown, offset = 0): number {
   if (!(to instanceof Uint8Array)) throw badArg('copy_from_user', 'to', 'a Uint8Array', to);
   checkInt('copy_from_user', 'offset', offset);
+  mightFault('copy_from_user');
   const m = mapped(from);
   if (m === null || offset < 0 || offset > m.length) {
     to.fill(0);
@@ -103,11 +109,13 @@ export function copyFromUser(to: Uint8Array, from: unknown, offset = 0): number 
 
 /**
  * `get_user()` of a little-endian u32 at `from + offset`.
+ * Context: may fault (as {@link copyToUser}).
  * Returns the value. Errors: `-EFAULT` when the 4 bytes are not all mapped;
  * a `TypeError` for a non-integer `offset`.
  */
 export function getUserU32(from: unknown, offset = 0): number {
   checkInt('get_user', 'offset', offset);
+  mightFault('get_user');
   const m = mapped(from);
   if (m === null || offset < 0 || offset + 4 > m.length) throw new KernelError('EFAULT', 'get_user: bad address');
   return (
@@ -120,13 +128,15 @@ export function getUserU32(from: unknown, offset = 0): number {
 }
 
 /**
- * `put_user()` of a little-endian u32 at `to + offset`.
+ * `put_user()` of a little-endian u32 at `to + offset`. Context: may fault
+ * (as {@link copyToUser}).
  * Errors: `-EFAULT` when the 4 bytes are not all mapped (nothing written);
  * a `TypeError` for a non-integer `offset` or a `value` no u32/s32 holds.
  */
 export function putUserU32(to: unknown, value: number, offset = 0): void {
   checkInt('put_user', 'offset', offset);
   checkIntRange('put_user', 'value', value, -0x8000_0000, 0xffff_ffff);
+  mightFault('put_user');
   const m = mapped(to);
   if (m === null || offset < 0 || offset + 4 > m.length) throw new KernelError('EFAULT', 'put_user: bad address');
   m[offset] = value & 0xff;

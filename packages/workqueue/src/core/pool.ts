@@ -26,6 +26,7 @@ import {
   KernelLocal,
   type Task,
   WaitQueue,
+  WeakSlot,
 } from '@quiesce/core-devres';
 import { ItemList } from './list.js';
 import { workMap, wqMap } from './lockdep-maps.js';
@@ -33,7 +34,8 @@ import { IDLE, type WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
 
 /** Task → worker, for `current_wq_worker()`. */
-const workerOf = new WeakMap<Task, Worker>();
+// A WeakSlot, not a WeakMap: the worker reaches its task (core-devres kernel/weak-slot.ts).
+const workerOf = new WeakSlot<Task, Worker>('workqueue worker');
 
 /** The worker the current task is, or null (`current_wq_worker()`). Context: any. */
 export function currentWorker(k: Kernel): Worker | null {
@@ -213,6 +215,28 @@ async function workerThread(w: Worker): Promise<void> {
 }
 
 /** `process_one_work()`: clear PENDING, run the function (owner-checked), then release the item. */
+/**
+ * process_one_work()'s check after the work function returns: still atomic
+ * (a spinlock or preempt_disable left held), or a lock (lockdep on) or an
+ * RCU read-side section left open, is "BUG: workqueue leaked atomic, lock or
+ * RCU", printed with the worker and the function; execution goes on, as in
+ * the kernel (the leak stays). Filed as a `warn` report.
+ */
+function checkLeaked(k: Kernel, me: Task, fn: string, locks0: number, rcu0: number): void {
+  const locks = me.heldLocks?.length ?? 0;
+  if (me.preemptCount === 0 && locks === locks0 && me.rcuDepth === rcu0) return;
+  const preempt = `0x${me.preemptCount.toString(16).padStart(8, '0')}`;
+  const detail = `preempt=${preempt} lock=${locks0}->${locks} RCU=${rcu0}->${me.rcuDepth} workfn=${fn}`;
+  k.sanitizer.report({
+    kind: 'warn',
+    title: `BUG: workqueue leaked atomic, lock or RCU: ${me.name}[${me.pid}]`,
+    resource: `work ${fn}`,
+    detail,
+    stacks: k.stack(),
+  });
+  k.trace('warn', `workqueue leaked atomic, lock or RCU: ${detail}`);
+}
+
 async function processOneWork(w: Worker, item: WorkItem): Promise<void> {
   const work = item.work;
   const k = w.pool.kernel;
@@ -245,7 +269,13 @@ async function processOneWork(w: Worker, item: WorkItem): Promise<void> {
         'work dispatch',
         `work ${work.name} was fenced at unbind (disable_work_sync) but a worker was about to run it; the call was not made`,
       );
-    } else if (callbackRunnable(k, work.owner, work.name, 'work', work.registeredStack)) await work.fn(work);
+    } else if (callbackRunnable(k, work.owner, work.name, 'work', work.registeredStack)) {
+      const me = k.current;
+      const locks = me?.heldLocks?.length ?? 0;
+      const rcu = me?.rcuDepth ?? 0;
+      await work.fn(work);
+      if (me !== null) checkLeaked(k, me, work.name, locks, rcu);
+    }
   } finally {
     if (maps !== null) for (const m of maps) ld?.release(m);
     w.current = null;
