@@ -215,13 +215,8 @@ const SLEEPING_METHODS: Record<string, Record<string, Call>> = {
     // devres_open_group(GFP_KERNEL), and devres_release_group() at scope end
     'new DevresGroupScope': (w) => new core.DevresGroupScope(w.pdev),
     'DevresGroupScope[Symbol.asyncDispose]': (w) => w.scope[Symbol.asyncDispose](),
-    // might_sleep() itself, and cond_resched() (__might_resched)
+    // might_sleep() itself
     'Kernel.mightSleep': (w) => w.k.mightSleep('walk'),
-    'Kernel.yield': (w) => w.k.yield(),
-    // schedule(): "scheduling while atomic"
-    'Kernel.block': (w) => w.k.block('walk'),
-    'Kernel.idleWait': (w) => w.k.idleWait('walk'),
-    'Kernel.join': (w) => w.k.join(w.k.spawn('walk_joined', () => 0)),
   },
   'pci-emu': {
     // kthread_stop()
@@ -327,6 +322,14 @@ const NOT_SLEEPING_METHODS: Record<string, readonly string[]> = {
     'new WaitQueue',
     'WaitQueue.wakeUp',
     'WaitQueue.wakeOne',
+    // The scheduler's building blocks under every sleeping primitive (which checks might_sleep
+    // first): schedule() has no might_sleep() either. yield is also the tests' preemption point,
+    // legal inside a preemptible RCU reader; a kworker whose work leaked a spinlock still parks
+    // (workqueue's leaked-atomic tests rely on both).
+    'Kernel.block',
+    'Kernel.idleWait',
+    'Kernel.join',
+    'Kernel.yield',
     // The simulation itself, driven from outside any task or from any context.
     'new Kernel',
     'Kernel.advance',

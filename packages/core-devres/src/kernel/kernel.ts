@@ -32,6 +32,7 @@ import { Contexts, type RcuReader } from './context.js';
 import { sleepInAtomicReport } from './diagnostics.js';
 import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
+import { LOCAL_SLOTS } from './kernel-local.js';
 import type { KernelOptions } from './kernel-options.js';
 import { mightSleepQuiet } from './might-sleep.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
@@ -79,6 +80,7 @@ export class Kernel {
   private readonly faults = new FaultInjection();
   private readonly loopParts: LoopParts;
   private readonly checks: Checks;
+  readonly [LOCAL_SLOTS]: (object | undefined)[] = []; // per-kernel subsystem state (kernel-local.ts)
 
   constructor(opts: KernelOptions = {}) {
     this.cpus = opts.cpus ?? 2;
@@ -315,13 +317,9 @@ export class Kernel {
    * The building block of every sleeping primitive; callers loop on their
    * condition (there are no lost wake-ups: the check and the park happen in
    * one synchronous step). `waitFor` names what the wait needs: a wait that
-   * closes a wait-for cycle is a `deadlock` report at once. Context: task,
-   * may sleep: `schedule()` in atomic context is the kernel's "scheduling
-   * while atomic", here `sleep-in-atomic` and then an `Error` (a task cannot
-   * park inside an atomic section).
+   * closes a wait-for cycle is a `deadlock` report at once. Context: task.
    */
   block(reason: string, waitFor: WaitTarget | null = null): Promise<void> {
-    this.refuseAtomicSchedule(reason);
     const p = this.sched.block(reason, false);
     this.checks.watch.onBlock(this.ctx.currentTask as Task, waitFor);
     return p;
@@ -330,24 +328,14 @@ export class Kernel {
   /**
    * Parks the current task as an idle daemon (a kworker waiting for work):
    * like {@link Kernel.block}, but a run where only idle tasks are blocked
-   * ends `idle`, not `deadlock`. Context: task, may sleep (as {@link Kernel.block}).
+   * ends `idle`, not `deadlock`. Context: task.
    */
   idleWait(reason: string): Promise<void> {
-    this.refuseAtomicSchedule(reason);
     return this.sched.block(reason, true);
   }
 
-  /**
-   * `cond_resched()`: a scheduling point without blocking. Context: task,
-   * may sleep: in atomic context it files `sleep-in-atomic` (the kernel's
-   * `__might_resched()`) and, like the kernel's with preemption off, does
-   * not reschedule.
-   */
+  /** `cond_resched()`: a scheduling point without blocking. Context: task. */
   yield(): Promise<void> {
-    if (this.ctx.inAtomic()) {
-      this.mightSleep('cond_resched');
-      return Promise.resolve();
-    }
     return this.sched.yield();
   }
 
@@ -356,17 +344,9 @@ export class Kernel {
     this.sched.wake(t);
   }
 
-  /** Waits (as a scheduling point) for `t` to exit and returns its result. Context: task, may sleep (as {@link Kernel.block}). */
+  /** Waits (as a scheduling point) for `t` to exit and returns its result. Context: task. */
   join<T>(t: Task<T>): Promise<T> {
-    this.refuseAtomicSchedule(`join ${t.name}/${t.pid}`);
     return this.sched.join(t);
-  }
-
-  /** `schedule_debug()`'s "scheduling while atomic": a `sleep-in-atomic` report, then an `Error`. */
-  private refuseAtomicSchedule(what: string): void {
-    if (!this.ctx.inAtomic()) return;
-    this.mightSleep(what); // quiet inside an annotated call that already reported
-    throw new Error(`${what}: scheduling while atomic`);
   }
 
   /**
