@@ -844,6 +844,9 @@ describe('might_sleep walk', () => {
         'devres_alloc',
         'devres_release_all',
         'pci_iounmap',
+        'kthread_stop',
+        'vfs_ioctl',
+        'filp_close',
       ]),
     );
   });
