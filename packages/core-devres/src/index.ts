@@ -177,6 +177,7 @@ export {
   showValue,
 } from './kernel/validate.js';
 export { timedTarget, type WaitTarget } from './kernel/wait-graph.js';
+export { WeakSlot } from './kernel/weak-slot.js';
 // Kernel memory
 export {
   __GFP_DIRECT_RECLAIM,

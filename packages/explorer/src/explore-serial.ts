@@ -8,6 +8,7 @@
  * hands each Web Worker (apps/playground/src/engine/).
  */
 import type { ExploreOptions, ExploreResult } from './explore.js';
+import { checkCommonOptions, exploreResult, progressHook, scheduleBudget } from './explore-result.js';
 import { FindingMerger, type RawBug } from './merge.js';
 import { DEFAULT_MAX_STEPS, runSchedule } from './run.js';
 import type { Scenario } from './scenario.js';
@@ -15,8 +16,7 @@ import { runSlice, type SeededSpec } from './seeded.js';
 import { NO_SHARD } from './shard.js';
 import { shrinkAndTrace } from './shrink-bugs.js';
 import { exhaustiveStrategy } from './strategy/exhaustive.js';
-import type { SearchContext } from './strategy/strategy.js';
-import { summaryLine } from './summary.js';
+import type { SearchContext, SearchOutcome } from './strategy/strategy.js';
 
 /** Options of a serial exploration: explore()'s, less those that need Node or threads. */
 export type SerialExploreOptions = Omit<ExploreOptions, 'jobs' | 'shard' | 'module' | 'legacy'> & {
@@ -62,7 +62,7 @@ export async function seededSpecFor(
 }
 
 /** What a search reported back (the part of SearchOutcome the result needs). */
-type Outcome = Awaited<ReturnType<typeof exhaustiveStrategy.search>>;
+type Outcome = SearchOutcome;
 
 /** The hooks and settings both searches share. */
 interface Run {
@@ -123,18 +123,6 @@ function exhaustiveSerial(run: Run, options: SerialExploreOptions): Promise<Outc
   return exhaustiveStrategy.search(ctx, options);
 }
 
-/** Validates the options explore() validates. Errors: RangeError naming the option. */
-function checkOptions(options: SerialExploreOptions, strategy: string): void {
-  if (strategy !== 'random' && strategy !== 'pct' && strategy !== 'exhaustive') {
-    throw new RangeError(`explore: unknown strategy ${String(strategy)}`);
-  }
-  if (options.kinds !== undefined && options.kinds.length === 0) {
-    throw new RangeError('explore: kinds must name at least one kind');
-  }
-  if (options.schedules !== undefined && !(options.schedules >= 1))
-    throw new RangeError('explore: schedules must be ≥ 1');
-}
-
 /**
  * Explores `scenario` serially, as {@link explore} does with `jobs: 1`.
  * Context: outside the simulation; never blocks on anything but the runs
@@ -146,9 +134,9 @@ function checkOptions(options: SerialExploreOptions, strategy: string): void {
 export async function exploreSerial(scenario: Scenario, options: SerialExploreOptions = {}): Promise<ExploreResult> {
   const start = nowMs();
   const strategy = options.strategy ?? 'random';
-  checkOptions(options, strategy);
+  checkCommonOptions(options, strategy);
   const stopAtFirst = options.stopAtFirst ?? true;
-  const budget = options.schedules ?? (strategy === 'exhaustive' ? Number.POSITIVE_INFINITY : 1000);
+  const budget = scheduleBudget(options, strategy);
   const merger = new FindingMerger(stopAtFirst);
   const run: Run = {
     scenario,
@@ -158,13 +146,7 @@ export async function exploreSerial(scenario: Scenario, options: SerialExploreOp
     stopAtFirst,
     merger,
     overTime: () => options.stop?.() === true || (options.timeMs !== undefined && nowMs() - start >= options.timeMs),
-    progress: (done) =>
-      options.onProgress?.({
-        done,
-        total: Number.isFinite(budget) ? budget : null,
-        findings: merger.size,
-        elapsedMs: nowMs() - start,
-      }),
+    progress: progressHook(options, budget, merger, start, nowMs),
   };
   const out =
     strategy === 'exhaustive'
@@ -172,30 +154,17 @@ export async function exploreSerial(scenario: Scenario, options: SerialExploreOp
       : await seededSerial(run, { ...options, strategy });
   const raw: RawBug[] = merger.bugsInOrder();
   const findings = await shrinkAndTrace(scenario, raw, run.maxSteps, options);
-  const result: ExploreResult = {
+  return exploreResult({
     scenario: scenario.name,
     strategy,
     seed: run.seed,
-    ...out.params,
-    ...(options.kinds !== undefined ? { kinds: [...options.kinds] } : {}),
+    options,
     stopAtFirst,
-    ...(strategy !== 'exhaustive' ? { budget } : {}),
-    schedules: out.schedules,
-    executed: out.executed,
-    exhausted: out.exhausted,
-    ...(out.incomplete !== undefined ? { incomplete: out.incomplete } : {}),
-    stoppedBy: out.exhausted
-      ? 'exhausted'
-      : stopAtFirst && raw.length > 0
-        ? 'finding'
-        : out.timedOut
-          ? 'time'
-          : 'schedules',
-    summary: '',
+    budget,
+    out,
+    raw,
     findings,
     jobs: 1,
     elapsedMs: nowMs() - start,
-  };
-  result.summary = summaryLine(result);
-  return result;
+  });
 }

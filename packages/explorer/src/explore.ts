@@ -10,6 +10,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { wallMs } from './clock.js';
+import { checkCommonOptions, exploreResult, progressHook, scheduleBudget } from './explore-result.js';
 import type { Finding, FindingKind } from './finding.js';
 import { FindingMerger, type RawBug } from './merge.js';
 import { DEFAULT_MAX_STEPS } from './run.js';
@@ -18,7 +19,6 @@ import { NO_SHARD, type Shard } from './shard.js';
 import { shrinkAndTrace } from './shrink-bugs.js';
 import { STRATEGIES } from './strategy/index.js';
 import type { SearchContext } from './strategy/strategy.js';
-import { summaryLine } from './summary.js';
 import type { TraceExcerpt } from './trace/excerpt.js';
 
 export type ExploreStrategy = 'random' | 'pct' | 'exhaustive';
@@ -66,7 +66,10 @@ export interface ExploreOptions {
   traceEvents?: number;
   /** Step budget of one run (default the scenario's, else 1,000,000). */
   maxSteps?: number;
-  /** Worker threads for random/pct (default 1; 0 = one per core). Needs a scenario module. */
+  /**
+   * Threads exploring random/pct (default 1; 0 = one per core): this thread
+   * and `jobs - 1` pooled workers. Needs a scenario module.
+   */
   jobs?: number;
   /** Run only this shard of the exploration (shard.ts). */
   shard?: Shard;
@@ -155,11 +158,9 @@ async function resolveScenario(
   return { sc: loaded.scenario, ref: { module: scenario.module, export: loaded.exportName } };
 }
 
-/** Validates the options every strategy shares. Errors: RangeError naming the option. */
+/** Validates explore()'s options (the shared ones, then the shard). Errors: RangeError naming the option. */
 function checkOptions(o: ExploreOptions, strategy: string): void {
-  if (!(strategy in STRATEGIES)) throw new RangeError(`explore: unknown strategy ${String(strategy)}`);
-  if (o.kinds !== undefined && o.kinds.length === 0) throw new RangeError('explore: kinds must name at least one kind');
-  if (o.schedules !== undefined && !(o.schedules >= 1)) throw new RangeError('explore: schedules must be ≥ 1');
+  checkCommonOptions(o, strategy);
   const s = o.shard;
   if (s !== undefined && !(Number.isInteger(s.count) && s.count >= 1 && s.index >= 0 && s.index < s.count)) {
     throw new RangeError(`explore: shard must be { index, count } with 0 ≤ index < count (got ${s.index}/${s.count})`);
@@ -180,7 +181,7 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
   const strategy = options.strategy ?? 'random';
   checkOptions(options, strategy);
   const stopAtFirst = options.stopAtFirst ?? true;
-  const budget = options.schedules ?? (strategy === 'exhaustive' ? Number.POSITIVE_INFINITY : 1000);
+  const budget = scheduleBudget(options, strategy);
   const merger = new FindingMerger(stopAtFirst);
   const ctx: SearchContext = {
     scenario: sc,
@@ -195,42 +196,22 @@ export async function explore(scenario: Scenario | ScenarioRef, options: Explore
     legacy: options.legacy === true,
     merger,
     overTime: () => options.timeMs !== undefined && wallMs() - start >= options.timeMs,
-    progress: (done) =>
-      options.onProgress?.({
-        done,
-        total: Number.isFinite(budget) ? budget : null,
-        findings: merger.size,
-        elapsedMs: wallMs() - start,
-      }),
+    progress: progressHook(options, budget, merger, start, wallMs),
   };
   const out = await STRATEGIES[strategy].search(ctx, options);
   const raw: RawBug[] = merger.bugsInOrder();
   const findings = await shrinkAndTrace(sc, raw, ctx.maxSteps, options);
-  const result: ExploreResult = {
+  return exploreResult({
     scenario: sc.name,
     strategy,
     seed: ctx.seed,
-    ...out.params,
-    ...(options.kinds !== undefined ? { kinds: [...options.kinds] } : {}),
+    options,
     stopAtFirst,
-    ...(options.shard !== undefined && options.shard.count > 1 ? { shard: { ...options.shard } } : {}),
-    ...(strategy !== 'exhaustive' ? { budget } : {}),
-    schedules: out.schedules,
-    executed: out.executed,
-    exhausted: out.exhausted,
-    ...(out.incomplete !== undefined ? { incomplete: out.incomplete } : {}),
-    stoppedBy: out.exhausted
-      ? 'exhausted'
-      : stopAtFirst && raw.length > 0
-        ? 'finding'
-        : out.timedOut
-          ? 'time'
-          : 'schedules',
-    summary: '',
+    budget,
+    out,
+    raw,
     findings,
     jobs: strategy === 'exhaustive' ? 1 : ctx.jobs,
     elapsedMs: wallMs() - start,
-  };
-  result.summary = summaryLine(result);
-  return result;
+  });
 }

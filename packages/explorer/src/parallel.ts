@@ -1,5 +1,5 @@
 /**
- * Parallel seeded exploration over worker threads.
+ * Parallel seeded exploration: this thread and pooled worker threads.
  *
  * The main thread hands out chunks of schedule indices in increasing order;
  * each worker runs its chunk with the same code as the serial loop
@@ -9,13 +9,22 @@
  * out in order), so the lowest finding index, and hence
  * the merged result, is the serial one.
  *
+ * `jobs` threads explore: this thread and `jobs - 1` pooled workers. This
+ * thread is a lane like the others (it would otherwise sit idle: handing out
+ * a chunk and merging its hits costs microseconds), so `--jobs 2` is one
+ * worker thread, not two plus an idle main thread: one thread and one V8
+ * heap fewer, and where this thread is already warm (a host that explored
+ * before, the benchmark) one JIT warm-up fewer: a fresh isolate runs its
+ * first ~2,000 edu schedules at a fraction of the warm rate
+ * (docs/explorer.md, "Scaling").
+ *
  * Workers are pooled (pool.ts) and keep the scenario modules they loaded, so
  * an exploration pays for thread start-up and module import once per
  * process, not once per call.
  */
 import { acquireWorkers, type PooledWorker, releaseWorkers } from './pool.js';
-import { moduleUrl, type ScenarioRef } from './scenario.js';
-import type { Hit, SeededSpec, SliceResult } from './seeded.js';
+import { loadScenario, moduleUrl, type Scenario, type ScenarioRef } from './scenario.js';
+import { type Hit, runSlice, type SeededSpec, type SliceResult } from './seeded.js';
 
 /** Messages from main to a worker. */
 export type ToWorker =
@@ -29,7 +38,7 @@ export type FromWorker =
   | { type: 'error'; message: string };
 
 export interface ParallelResult {
-  /** Schedules run by all workers. */
+  /** Schedules run by all lanes. */
   executed: number;
   /** Schedules [lo, covered) were all handed out (and run, unless a finding stopped a chunk early). */
   covered: number;
@@ -58,10 +67,13 @@ export function chunkSize(n: number, jobs: number): number {
 }
 
 /**
- * Runs schedules [lo, hi) of a seeded exploration on `jobs` workers.
- * Context: outside the simulation. Returns: how much was run; every hit went
- * to `hooks.onHit` (merge them with the FindingMerger).
- * Errors: rejects if a worker fails (scenario module error, oops outside a run).
+ * Runs schedules [lo, hi) of a seeded exploration on `jobs` threads: this
+ * one, running `scenario` (the object `ref` names; loaded from `ref` when
+ * not given), and `jobs - 1` pooled workers, which import `ref`.
+ * Context: outside the simulation. Returns: how much was run; every hit
+ * went to `hooks.onHit` (merge them with the FindingMerger).
+ * Errors: rejects if a lane fails (scenario module error, oops outside a
+ * run); ScenarioLoadError when `ref` cannot be loaded here.
  */
 export async function exploreSeededParallel(
   ref: ScenarioRef,
@@ -70,13 +82,75 @@ export async function exploreSeededParallel(
   hi: number,
   jobs: number,
   hooks: ParallelHooks,
+  scenario?: Scenario,
 ): Promise<ParallelResult> {
-  const workers = await acquireWorkers(Math.min(jobs, Math.ceil((hi - lo) / chunkSize(hi - lo, jobs))));
+  const here = scenario ?? (await loadScenario(ref)).scenario;
+  const lanes = Math.min(jobs, Math.ceil((hi - lo) / chunkSize(hi - lo, jobs)));
+  const workers = await acquireWorkers(Math.max(0, lanes - 1));
   try {
-    return await drive(workers, { module: moduleUrl(ref.module), exportName: ref.export, spec }, lo, hi, jobs, hooks);
+    return await drive(
+      [...workers, localLane(here)],
+      { module: moduleUrl(ref.module), exportName: ref.export, spec },
+      lo,
+      hi,
+      jobs,
+      hooks,
+    );
   } finally {
     releaseWorkers(workers);
   }
+}
+
+/**
+ * This thread as a lane: chunks run one after another with {@link runSlice}
+ * (the serial loop's code), each result delivered on a later macrotask. A
+ * chunk is one long run of microtasks, so the workers' messages wait until
+ * it ends; they lose no time, as each has a second chunk queued.
+ */
+function localLane(scenario: Scenario): PooledWorker {
+  let onMessage: (m: FromWorker) => void = () => undefined;
+  let onError: (e: Error) => void = () => undefined;
+  let spec: SeededSpec | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  let dead = false;
+  const deliver = (m: FromWorker): void => {
+    // A macrotask, as a worker's message is: the workers' results queued
+    // meanwhile are handled first, and no chunk nests inside another's hooks.
+    setImmediate(() => {
+      if (!dead) onMessage(m);
+    });
+  };
+  return {
+    send(m: ToWorker) {
+      if (m.type === 'job') {
+        spec = m.spec;
+        deliver({ type: 'ready' });
+        return;
+      }
+      const job = spec;
+      if (job === null) return deliver({ type: 'error', message: 'chunk before job' });
+      // Yield to the event loop before each chunk: the workers' results
+      // wait in its poll phase, and a worker answered only after this
+      // thread's next chunk (the second one in flight would otherwise start
+      // at once, as a microtask) sits idle for a chunk's time.
+      queue = queue
+        .then(() => new Promise<void>((r) => setImmediate(r)))
+        .then(() => runSlice(scenario, job, m.start, m.end))
+        .then(
+          (r) => deliver({ type: 'done', start: m.start, end: m.end, ran: r.ran, hits: r.hits }),
+          (e: unknown) => {
+            if (!dead) onError(e instanceof Error ? e : new Error(String(e)));
+          },
+        );
+    },
+    listen(m, e) {
+      onMessage = m;
+      onError = e;
+    },
+    discard() {
+      dead = true;
+    },
+  };
 }
 
 function drive(

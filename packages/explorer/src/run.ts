@@ -105,13 +105,20 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
   if (spec.chooser !== undefined) opts.chooser = spec.chooser;
   const k = new Kernel(opts);
   // Remember where the trace stood at each report, so that the excerpt ends
-  // at the bad access rather than at the end of the run.
+  // at the bad access rather than at the end of the run. Only a traced run
+  // has a trace to mark (untraced, every mark would be 0); and the hook, a
+  // closure over the sanitizer stored on the sanitizer, made V8's young
+  // collector keep every finished world alive until a full GC (measured:
+  // promoted bytes per schedule x4 on a bare kernel; docs/explorer.md,
+  // "Scaling"), so the search does without it.
   const marks: number[] = [];
-  const file = k.sanitizer.report.bind(k.sanitizer);
-  k.sanitizer.report = (input) => {
-    marks.push(k.traceLog.length);
-    return file(input);
-  };
+  if (k.tracing) {
+    const file = k.sanitizer.report.bind(k.sanitizer);
+    k.sanitizer.report = (input) => {
+      marks.push(k.traceLog.length);
+      return file(input);
+    };
+  }
   let result: RunResult | null = null;
   let failure: unknown;
   let failed = false;
@@ -133,7 +140,7 @@ export async function runSchedule(scenario: Scenario, spec: ScheduleSpec): Promi
     if (spec.stacks === false) quietStacks(-1);
   }
   const findings = k.reports.map(fromReport);
-  const traceMarks = marks.slice(0, findings.length);
+  const traceMarks = k.tracing ? marks.slice(0, findings.length) : findings.map(() => 0);
   if (failed) {
     findings.push(fromError(k, failure));
     traceMarks.push(k.traceLog.length);

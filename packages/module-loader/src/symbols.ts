@@ -4,7 +4,7 @@
  * pins the module providing it: the provider's refcount goes up and the
  * importer appears in its "used by" list until the importer is unloaded.
  */
-import { callbackRunnable, captureStack, checkString, type Kernel, KernelError } from '@quiesce/core-devres';
+import { callbackRunnable, captureStack, checkString, type Kernel, KernelError, WeakSlot } from '@quiesce/core-devres';
 import type { Module } from './module/module.js';
 import { moduleRegistry } from './module/registry.js';
 
@@ -92,7 +92,8 @@ export function symbolGet<T = unknown>(k: Kernel, name: string): T | null {
   return guarded(k, s.owner, name, s.value as (...a: unknown[]) => unknown) as T;
 }
 
-const guards = new WeakMap<object, (...a: unknown[]) => unknown>();
+// A WeakSlot, not a WeakMap: the guard reaches the function it guards (core-devres kernel/weak-slot.ts).
+const guards = new WeakSlot<object, (...a: unknown[]) => unknown>('symbol_get guard');
 
 /** The guard of a module function taken with symbol_get: owner-checked at every call. */
 function guarded(

@@ -12,6 +12,7 @@
 import { checkDevice } from '../device/check-device.js';
 import type { Device } from '../device/device.js';
 import { mightSleep } from '../kernel/might-sleep.js';
+import { WeakSlot } from '../kernel/weak-slot.js';
 import { __GFP_ZERO, checkGfp, checkSize, gfpflagsAllowBlocking } from '../mm/gfp.js';
 import type { KBuf } from '../mm/kbuf.js';
 import { SIZE_MAX, slabAlloc, slabFree, slabInfo, ZERO_OR_NULL_PTR, ZERO_SIZE_PTR } from '../mm/slab.js';
@@ -19,7 +20,8 @@ import { devresAdd, devresRemoveResource } from './devres.js';
 import type { ManagedResource } from './node.js';
 
 /** The devres entry of each live devm object, for `devm_kfree`. */
-const entries = new WeakMap<KBuf, { dev: Device; res: ManagedResource }>();
+// A WeakSlot, not a WeakMap: the entry's release reaches the buffer (kernel/weak-slot.ts).
+const entries = new WeakSlot<KBuf, { dev: Device; res: ManagedResource }>('devm_kmalloc entry');
 
 /**
  * `devm_kmalloc(dev, size, gfp)`: {@link kmalloc} freed at unbind.

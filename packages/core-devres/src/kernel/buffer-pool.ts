@@ -13,12 +13,14 @@
  * garbage collected with it. Buffers are never detached or transferred.
  */
 import type { Kernel } from './kernel.js';
+import { KernelLocal } from './kernel-local.js';
 
 /** Idle buffers kept per size (bounds the memory a pool can hold). */
 const KEEP_PER_SIZE = 8;
 
 const idle = new Map<number, ArrayBuffer[]>();
-const owned = new WeakMap<Kernel, ArrayBuffer[]>();
+// Per kernel (a slot on it, not a module-level WeakMap: see kernel-local.ts).
+const owned = new KernelLocal((): ArrayBuffer[] => []);
 
 /**
  * A zero-filled buffer of `size` bytes owned by `k` (reused when a released
@@ -31,9 +33,7 @@ export function kernelBuffer(k: Kernel, size: number): ArrayBuffer {
   const b = idle.get(size)?.pop();
   const buf = b ?? new ArrayBuffer(size);
   if (b !== undefined) new Uint8Array(b).fill(0);
-  const list = owned.get(k);
-  if (list === undefined) owned.set(k, [buf]);
-  else list.push(buf);
+  owned.get(k).push(buf);
   return buf;
 }
 
@@ -44,9 +44,7 @@ export function kernelBuffer(k: Kernel, size: number): ArrayBuffer {
  */
 export function releaseKernelBuffers(k: Kernel): void {
   const list = owned.get(k);
-  if (list === undefined) return;
-  owned.delete(k);
-  for (const b of list) {
+  for (const b of list.splice(0)) {
     const pool = idle.get(b.byteLength) ?? [];
     if (pool.length < KEEP_PER_SIZE) pool.push(b);
     idle.set(b.byteLength, pool);

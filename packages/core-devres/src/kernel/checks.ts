@@ -11,6 +11,7 @@ import type { KernelOptions } from './kernel-options.js';
 import { Lockdep } from './lockdep.js';
 import type { Scheduler } from './scheduler.js';
 import type { Tracer } from './trace.js';
+import { WeakSlot } from './weak-slot.js';
 
 /** `hung_task_timeout_secs` default: 120 s. */
 export const HUNG_TASK_TIMEOUT_NS = 120e9;
@@ -21,7 +22,8 @@ export interface Checks {
   readonly lockdep: Lockdep | null;
 }
 
-const CHECKS = new WeakMap<object, Checks>();
+// A WeakSlot, not a WeakMap: the checks reach their kernel's tasks (weak-slot.ts).
+const CHECKS = new WeakSlot<object, Checks>('kernel checks');
 
 /**
  * Files a `hung-task` report for every task of `k` still blocked (not idle,

@@ -32,6 +32,7 @@ import { Contexts, type RcuReader } from './context.js';
 import { sleepInAtomicReport } from './diagnostics.js';
 import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
+import { LOCAL_SLOTS } from './kernel-local.js';
 import type { KernelOptions } from './kernel-options.js';
 import { mightSleepQuiet } from './might-sleep.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
@@ -79,6 +80,7 @@ export class Kernel {
   private readonly faults = new FaultInjection();
   private readonly loopParts: LoopParts;
   private readonly checks: Checks;
+  readonly [LOCAL_SLOTS]: (object | undefined)[] = []; // per-kernel subsystem state (kernel-local.ts)
 
   constructor(opts: KernelOptions = {}) {
     this.cpus = opts.cpus ?? 2;

@@ -21,7 +21,7 @@ export const USAGE = `usage: quiesce-explore <scenario module> [options]
   --seed S             seed of the first schedule (default 1)
   --depth D            PCT depth (default 3)
   --preemptions K      exhaustive preemption bound (default 2)
-  --jobs J             worker threads for random/pct (default 1; 0 = all cores)
+  --jobs J             threads for random/pct: this one + J-1 workers (default 1; 0 = all cores)
   --shard I/N          run shard I of N (0-based; seeded: a range of seeds, exhaustive: subtrees)
   --kind K[,K]         only findings of these kinds count (repeatable; default all)
   --all                collect every distinct finding (default: stop at the first)

@@ -27,11 +27,19 @@ export async function seededSearch(ctx: SearchContext, spec: SeededSpec): Promis
     if (ctx.ref === undefined) {
       throw new RangeError('explore: jobs > 1 needs the scenario as a module reference ({ module, export })');
     }
-    const r = await exploreSeededParallel(ctx.ref, spec, lo, hi, ctx.jobs, {
-      overTime: ctx.overTime,
-      onHit: (h) => ctx.merger.add(h),
-      onChunk: (done) => ctx.progress(done),
-    });
+    const r = await exploreSeededParallel(
+      ctx.ref,
+      spec,
+      lo,
+      hi,
+      ctx.jobs,
+      {
+        overTime: ctx.overTime,
+        onHit: (h) => ctx.merger.add(h),
+        onChunk: (done) => ctx.progress(done),
+      },
+      ctx.scenario,
+    );
     executed = r.executed;
     covered = r.covered;
     timedOut = r.timedOut;

@@ -1,7 +1,7 @@
 /**
  * `struct miscdevice`, and the bookkeeping misc.c keeps about one.
  */
-import type { Kernel } from '@quiesce/core-devres';
+import { type Kernel, WeakSlot } from '@quiesce/core-devres';
 import type { FileFence } from '../fence/file-fence.js';
 import type { File } from '../vfs/file.js';
 import type { FileOperations } from '../vfs/fops.js';
@@ -54,7 +54,8 @@ export interface MiscState {
   fenced: boolean;
 }
 
-const STATES = new WeakMap<MiscDevice, MiscState>();
+// A WeakSlot, not a WeakMap: the state reaches its device (core-devres kernel/weak-slot.ts).
+const STATES = new WeakSlot<MiscDevice, MiscState>('misc state');
 
 /** @internal */
 export function miscState(misc: MiscDevice): MiscState | undefined {

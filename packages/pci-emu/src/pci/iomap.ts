@@ -15,13 +15,15 @@ import {
   type ManagedResource,
   mightSleep,
   trackResource,
+  WeakSlot,
 } from '@quiesce/core-devres';
 import { IoMem, makeIoMem } from '../mmio/io-mem.js';
 import { checkBarArg, checkPciDev, checkResName } from './check.js';
 import type { PciDev } from './pci-dev.js';
 import { pciBarIndexIsValid, pcimGiveRegion, pcimTakeRegion } from './regions.js';
 
-const managedMaps = new WeakMap<IoMem, ManagedResource>();
+// A WeakSlot, not a WeakMap: the devres entry reaches its mapping (core-devres kernel/weak-slot.ts).
+const managedMaps = new WeakSlot<IoMem, ManagedResource>('pcim mapping');
 
 /** `dev`, `bar` and `maxlen` (an `unsigned long`): a `TypeError` for what C cannot hold. */
 function checkMapArgs(fnName: string, dev: unknown, bar: unknown, maxlen: unknown): void {

@@ -173,17 +173,7 @@ export class PciDev extends Device {
           }),
         );
         self.timers.push({ entry });
-        return {
-          modIn: (ns) => {
-            if (self.present) k.armTimer(entry, k.now + ns);
-          },
-          del: () => {
-            k.cancelTimer(entry);
-          },
-          get pending() {
-            return entry.heapIndex >= 0;
-          },
-        };
+        return new ModelTimer(self, entry);
       },
       guestError(msg) {
         self.guestErrors.push(msg);
@@ -200,5 +190,34 @@ export class PciDev extends Device {
     for (const t of this.timers) this.kernel.cancelTimer(t.entry);
     this.model.detach?.();
     this.updateIntx();
+  }
+}
+
+/**
+ * A model's timer handle (QEMU's `QEMUTimer`). A class, not an object
+ * literal with a `pending` getter: V8 keeps a literal's getter in a map of
+ * its own (maps live in the old generation), so every device's getter
+ * closure, and through it the whole kernel it belongs to, survived every
+ * young-generation GC until a full one. For the explorer, which builds a
+ * world per schedule, that was most of its GC work (docs/explorer.md,
+ * "Scaling").
+ */
+class ModelTimer implements DeviceTimer {
+  constructor(
+    private readonly dev: PciDev,
+    private readonly entry: ReturnType<typeof timerEntry>,
+  ) {}
+
+  modIn(ns: number): void {
+    const k = this.dev.kernel;
+    if (this.dev.present) k.armTimer(this.entry, k.now + ns);
+  }
+
+  del(): void {
+    this.dev.kernel.cancelTimer(this.entry);
+  }
+
+  get pending(): boolean {
+    return this.entry.heapIndex >= 0;
   }
 }

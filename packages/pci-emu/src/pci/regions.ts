@@ -16,6 +16,7 @@ import {
   type ManagedResource,
   mightSleep,
   trackResource,
+  WeakSlot,
 } from '@quiesce/core-devres';
 import { checkBarArg, checkPciDev, checkResName } from './check.js';
 import { PCI_STD_NUM_BARS } from './constants.js';
@@ -136,7 +137,8 @@ export function pciReleaseRegions(dev: PciDev): void {
   pciReleaseSelectedRegions(dev, (1 << PCI_STD_NUM_BARS) - 1);
 }
 
-const pcimRegions = new WeakMap<PciDev, Map<number, ManagedResource>>();
+// A WeakSlot, not a WeakMap: the devres entries reach their device (core-devres kernel/weak-slot.ts).
+const pcimRegions = new WeakSlot<PciDev, Map<number, ManagedResource>>('pcim regions');
 
 /** @internal Takes BAR `bar` as a devres-managed region; returns the devres. */
 export function pcimTakeRegion(dev: PciDev, bar: number, name: string): void {

@@ -26,6 +26,7 @@ import {
   KernelLocal,
   type Task,
   WaitQueue,
+  WeakSlot,
 } from '@quiesce/core-devres';
 import { ItemList } from './list.js';
 import { workMap, wqMap } from './lockdep-maps.js';
@@ -33,7 +34,8 @@ import { IDLE, type WorkItem, type WorkStruct } from './work.js';
 import type { Workqueue } from './workqueue.js';
 
 /** Task → worker, for `current_wq_worker()`. */
-const workerOf = new WeakMap<Task, Worker>();
+// A WeakSlot, not a WeakMap: the worker reaches its task (core-devres kernel/weak-slot.ts).
+const workerOf = new WeakSlot<Task, Worker>('workqueue worker');
 
 /** The worker the current task is, or null (`current_wq_worker()`). Context: any. */
 export function currentWorker(k: Kernel): Worker | null {
