@@ -354,6 +354,11 @@ const NOT_SLEEPING_METHODS: Record<string, readonly string[]> = {
     'Kernel.warn', // WARN()
     'new KernelLocal',
     'KernelLocal.get',
+    'new WeakSlot', // a side table keyed by object (kernel-local state)
+    'WeakSlot.get',
+    'WeakSlot.has',
+    'WeakSlot.set',
+    'WeakSlot.delete',
     'new Task',
     'Task.result',
     'new TimerQueue',
