@@ -23,6 +23,7 @@ import {
   checkU32,
   type Kernel,
   KernelError,
+  mightSleep,
   modulePutOwner,
   type Owner,
   Revocable,
@@ -257,6 +258,8 @@ export class FileHandle {
     missing: (f: File) => KernelError | number,
     invoke: (op: F, fops: FileOperations, f: File) => Promise<number>,
   ): Promise<number> {
+    // A system call is process context by construction (vfs_read's fdget_pos may take f_pos_lock).
+    mightSleep(this.k, `vfs_${what}`);
     this.k.census?.count('syscall');
     const f = this.live();
     f.refs++;
@@ -286,6 +289,7 @@ export class FileHandle {
    * Errors: `-EBADF` on a second close. Context: may sleep.
    */
   async close(): Promise<void> {
+    mightSleep(this.k, 'filp_close'); // __fput runs the driver's release, which may sleep
     const f = this.live();
     this.closed = true;
     if (--f.refs === 0) await finalPut(this.k, f);

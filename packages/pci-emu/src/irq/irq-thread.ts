@@ -13,7 +13,7 @@
  * is only quieted by the thread does not storm. `free_irq` stops the thread
  * (`kthread_stop`): a run already pending still happens, then it exits.
  */
-import { callbackRunnable, type Kernel, type Owner, type Task } from '@quiesce/core-devres';
+import { callbackRunnable, type Kernel, mightSleep, type Owner, type Task } from '@quiesce/core-devres';
 import type { IrqDesc, IrqTable } from './irq-desc.js';
 
 /** `irq_handler_t` of a thread function: runs in process context and may sleep. */
@@ -51,6 +51,7 @@ export class IrqThread {
 
   /** `kthread_stop()`: lets a pending run happen, then waits for the thread to exit. Context: may sleep. */
   async stop(): Promise<void> {
+    mightSleep(this.kernel, 'kthread_stop');
     this.stopping = true;
     this.kernel.wake(this.task);
     await this.kernel.join(this.task);
