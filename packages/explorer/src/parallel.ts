@@ -87,9 +87,11 @@ export async function exploreSeededParallel(
   const here = scenario ?? (await loadScenario(ref)).scenario;
   const lanes = Math.min(jobs, Math.ceil((hi - lo) / chunkSize(hi - lo, jobs)));
   const workers = await acquireWorkers(Math.max(0, lanes - 1));
+  const lane = localLane(here);
   try {
     return await drive(
-      [...workers, localLane(here)],
+      [...workers, lane],
+      lane,
       { module: moduleUrl(ref.module), exportName: ref.export, spec },
       lo,
       hi,
@@ -155,6 +157,7 @@ function localLane(scenario: Scenario): PooledWorker {
 
 function drive(
   workers: PooledWorker[],
+  local: PooledWorker,
   job: { module: string; exportName: string | undefined; spec: SeededSpec },
   lo: number,
   hi: number,
@@ -201,15 +204,21 @@ function drive(
             }
             hooks.onChunk(executed);
           }
-          dispatch(w);
-          // Two chunks in flight per worker: it starts the next as soon as it
-          // posts a result, without waiting for this thread to be scheduled
-          // and answer (on a loaded machine that wait was most of the gap).
-          if (m.type === 'ready') dispatch(w);
+          // 'ready' only says the scenario loaded: its chunks are already queued.
+          if (m.type === 'done') dispatch(w);
         },
         (e) => fail(e),
       );
       w.send({ type: 'job', ...job });
+      // Two chunks in flight per worker, sent with the job rather than on
+      // its 'ready': a worker queues them behind the scenario's import and
+      // starts the next as soon as it posts a result, without waiting for
+      // this thread to answer (waiting for 'ready' let this thread's own lane
+      // start a whole chunk first while the worker sat idle). This thread's
+      // lane takes one at a time: a queue there only hides no latency and
+      // holds back work a worker could take at the end.
+      dispatch(w);
+      if (w !== local) dispatch(w);
     }
   });
 }
