@@ -24,7 +24,12 @@ export type SerialExploreOptions = Omit<ExploreOptions, 'jobs' | 'shard' | 'modu
   stop?: () => boolean;
 };
 
-/** Milliseconds from a monotonic origin: `performance.now()`, which browsers, workers and Node all have. */
+/**
+ * Milliseconds from a monotonic origin: `performance.now()`, which browsers,
+ * workers and Node all have. Outside the simulation: it times the search
+ * (the `timeMs` budget, `elapsedMs`), never a schedule, which sees only
+ * virtual time (as clock.ts's wallMs for the Node entry).
+ */
 const nowMs = (): number => globalThis.performance.now();
 
 /** Schedules per slice between stop checks and progress reports (as the serial loop of seeded-search.ts). */

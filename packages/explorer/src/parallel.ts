@@ -115,6 +115,8 @@ function localLane(scenario: Scenario): PooledWorker {
   let spec: SeededSpec | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   let dead = false;
+  // setImmediate here schedules the explorer's own lanes, outside every
+  // simulated kernel: no schedule's decisions or trace depend on it.
   const deliver = (m: FromWorker): void => {
     // A macrotask, as a worker's message is: the workers' results queued
     // meanwhile are handled first, and no chunk nests inside another's hooks.
