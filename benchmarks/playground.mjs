@@ -18,13 +18,12 @@
 //
 // Rates include the page's postMessage traffic and the worker-side merge:
 // that is what a user of the page gets.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore } from '@quiesce/explorer';
-import { chromium } from 'playwright-core';
+// The e2e test's static server and chromium launch (same flags, fresh profile).
+import { CHROMIUM, DIST as dist, launchChromium, serveStatic } from '../apps/playground/e2e/harness.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -35,8 +34,6 @@ const arg = (name, dflt) => {
 const SCHEDULES = arg('--schedules', quick ? 64 : 512);
 const ROUNDS = arg('--rounds', quick ? 2 : 5);
 const WARMUP = arg('--warmup', quick ? 64 : 2048);
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const dist = fileURLToPath(new URL('../apps/playground/dist/', import.meta.url));
 const playgroundJs = fileURLToPath(new URL('../examples/buggy/dist/playground.js', import.meta.url));
 const ID = 'fenced/none/unbind';
 
@@ -47,30 +44,6 @@ if (!existsSync(join(dist, 'bench.html'))) {
 if (!existsSync(CHROMIUM)) {
   console.error(`playground bench: ${CHROMIUM} missing (apt-get install chromium)`);
   process.exit(2);
-}
-
-const TYPES = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.map': 'application/json',
-  '.css': 'text/css',
-  '.json': 'application/json',
-};
-
-/** A static server of dist/ on 127.0.0.1, free port. */
-async function serve() {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^[/\\]+/, '');
-    const file = join(dist, path === '' ? 'index.html' : path);
-    if (!file.startsWith(dist) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
 }
 
 const median = (xs) => {
@@ -136,24 +109,12 @@ async function sameFirstFinding(page) {
   return ok;
 }
 
-const { server, url } = await serve();
-const profile = mkdtempSync(join(tmpdir(), 'quiesce-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const server = await serveStatic(dist);
+const { url } = server;
+const browser = await launchChromium();
 let ok = false;
 try {
-  const page = await browser.newPage();
+  const { page } = browser;
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${url}bench.html`);
@@ -190,7 +151,7 @@ try {
     scenario: 'edu-fenced (playground fenced/none/unbind), random',
     schedulesPerSample: SCHEDULES,
     rounds: ROUNDS,
-    chromium: browser.browser()?.version() ?? 'chromium',
+    chromium: browser.context.browser()?.version() ?? 'chromium',
     node: process.version,
     workersAll: cores,
     nodeSerial: { median: median(rows.node), spread: spread(rows.node), samples: rows.node },
@@ -215,7 +176,6 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
-  rmSync(profile, { recursive: true, force: true });
+  await server.close();
 }
 process.exit(ok ? 0 : 1);
