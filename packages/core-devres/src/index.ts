@@ -99,7 +99,13 @@ export {
   fenceSync,
   type LateStart,
 } from './fence/fence.js';
-export { kernelBuffer, releaseKernelBuffers } from './kernel/buffer-pool.js';
+export {
+  KernelMemory,
+  kernelBuffer,
+  kernelMemory,
+  kernelMemoryCheck,
+  releaseKernelBuffers,
+} from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
 export { HUNG_TASK_TIMEOUT_NS, reportBlockedTasks } from './kernel/checks.js';
 export {

@@ -7,7 +7,7 @@
  * Device accesses outside a live allocation (never allocated, or freed) are
  * a sanitizer report: a real DMA there corrupts whatever owns the page now.
  */
-import { captureStack, type Kernel, KernelLocal, kernelBuffer } from '@quiesce/core-devres';
+import { captureStack, type Kernel, KernelLocal, type KernelMemory, kernelMemory } from '@quiesce/core-devres';
 
 /** Bus address of the first byte of RAM (1 MiB, below the edu device's 28-bit DMA mask). */
 export const SYSTEM_RAM_BASE = 0x10_0000;
@@ -36,7 +36,9 @@ function who(k: Kernel): string {
 }
 
 export class SystemRam {
-  readonly bytes: Uint8Array<ArrayBuffer>;
+  private readonly ram: Uint8Array<ArrayBuffer>;
+  /** The recycled memory and its record of written bytes: every CPU or device access goes through {@link view}. */
+  private readonly memory: KernelMemory;
   private readonly blocks: Block[] = [];
 
   constructor(
@@ -45,7 +47,17 @@ export class SystemRam {
     readonly size = SYSTEM_RAM_SIZE,
   ) {
     // Recycled across explored runs (docs/explorer.md, "Speed"); zeroed like a new buffer.
-    this.bytes = new Uint8Array(kernelBuffer(kernel, size));
+    this.memory = kernelMemory(kernel, size, 0);
+    this.ram = new Uint8Array(this.memory.buffer);
+  }
+
+  /**
+   * All of RAM, raw. Writes through it are not seen: asking for it counts
+   * the whole RAM as written (a recycled RAM is then zeroed whole).
+   */
+  get bytes(): Uint8Array<ArrayBuffer> {
+    this.memory.written(0, this.size);
+    return this.ram;
   }
 
   /** Allocates `size` bytes (rounded up to pages) below `limit` (inclusive). Null when full. */
@@ -68,7 +80,7 @@ export class SystemRam {
       freedBy: '?',
       reported: false,
     });
-    this.bytes.fill(0, at - this.base, at - this.base + need);
+    this.ram.fill(0, at - this.base, at - this.base + need);
     return at;
   }
 
@@ -82,9 +94,10 @@ export class SystemRam {
     return true;
   }
 
-  /** The CPU's view of `[addr, addr+len)`. */
+  /** The CPU's (or a device's) view of `[addr, addr+len)`: counted as written, as whoever holds it may store. */
   view(addr: number, len: number): Uint8Array<ArrayBuffer> {
-    return this.bytes.subarray(addr - this.base, addr - this.base + len);
+    this.memory.written(addr - this.base, addr - this.base + len);
+    return this.ram.subarray(addr - this.base, addr - this.base + len);
   }
 
   /**

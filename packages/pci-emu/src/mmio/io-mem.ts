@@ -119,23 +119,104 @@ export class IoMem extends FencedView {
   // ---------------------------------------------------- writes reach the model
 
   override writeb(v: number, off: number): void {
-    this.setUint8(off, v);
+    super.setUint8(off, v);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 1, v & 0xff);
   }
 
   override writew(v: number, off: number): void {
-    this.setUint16(off, v, true);
+    super.setUint16(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 2, v & 0xffff);
   }
 
   override writel(v: number, off: number): void {
-    this.setUint32(off, v, true);
+    super.setUint32(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 4, v >>> 0);
   }
 
   override writeq(v: bigint, off: number): void {
-    this.setBigUint64(off, v, true);
+    super.setBigUint64(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 8, BigInt.asUintN(64, v));
+  }
+
+  // ------------------------------------------- raw DataView stores, the same
+  // An IoMem is a DataView, so `setUint32(off, v, true)` is a store too: it
+  // reaches the model as the writeX forms do (what the register reads back
+  // is the model's), and the bus's record of written bytes, by which it
+  // recycles the BAR's memory, stays exact.
+
+  override setInt8(off: number, v: number): void {
+    super.setInt8(off, v);
+    this.rawStored(off, 1);
+  }
+
+  override setUint8(off: number, v: number): void {
+    super.setUint8(off, v);
+    this.rawStored(off, 1);
+  }
+
+  override setInt16(off: number, v: number, littleEndian?: boolean): void {
+    super.setInt16(off, v, littleEndian);
+    this.rawStored(off, 2);
+  }
+
+  override setUint16(off: number, v: number, littleEndian?: boolean): void {
+    super.setUint16(off, v, littleEndian);
+    this.rawStored(off, 2);
+  }
+
+  override setInt32(off: number, v: number, littleEndian?: boolean): void {
+    super.setInt32(off, v, littleEndian);
+    this.rawStored(off, 4);
+  }
+
+  override setUint32(off: number, v: number, littleEndian?: boolean): void {
+    super.setUint32(off, v, littleEndian);
+    this.rawStored(off, 4);
+  }
+
+  override setFloat32(off: number, v: number, littleEndian?: boolean): void {
+    super.setFloat32(off, v, littleEndian);
+    this.rawStored(off, 4);
+  }
+
+  override setFloat64(off: number, v: number, littleEndian?: boolean): void {
+    super.setFloat64(off, v, littleEndian);
+    this.rawStored(off, 8);
+  }
+
+  override setBigInt64(off: number, v: bigint, littleEndian?: boolean): void {
+    super.setBigInt64(off, v, littleEndian);
+    this.rawStored(off, 8);
+  }
+
+  override setBigUint64(off: number, v: bigint, littleEndian?: boolean): void {
+    super.setBigUint64(off, v, littleEndian);
+    this.rawStored(off, 8);
+  }
+
+  /**
+   * The BAR's raw memory. Stores through it bypass the model, and the bus
+   * cannot see them: asking for it counts the whole BAR as written, so a
+   * recycled BAR is then refilled whole rather than leaking into the next
+   * kernel.
+   */
+  override get buffer(): ArrayBuffer {
+    const m = this.pdev.resources[this.bar]?.memory;
+    m?.written(0, m.buffer.byteLength);
+    return super.buffer as ArrayBuffer;
+  }
+
+  /** The model hears of a raw store as of a writeX: the bytes now in the buffer, read as little-endian. */
+  private rawStored(off: number, size: 1 | 2 | 4 | 8): void {
+    const v =
+      size === 8
+        ? super.getBigUint64(off, true)
+        : size === 4
+          ? super.getUint32(off, true)
+          : size === 2
+            ? super.getUint16(off, true)
+            : super.getUint8(off);
+    this.pdev.mmioWrite(this.bar, this.barOffset + off, size, v);
   }
 
   // ------------------------------------------------------------ checked forms

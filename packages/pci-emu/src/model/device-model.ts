@@ -24,6 +24,20 @@ export interface PciBarSpec {
   readonly kind: 'mem32' | 'mem64' | 'io';
   readonly size: number;
   readonly prefetchable?: boolean;
+  /**
+   * The byte the BAR's memory holds where the model keeps no register, at
+   * power-on and after {@link PciDeviceContext.restoreBar} (default 0). A
+   * device that reads all ones at undecoded offsets, as edu, says 0xff.
+   */
+  readonly fill?: number;
+  /**
+   * The model writes this BAR's memory itself only in `[0, registerBytes)`
+   * (its register file) and in the bytes of a store it is told of by
+   * {@link PciDeviceModel.onMmioWrite}. The bus then restores and recycles
+   * only what was written, not the whole BAR (docs/explorer.md, "Speed").
+   * Default: the model may write anywhere in it.
+   */
+  readonly registerBytes?: number;
 }
 
 /** A device-side timer on the kernel clock (QEMU's `QEMUTimer`). */
@@ -40,6 +54,12 @@ export interface PciDeviceContext {
   readonly kernel: Kernel;
   /** The memory of BAR `i` (the register file the driver reads). */
   bar(i: number): ArrayBuffer;
+  /**
+   * Every byte of BAR `i` back to its spec's `fill`, as at power-on; with
+   * `registerBytes` declared, only the bytes written since are rewritten.
+   * Errors: RangeError for a BAR the model does not implement.
+   */
+  restoreBar(i: number): void;
   /** `pci_set_irq()`: drives the INTx pin (level). Masked by the command register's INTx-disable bit. */
   setIntx(level: boolean): void;
   /** `msi_enabled()`: the MSI capability's enable bit. */

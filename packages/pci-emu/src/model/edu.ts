@@ -60,6 +60,8 @@ export const EDU_REG_DMA_SRC = 0x80;
 export const EDU_REG_DMA_DST = 0x88;
 export const EDU_REG_DMA_CNT = 0x90;
 export const EDU_REG_DMA_CMD = 0x98;
+/** Bytes of BAR0 the model writes itself: the register file (DMA command, the last register, ends at 0xa0). */
+const EDU_REG_BYTES = 0x100;
 
 /** Identification register: 0xRRrr00ed, version 1.0. */
 export const EDU_ID = 0x010000ed;
@@ -104,7 +106,9 @@ export class EduDevice implements PciDeviceModel {
   readonly revision = EDU_REVISION;
   // 24-bit class code: class_id (0x00ff) << 8 | prog-if 0.
   readonly classCode = 0x00ff00;
-  readonly bars = [{ kind: 'mem32', size: EDU_BAR0_SIZE }] as const;
+  // Undecoded offsets read all ones (edu_mmio_read starts from ~0); the
+  // register file is the first 256 bytes (the last register, DMA command, ends at 0xa0).
+  readonly bars = [{ kind: 'mem32', size: EDU_BAR0_SIZE, fill: 0xff, registerBytes: EDU_REG_BYTES }] as const;
   readonly interruptPin = 1;
   readonly msiVectors = 1;
   /** Byte/word reads (invalid) and 8-byte reads (64-bit DMA registers) need the model. */
@@ -150,7 +154,8 @@ export class EduDevice implements PciDeviceModel {
     this.dmaBuf.fill(0);
     this.factTimer?.del();
     this.dmaTimer?.del();
-    if (this.regs) new Uint8Array(this.regs.buffer).fill(0xff);
+    // All ones outside the registers (only what was written is rewritten), then the registers.
+    this.ctx?.restoreBar(0);
     this.sync();
   }
 

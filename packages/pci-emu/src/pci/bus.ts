@@ -24,7 +24,7 @@ import {
   type Kernel,
   KernelError,
   KernelLocal,
-  kernelBuffer,
+  kernelMemory,
   mightSleep,
   type Owner,
 } from '@quiesce/core-devres';
@@ -33,7 +33,7 @@ import type { PciDeviceModel } from '../model/device-model.js';
 import { checkPciDev } from './check.js';
 import { buildConfigSpace } from './config-space.js';
 import { PCI_ANY_ID, PCI_STD_NUM_BARS } from './constants.js';
-import { PciDev, type PciResource } from './pci-dev.js';
+import { BarResource, PciDev, type PciResource } from './pci-dev.js';
 
 /** One entry of a driver's ID table (`struct pci_device_id`, vendor/device part). */
 export interface PciDeviceId {
@@ -180,7 +180,7 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
     const spec = model.bars[i];
     if (!spec) {
       addrs.push(0);
-      resources.push({ start: 0, len: 0, flags: null, buffer: null, owner: null });
+      resources.push({ start: 0, len: 0, flags: null, buffer: null, memory: null, owner: null });
       continue;
     }
     const io = spec.kind === 'io';
@@ -189,18 +189,16 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
     if (io) s.nextIo = start + spec.size;
     else s.nextMem = start + spec.size;
     addrs.push(start);
-    resources.push({
-      start,
-      len: spec.size,
-      flags: io ? 'io' : 'mem',
-      // Recycled across explored runs (docs/explorer.md, "Speed"); zeroed like a new buffer.
-      buffer: kernelBuffer(k, spec.size),
-      owner: null,
-    });
+    // Recycled across explored runs (docs/explorer.md, "Speed"): every byte
+    // the spec's fill, as a new buffer filled so would be.
+    const mem = kernelMemory(k, spec.size, spec.fill ?? 0);
+    // What the model may write on its own: its register file, or all of it.
+    mem.written(0, spec.registerBytes ?? spec.size);
+    resources.push(new BarResource(start, spec.size, io ? 'io' : 'mem', mem));
     if (spec.kind === 'mem64') {
       i++;
       addrs.push(0);
-      resources.push({ start: 0, len: 0, flags: null, buffer: null, owner: null });
+      resources.push({ start: 0, len: 0, flags: null, buffer: null, memory: null, owner: null });
     }
   }
   const t = irqTable(k);
@@ -245,6 +243,9 @@ function checkModel(model: PciDeviceModel): void {
     if (spec.size < 16 || (spec.size & (spec.size - 1)) !== 0) {
       throw new KernelError('EINVAL', `${model.name}: BAR ${i} size ${spec.size} is not a power of two ≥ 16`);
     }
+    if (spec.fill !== undefined) checkIntRange('pci_add_device', `model.bars[${i}].fill`, spec.fill, 0, 0xff);
+    if (spec.registerBytes !== undefined)
+      checkIntRange('pci_add_device', `model.bars[${i}].registerBytes`, spec.registerBytes, 0, spec.size);
     if (spec.kind === 'mem64') i++;
   }
 }

@@ -35,13 +35,13 @@ function checkMapArgs(fnName: string, dev: unknown, bar: unknown, maxlen: unknow
 function map(dev: PciDev, bar: number, offset: number, maxlen: number, managed: boolean): IoMem | null {
   if (!pciBarIndexIsValid(bar)) return null;
   const r = dev.resources[bar];
-  if (r === undefined || r.buffer === null || r.start === 0 || r.len <= offset) return null;
+  if (r === undefined || r.memory === null || r.start === 0 || r.len <= offset) return null;
   let len = r.len - offset;
   if (maxlen !== 0 && len > maxlen) len = maxlen;
   const io = makeIoMem(
     dev.kernel,
     `${dev.model.name} ${dev.name} BAR${bar}${offset ? `+0x${offset.toString(16)}` : ''}`,
-    new DataView(r.buffer, offset, len),
+    new DataView(r.memory.buffer, offset, len),
     dev,
     bar,
     offset,

@@ -4,7 +4,7 @@
  * it. Extends the core {@link Device}, so binding, devres and the lifecycle
  * contract are the core's.
  */
-import { type BusType, Device, type Kernel, timerEntry } from '@quiesce/core-devres';
+import { type BusType, Device, type Kernel, type KernelMemory, timerEntry } from '@quiesce/core-devres';
 import { systemRam } from '../dma/system-ram.js';
 import type { IrqDesc } from '../irq/irq-desc.js';
 import { irqTable } from '../irq/irq-desc.js';
@@ -20,10 +20,33 @@ export interface PciResource {
   /** Length in bytes; 0 for an unused BAR. */
   readonly len: number;
   readonly flags: 'mem' | 'io' | null;
-  /** The BAR's memory (owned by the device model); null for an unused BAR. */
+  /**
+   * The BAR's memory (owned by the device model); null for an unused BAR.
+   * Reading it counts the whole BAR as written (the bus cannot see what is
+   * done with the raw buffer), so a recycled BAR is then refilled whole.
+   */
   readonly buffer: ArrayBuffer | null;
+  /** The BAR's memory and its record of written bytes; null for an unused BAR. */
+  readonly memory: KernelMemory | null;
   /** Name of the region holder (`request_mem_region`), or null. */
   owner: string | null;
+}
+
+/** An implemented BAR: its memory comes from the kernel's recycled pool (core's kernelMemory). */
+export class BarResource implements PciResource {
+  owner: string | null = null;
+
+  constructor(
+    readonly start: number,
+    readonly len: number,
+    readonly flags: 'mem' | 'io',
+    readonly memory: KernelMemory,
+  ) {}
+
+  get buffer(): ArrayBuffer {
+    this.memory.written(0, this.len);
+    return this.memory.buffer;
+  }
 }
 
 const ONES64 = 0xffff_ffff_ffff_ffffn;
@@ -93,9 +116,11 @@ export class PciDev extends Device {
 
   /** @internal An IoMem write landed in the buffer: the model reacts (or, once removed, the write is undone). */
   mmioWrite(bar: number, off: number, size: number, value: number | bigint): void {
+    const mem = this.resources[bar]?.memory;
+    // The store is in the buffer already: the bytes the next kernel must not see.
+    mem?.written(off, off + size);
     if (!this.present) {
-      const buf = this.resources[bar]?.buffer;
-      if (buf) new Uint8Array(buf, off, size).fill(0xff);
+      if (mem) new Uint8Array(mem.buffer, off, size).fill(0xff);
       return;
     }
     this.model.onMmioWrite(bar, off, size, value);
@@ -145,9 +170,17 @@ export class PciDev extends Device {
     return {
       kernel: k,
       bar(i) {
-        const b = self.resources[i]?.buffer;
-        if (!b) throw new RangeError(`${self.name}: BAR ${i} is not implemented`);
-        return b;
+        // The model's own writes are its register file (PciBarSpec.registerBytes, counted at creation).
+        const m = self.resources[i]?.memory;
+        if (!m) throw new RangeError(`${self.name}: BAR ${i} is not implemented`);
+        return m.buffer;
+      },
+      restoreBar(i) {
+        const m = self.resources[i]?.memory;
+        if (!m) throw new RangeError(`${self.name}: BAR ${i} is not implemented`);
+        m.reset();
+        // The model rewrites its register file next: count it again.
+        m.written(0, self.model.bars[i]?.registerBytes ?? m.buffer.byteLength);
       },
       setIntx: (level) => self.setIntx(level),
       msiEnabled: () => self.config.msiEnabled,
@@ -186,7 +219,8 @@ export class PciDev extends Device {
   disconnect(): void {
     if (!this.present) return;
     this.present = false;
-    for (const r of this.resources) if (r.buffer) new Uint8Array(r.buffer).fill(0xff);
+    // All ones: only the written bytes when all ones is the BAR's fill (edu's).
+    for (const r of this.resources) r.memory?.reset(0xff);
     for (const t of this.timers) this.kernel.cancelTimer(t.entry);
     this.model.detach?.();
     this.updateIntx();
