@@ -88,6 +88,9 @@ export async function runSuite(title, tasks, opts = {}) {
       baseline: t === base,
       ...(t.vs !== undefined ? { vs: opts.prefix === undefined ? t.vs : `${opts.prefix}: ${t.vs}` } : {}),
       ratio,
+      // The lowest and highest per-round ratio (equal to `ratio` with one round).
+      ratioMin: ratios[0],
+      ratioMax: ratios[ratios.length - 1],
       // A row is its own baseline: ratio 1 in every round, no spread.
       ratioSpreadPct:
         vsRuns === runs

@@ -42,6 +42,10 @@ const TINY_BOUND = quick ? 0 : 1;
 // this the jobs-2 rows timed cold workers against a main thread warmed by
 // every serial row: 0.5-1.0x "scaling" that was JIT warm-up, not the pool.
 const PREWARM = quick ? 0 : 4096;
+// Rounds of the paired rows (ops of hundreds of ms: 2 iterations per round,
+// after 1 warm-up in the first). Seven: a median and quartiles of the
+// per-round ratios that one slow round cannot move.
+const PAIR_ROUNDS = quick ? 1 : 7;
 
 export async function suite() {
   const tinyN = (await explore(S.fencedTiny, { strategy: 'exhaustive', preemptions: TINY_BOUND })).schedules;
@@ -58,7 +62,6 @@ export async function suite() {
   const serial = (exp, strategy, legacy = false) => ({
     name: `${legacy ? 'old path: ' : ''}explore ${strategy}, serial, ${S[exp].name} (${legacy ? LEGACY : SERIAL}/call)`,
     ops: legacy ? LEGACY : SERIAL,
-    ...(legacy && strategy === 'random' && exp === 'fenced' ? { baseline: true } : {}),
     fn: async () => {
       const r = await explore(S[exp], { strategy, schedules: legacy ? LEGACY : SERIAL, seed: seed++, legacy });
       sink.n += r.schedules;
@@ -75,18 +78,27 @@ export async function suite() {
       sink.n += r.schedules;
     },
   });
-  // The edu-fenced rows first, serial and jobs 2 side by side, before any
-  // other scenario runs on this thread: the jobs-2 rows' main-thread lane
-  // then runs the same JIT state (inline caches seen only edu-fenced) as
-  // the serial rows, instead of code made polymorphic by the revocable,
-  // kernel and mix worlds that the worker never sees.
-  const tasks = [
-    serial('fenced', 'random', true),
-    serial('fenced', 'random'),
-    parallel('fenced', 'random', PARALLEL),
-    serial('fenced', 'pct', true),
-    serial('fenced', 'pct'),
-    parallel('fenced', 'pct', PARALLEL),
+  // Issue 18's figures, measured as pairs: each round runs the serial row
+  // and then its jobs-2 row (and the old path before them), and a row's
+  // ratio is the median over rounds of (row / its `vs` row in the same
+  // round). This machine's speed drifts by up to 2x over seconds (a shared
+  // host: docs/explorer.md, "Scaling"); a ratio of two rows measured
+  // seconds apart measured the drift as much as the pool. The edu-fenced
+  // rows run before any other scenario on this thread, so the jobs-2 rows'
+  // main-thread lane runs the same JIT state (inline caches that saw only
+  // edu-fenced) as the serial rows.
+  const oldRandom = serial('fenced', 'random', true);
+  const newRandom = serial('fenced', 'random');
+  const newPct = serial('fenced', 'pct');
+  const paired = [
+    { ...oldRandom, baseline: true },
+    newRandom,
+    { ...parallel('fenced', 'random', PARALLEL), vs: newRandom.name },
+    { ...serial('fenced', 'pct', true), vs: oldRandom.name },
+    { ...newPct, vs: oldRandom.name },
+    { ...parallel('fenced', 'pct', PARALLEL), vs: newPct.name },
+  ];
+  const rest = [
     parallel('fenced', 'random', LEGACY, true),
     serial('revocable', 'random'),
     serial('kernel', 'random'),
@@ -110,19 +122,20 @@ export async function suite() {
       },
     },
   ];
-  const s = await runCoarseSuite('Explorer: schedules per second, edu driver scenarios', tasks);
-  await closeWorkers();
-  return s;
-}
-
-/**
- * Ops of hundreds of ms (tinybench would insist on 64 iterations per task,
- * and a parallel call starts two worker threads): 2 iterations after 1
- * warm-up per round, 2 rounds.
- */
-function runCoarseSuite(title, tasks) {
+  const title = 'Explorer: schedules per second, edu driver scenarios';
+  const head = await runSuite(title, paired, {
+    timeMs: 500,
+    warmupMs: 0,
+    rounds: PAIR_ROUNDS,
+    iterations: 2,
+    warmupIterations: 1,
+  });
   // One round: the full report's 5-minute budget on 2 cores (issue 16).
-  return runSuite(title, tasks, { timeMs: 500, warmupMs: 0, rounds: 1, iterations: 2, warmupIterations: 1 });
+  const tail = await runSuite(title, rest, { timeMs: 500, warmupMs: 0, rounds: 1, iterations: 2, warmupIterations: 1 });
+  await closeWorkers();
+  // Each row keeps the ratio of its own suite (the tail's rows against the
+  // tail's first row, the jobs-2 old path).
+  return { title, baseline: head.baseline, rows: [...head.rows, ...tail.rows] };
 }
 
 export default async function () {
@@ -140,14 +153,19 @@ if (isMain(import.meta.url)) {
         `  ${r.name.padEnd(60)} ${String(Math.round(1e9 / r.nsPerOp)).padStart(8)}  range ${r.sampleSpreadPct.toFixed(1)}%  rme ±${r.rmePct.toFixed(1)}%  (${r.samples} samples, ${r.rounds} round${r.rounds === 1 ? '' : 's'})`,
       );
     }
-    const rate = (re) => {
-      const r = s.rows.find((x) => re.test(x.name));
-      return r === undefined ? Number.NaN : 1e9 / r.nsPerOp;
+    // A row's ratio is ns per schedule over its `vs` row's, per round: a
+    // speed-up is its inverse (the median of the inverses, as the count is odd).
+    const row = (re) => s.rows.find((x) => re.test(x.name));
+    const speedup = (re, label) => {
+      const r = row(re);
+      if (r === undefined) return;
+      console.log(
+        `${label}: ${(1 / r.ratio).toFixed(2)}x  (median of ${r.rounds} per-round ratios, IQR ±${r.ratioSpreadPct.toFixed(1)}%, range ${(1 / r.ratioMax).toFixed(2)}-${(1 / r.ratioMin).toFixed(2)}x; vs ${r.vs ?? s.baseline})`,
+      );
     };
-    const newSerial = rate(/^explore random, serial, edu-fenced /);
-    const oldSerial = rate(/^old path: explore random, serial, edu-fenced /);
-    const jobs2 = rate(/^explore random, jobs 2, edu-fenced /);
-    console.log(`\nnew / old path, serial edu-fenced random: ${(newSerial / oldSerial).toFixed(2)}x`);
-    console.log(`jobs 2 / serial, edu-fenced random: ${(jobs2 / newSerial).toFixed(2)}x`);
+    console.log('');
+    speedup(/^explore random, serial, edu-fenced /, 'new / old path, serial edu-fenced random');
+    speedup(/^explore random, jobs 2, edu-fenced /, 'jobs 2 / serial, edu-fenced random');
+    speedup(/^explore pct, jobs 2, edu-fenced /, 'jobs 2 / serial, edu-fenced pct');
   }
 }

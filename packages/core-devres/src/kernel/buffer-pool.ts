@@ -34,7 +34,7 @@ import { checkKernel } from './check-kernel.js';
 import type { Kernel } from './kernel.js';
 import { KernelLocal } from './kernel-local.js';
 
-/** Idle buffers kept per size (bounds the memory a pool can hold). */
+/** Idle buffers kept per size and fill (bounds the memory a pool can hold). */
 const KEEP_PER_SIZE = 8;
 
 /**
@@ -44,7 +44,7 @@ const KEEP_PER_SIZE = 8;
 export class KernelMemory {
   readonly buffer: ArrayBuffer;
   private bytes: Uint8Array;
-  private fillByte: number;
+  private readonly fillByte: number;
   private start: number;
   private end: number;
 
@@ -108,15 +108,6 @@ export class KernelMemory {
     this.written(0, this.buffer.byteLength);
   }
 
-  /** Internal (the pool): makes `fill` the fill byte and every byte hold it. */
-  refill(fill: number): void {
-    if (fill === this.fillByte) return this.reset(fill);
-    this.bytes.fill(fill);
-    this.fillByte = fill;
-    this.start = this.buffer.byteLength;
-    this.end = 0;
-  }
-
   /** Internal (the check): the first offset outside the written range that differs from the fill byte, or -1. */
   firstStray(): number {
     const b = this.bytes;
@@ -137,7 +128,13 @@ function checkByte(fn: string, byte: number): void {
     throw new RangeError(`${fn}: fill must be a byte value 0..255 (got ${String(byte)})`);
 }
 
+/**
+ * Idle buffers by size and fill byte: a BAR of all ones and a RAM of zeros
+ * of the same size each get back their own, with only the written bytes
+ * to rewrite, instead of trading buffers and refilling whole.
+ */
 const idle = new Map<number, KernelMemory[]>();
+const poolKey = (size: number, fill: number): number => size * 256 + fill;
 // Per kernel (a slot on it, not a module-level WeakMap: see kernel-local.ts).
 const owned = new KernelLocal((): KernelMemory[] => []);
 let checking = false;
@@ -166,7 +163,7 @@ export function kernelMemory(k: Kernel, size: number, fill = 0): KernelMemory {
   checkKernel('kernelMemory', k);
   checkSize('kernelMemory', size);
   checkByte('kernelMemory', fill);
-  let m = idle.get(size)?.pop();
+  let m = idle.get(poolKey(size, fill))?.pop();
   if (m === undefined) m = new KernelMemory(size, fill);
   else {
     if (checking) {
@@ -176,7 +173,8 @@ export function kernelMemory(k: Kernel, size: number, fill = 0): KernelMemory {
           `kernelMemory: a recycled ${size}-byte buffer holds 0x${(new Uint8Array(m.buffer)[at] ?? 0).toString(16)} at offset 0x${at.toString(16)}, outside the range its owner reported written`,
         );
     }
-    m.refill(fill);
+    // Same size and fill (the pool's key): rewrite only what was written.
+    m.reset();
   }
   owned.get(k).push(m);
   return m;
@@ -206,9 +204,9 @@ export function releaseKernelBuffers(k: Kernel): void {
   checkKernel('releaseKernelBuffers', k);
   const list = owned.get(k);
   for (const m of list.splice(0)) {
-    const size = m.buffer.byteLength;
-    const pool = idle.get(size) ?? [];
+    const key = poolKey(m.buffer.byteLength, m.fill);
+    const pool = idle.get(key) ?? [];
     if (pool.length < KEEP_PER_SIZE) pool.push(m);
-    idle.set(size, pool);
+    idle.set(key, pool);
   }
 }
