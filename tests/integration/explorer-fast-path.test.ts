@@ -4,7 +4,9 @@
 // the same seeds give the same decisions and the same findings as the old
 // path with random search, and a recycled world behaves like a fresh one.
 
+import { kernelMemoryCheck } from '@quiesce/core-devres';
 import { scenarios } from '@quiesce/edu-buggy';
+import { playgroundIds, scenarioById } from '@quiesce/edu-buggy/playground';
 import { type ExploreResult, explore, runSchedule, type Scenario, seededSchedule } from '@quiesce/explorer';
 import { describe, expect, it } from 'vitest';
 
@@ -46,5 +48,33 @@ describe('fast search path', () => {
     expect(again.decisions).toEqual(fresh.decisions);
     expect(again.findings.map((f) => f.title)).toEqual(fresh.findings.map((f) => f.title));
     expect(again.result).toEqual(fresh.result);
+  });
+
+  it('no world writes recycled memory without saying so: every playground combination, with the check on', async () => {
+    // kernelMemoryCheck: at each reuse every byte outside the range its last
+    // owner reported written must still hold the fill byte (else the run's
+    // world creation throws, and explore rejects). Every discipline x bug x
+    // teardown of the page, 6 random schedules each, so each world's BAR and
+    // RAM are reused by the next.
+    kernelMemoryCheck(true);
+    try {
+      let explored = 0;
+      for (const id of playgroundIds()) {
+        const sc = scenarioById(id);
+        if (sc === null) continue;
+        const r = await explore(sc as unknown as Scenario, {
+          strategy: 'random',
+          schedules: 6,
+          seed: 5,
+          stopAtFirst: false,
+          shrink: false,
+        });
+        explored += r.executed;
+      }
+      // 198 combinations less the inexpressible ones, 6 each.
+      expect(explored).toBeGreaterThan(6 * 150);
+    } finally {
+      kernelMemoryCheck(false);
+    }
   });
 });

@@ -354,6 +354,10 @@ const NOT_SLEEPING_METHODS: Record<string, readonly string[]> = {
     'Kernel.warn', // WARN()
     'new KernelLocal',
     'KernelLocal.get',
+    // Recycled world memory (the explorer's machinery, no kernel API): a record and a fill.
+    'new KernelMemory',
+    'KernelMemory.written',
+    'KernelMemory.reset',
     'new WeakSlot', // a side table keyed by object (kernel-local state)
     'WeakSlot.get',
     'WeakSlot.has',
@@ -414,6 +418,17 @@ const NOT_SLEEPING_METHODS: Record<string, readonly string[]> = {
     'IoMem.writew',
     'IoMem.writel',
     'IoMem.writeq',
+    // DataView's own stores on an IoMem: a store, then the model's write hook, as writeX.
+    'IoMem.setInt8',
+    'IoMem.setUint8',
+    'IoMem.setInt16',
+    'IoMem.setUint16',
+    'IoMem.setInt32',
+    'IoMem.setUint32',
+    'IoMem.setFloat32',
+    'IoMem.setFloat64',
+    'IoMem.setBigInt64',
+    'IoMem.setBigUint64',
     'IoMem.readChecked8',
     'IoMem.readChecked16',
     'IoMem.readChecked32',
@@ -599,6 +614,8 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'jiffiesToMsecs',
     'jiffiesToUsecs',
     'kernelBuffer',
+    'kernelMemory',
+    'kernelMemoryCheck',
     'kfree',
     'kmallocCacheName',
     'kmallocSizeRoundup',

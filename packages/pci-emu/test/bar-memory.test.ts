@@ -60,12 +60,12 @@ describe('recycled BAR and RAM memory: only written bytes are rewritten, none re
     first.io.writel(0xdead_beef, EDU_REG_LIVENESS);
     first.io.writel(0x1234_5678, 0x8_0000);
     first.io.setBigUint64(0xf_fff8, 0x0102_0304_0506_0708n, true);
+    expect(first.io.readl(EDU_REG_LIVENESS)).toBe(0x2152_4110);
     releaseKernelBuffers(k1);
     const k2 = new Kernel();
     const second = await eduIo(k2);
     expect(second.io.readl(EDU_REG_ID)).toBe(EDU_ID);
     // The liveness register reads back the inverse of what was written (edu.c: addr4 = ~val); a new device's reads 0.
-    expect(first.io.readl(EDU_REG_LIVENESS)).toBe(0x2152_4110);
     expect(second.io.readl(EDU_REG_LIVENESS)).toBe(0);
     expect(second.io.readl(0x8_0000)).toBe(0xffff_ffff);
     expect(onesPastRegisters(second.pdev.resources[0]?.buffer as ArrayBuffer)).toBe(true);
@@ -114,6 +114,34 @@ describe('recycled BAR and RAM memory: only written bytes are rewritten, none re
     const second = await eduIo(k2);
     expect(second.io.readl(EDU_REG_ID)).toBe(EDU_ID);
     expect(second.io.readl(EDU_REG_LIVENESS)).toBe(0);
+  });
+
+  it("a model that keeps the driver's stores (RAM-like, no registers): the stored bytes are restored", async () => {
+    kernelMemoryCheck(true);
+    const ramLike = (): PciDeviceModel => ({
+      name: 'ramlike',
+      vendor: 0x1b36,
+      device: 0x0005,
+      revision: 0,
+      classCode: 0x00ff00,
+      bars: [{ kind: 'mem32', size: 0x4000, registerBytes: 0 }],
+      interruptPin: 0,
+      msiVectors: 0,
+      attach() {},
+      reset() {},
+      onMmioWrite() {},
+    });
+    const k1 = new Kernel();
+    const p1 = await inTask(k1, () => pciAddDevice(k1, ramLike()));
+    const io = pciIomap(p1, 0, 0) as IoMem;
+    io.writel(0x1234_5678, 0x800);
+    io.setUint16(0x3ffe, 0xabcd, true);
+    expect([io.readl(0x800), io.readw(0x3ffe)]).toEqual([0x1234_5678, 0xabcd]);
+    releaseKernelBuffers(k1);
+    const k2 = new Kernel();
+    const p2 = await inTask(k2, () => pciAddDevice(k2, ramLike()));
+    const io2 = pciIomap(p2, 0, 0) as IoMem;
+    expect([io2.readl(0x800), io2.readw(0x3ffe)]).toEqual([0, 0]);
   });
 
   it('a model that declares no register window gets a zeroed BAR back, whatever it wrote', async () => {

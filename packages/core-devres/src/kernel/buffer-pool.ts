@@ -107,15 +107,15 @@ export class KernelMemory {
     this.bytes.fill(byte);
     this.written(0, this.buffer.byteLength);
   }
+}
 
-  /** Internal (the check): the first offset outside the written range that differs from the fill byte, or -1. */
-  firstStray(): number {
-    const b = this.bytes;
-    const f = this.fillByte;
-    for (let i = 0; i < this.start && i < b.length; i++) if (b[i] !== f) return i;
-    for (let i = Math.max(this.end, 0); i < b.length; i++) if (b[i] !== f) return i;
-    return -1;
-  }
+/** The first offset outside `m`'s written range that differs from its fill byte, or -1 (the check). */
+function firstStray(m: KernelMemory): number {
+  const b = new Uint8Array(m.buffer);
+  const f = m.fill;
+  for (let i = 0; i < m.dirtyStart && i < b.length; i++) if (b[i] !== f) return i;
+  for (let i = Math.max(m.dirtyEnd, 0); i < b.length; i++) if (b[i] !== f) return i;
+  return -1;
 }
 
 function checkSize(fn: string, size: number): void {
@@ -167,7 +167,7 @@ export function kernelMemory(k: Kernel, size: number, fill = 0): KernelMemory {
   if (m === undefined) m = new KernelMemory(size, fill);
   else {
     if (checking) {
-      const at = m.firstStray();
+      const at = firstStray(m);
       if (at >= 0)
         throw new Error(
           `kernelMemory: a recycled ${size}-byte buffer holds 0x${(new Uint8Array(m.buffer)[at] ?? 0).toString(16)} at offset 0x${at.toString(16)}, outside the range its owner reported written`,
