@@ -3,7 +3,8 @@
 // schedules per cell) has a verdict and its evidence in all 60 cells, and a
 // sample of cells recomputed here with small budgets agrees with it.
 import { readFileSync } from 'node:fs';
-import { computeCell, MATRIX_DISCIPLINES, type MatrixCell } from '@quiesce/edu-buggy';
+import { computeCell, MATRIX_DISCIPLINES, type MatrixCell, MEMORY_KINDS } from '@quiesce/edu-buggy';
+import { FINDING_KIND_CLASS, findingKindsOfClass } from '@quiesce/explorer';
 import { describe, expect, it } from 'vitest';
 
 const file = new URL('../../benchmarks/results/bug-matrix.json', import.meta.url);
@@ -42,6 +43,19 @@ describe('bug × discipline matrix', () => {
         if (c.verdict === 'not expressible') expect(c.notExpressible?.length ?? 0).toBeGreaterThan(10);
       }
     }
+  });
+
+  it("counts as memory-safety findings the four freed-memory-or-code kinds, each of the explorer's memory class", () => {
+    // docs/disciplines.md's definition, written out: the committed verdicts were computed with these.
+    expect([...MEMORY_KINDS]).toEqual([
+      'use-after-remove',
+      'execute-after-free',
+      'callback-after-fence',
+      'double-release',
+    ]);
+    for (const k of MEMORY_KINDS) expect(FINDING_KIND_CLASS[k], k).toBe('memory');
+    // A subset, so the playground's "memory safety" choice (the whole class) covers every matrix cell.
+    expect(findingKindsOfClass('memory')).toEqual(expect.arrayContaining([...MEMORY_KINDS]));
   });
 
   // Per discipline, the first cell (bug order) whose finding random search hit early: it replays exactly

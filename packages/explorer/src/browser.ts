@@ -11,10 +11,14 @@
 export type { ExploreResult, ExploreStrategy, FoundBug, Progress } from './explore.js';
 export { exploreSerial, type SerialExploreOptions, seededSpecFor } from './explore-serial.js';
 export {
+  FINDING_KIND_CLASS,
+  FINDING_KIND_CLASSES,
   FINDING_KINDS,
   type Finding,
   type FindingKind,
+  type FindingKindClass,
   findingKey,
+  findingKindsOfClass,
   formatFinding,
   fromError,
   fromReport,

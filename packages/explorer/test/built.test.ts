@@ -104,6 +104,19 @@ describe('quiesce-explore CLI', () => {
     expect(uar.stdout).toContain('use-after-remove');
   });
 
+  it('--kind CLASS: a class stands for its kinds; an unknown class is exit 2 naming the classes', () => {
+    // The toy's bug is a use-after-remove: a memory-safety report, not a lock one.
+    const lock = run('scenarios/toy.mjs', '--export', 'buggy', '--kind', 'lock', '--schedules', '50', '-q');
+    expect(lock.code).toBe(0);
+    expect(lock.stdout).toContain('clean of deadlock, hung-task, possible-circular-locking');
+    const mem = run('scenarios/toy.mjs', '--export', 'buggy', '--kind', 'memory', '--schedules', '50', '-q');
+    expect(mem.code).toBe(1);
+    expect(mem.stdout).toMatch(/1\s+use-after-remove\s+toy BAR0/);
+    const typo = run('scenarios/toy.mjs', '--kind', 'memroy');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('or a class (memory, misuse, lock, lifecycle, other) (got memroy)');
+  });
+
   it('exit 2 on usage errors', () => {
     expect(run().code).toBe(2);
     expect(run('scenarios/toy.mjs', '--bogus').code).toBe(2);

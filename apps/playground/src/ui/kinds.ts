@@ -1,27 +1,22 @@
 /**
  * Which findings count (the CLI's `--kind`): every kind, the memory-safety
- * kinds (freed memory or code used: what the bug × discipline matrix calls a
- * memory-safety finding, docs/disciplines.md), or one kind. A schedule's first
- * report is often the `leak-at-unbind` filed at the unbind that precedes the
- * bad access; counting only memory-safety kinds skips to the access.
+ * kinds (the explorer's `memory` class: freed or out-of-bounds memory, or
+ * freed code, used; docs/explorer.md, "Kinds and classes"), or one kind. A
+ * schedule's first report is often the `leak-at-unbind` filed at the unbind
+ * that precedes the bad access; counting only memory-safety kinds skips to
+ * the access. The bug × discipline matrix counts a subset of this class
+ * (docs/disciplines.md), so a matrix cell's kinds map to the `memory` choice.
  */
-import { FINDING_KINDS } from '@quiesce/explorer/browser';
+import { FINDING_KINDS, findingKindsOfClass } from '@quiesce/explorer/browser';
 
-export const MEMORY_KINDS: readonly string[] = [
-  'use-after-remove',
-  'use-after-free',
-  'double-free',
-  'invalid-free',
-  'execute-after-free',
-  'double-release',
-  'callback-after-fence',
-];
+/** The `memory` choice's kinds: the explorer's `memory` class, in `FINDING_KINDS` order. */
+export const MEMORY_KINDS: readonly string[] = findingKindsOfClass('memory');
 
 /** The form's choices: `all`, `memory`, then each finding kind. */
 export function kindChoices(): { value: string; label: string }[] {
   return [
     { value: 'all', label: 'every kind (the first report)' },
-    { value: 'memory', label: 'memory safety (freed memory or code used)' },
+    { value: 'memory', label: 'memory safety (freed or out-of-bounds memory, freed code)' },
     ...FINDING_KINDS.map((k) => ({ value: k, label: k })),
   ];
 }

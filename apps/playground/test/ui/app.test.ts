@@ -107,9 +107,11 @@ describe('Playground controller', () => {
     app.setField('strategy', 'exhaustive');
     app.setField('bound', '3');
     void app.run();
+    // The memory-safety kinds (KASAN-type reports), in --kind help order.
     expect(engine.runs[0]?.kinds).toEqual([
       'use-after-remove',
       'use-after-free',
+      'slab-out-of-bounds',
       'double-free',
       'invalid-free',
       'execute-after-free',

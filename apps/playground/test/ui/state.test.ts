@@ -88,6 +88,28 @@ describe('kind choices', () => {
     expect(choiceOf(['use-after-remove', 'double-free'])).toBe('memory');
     expect(choiceOf(['warn', 'hang'])).toBe('all');
   });
+
+  it('memory is every memory-safety kind: freed or out-of-bounds memory, or freed code, used', () => {
+    // Written out from what each report means (KASAN's reports and their
+    // devres/fence/module analogues), in --kind help order; no leak, WARN,
+    // sleep-in-atomic, MMIO offset, lock or oops kind among them.
+    expect(kindsOf('memory')).toEqual([
+      'use-after-remove',
+      'use-after-free',
+      'slab-out-of-bounds',
+      'double-free',
+      'invalid-free',
+      'execute-after-free',
+      'double-release',
+      'callback-after-fence',
+    ]);
+    // A matrix cell's memory-safety kinds (docs/disciplines.md) are a subset: the memory choice.
+    expect(choiceOf(['use-after-remove', 'execute-after-free', 'callback-after-fence', 'double-release'])).toBe(
+      'memory',
+    );
+    expect(choiceOf(['slab-out-of-bounds', 'use-after-free'])).toBe('memory');
+    expect(choiceOf(['slab-out-of-bounds', 'memory-leak'])).toBe('all');
+  });
 });
 
 describe('hashOf', () => {

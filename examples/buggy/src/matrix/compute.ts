@@ -21,7 +21,16 @@ import type { EduScenario } from '@quiesce/edu-driver';
 import { explore, type FindingKind, type FoundBug } from '@quiesce/explorer';
 import { type MatrixCellSpec, matrixCell } from './cells.js';
 
-/** Finding kinds that mean freed memory or freed code was used. */
+/**
+ * Finding kinds that mean freed memory or freed code was used: the kinds a
+ * discipline's mistake produces when a driver touches what its unbind
+ * freed. A subset of the explorer's `memory` class (docs/explorer.md, "Kinds
+ * and classes"; tests/integration/bug-matrix.test.ts checks it), not all of
+ * it: the class also holds the slab and kfree errors (use-after-free,
+ * slab-out-of-bounds, double-free, invalid-free) that no matrix mistake
+ * makes, and the committed verdicts (docs/disciplines.md) were computed with
+ * these four. The playground's "memory safety" filter is the whole class.
+ */
 export const MEMORY_KINDS: readonly FindingKind[] = [
   'use-after-remove',
   'execute-after-free',

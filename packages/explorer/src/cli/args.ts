@@ -6,7 +6,13 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ExploreStrategy } from '../explore.js';
-import { FINDING_KINDS, type FindingKind } from '../finding.js';
+import {
+  FINDING_KIND_CLASSES,
+  FINDING_KINDS,
+  type FindingKind,
+  type FindingKindClass,
+  findingKindsOfClass,
+} from '../finding.js';
 import { parseShard, type Shard } from '../shard.js';
 
 /** The usage text (`--help`, and after every usage error). */
@@ -23,7 +29,8 @@ export const USAGE = `usage: quiesce-explore <scenario module> [options]
   --preemptions K      exhaustive preemption bound (default 2)
   --jobs J             threads for random/pct: this one + J-1 workers (default 1; 0 = all cores)
   --shard I/N          run shard I of N (0-based; seeded: a range of seeds, exhaustive: subtrees)
-  --kind K[,K]         only findings of these kinds count (repeatable; default all)
+  --kind K[,K]         only findings of these kinds count (repeatable; default all); a class
+                       (memory, misuse, lock, lifecycle, other) stands for its kinds
   --all                collect every distinct finding (default: stop at the first)
   --no-shrink          keep the decision list as found
   --out FILE           write a replay file for the first finding (merge: the merged result)
@@ -128,14 +135,19 @@ function writable(flag: string, path: string | undefined): string | undefined {
   return path;
 }
 
+/** `--kind` values: kinds and class names (each class its kinds), deduplicated, in the order given. */
 function kindsOf(v: string[] | undefined): FindingKind[] | undefined {
   if (v === undefined) return undefined;
-  const kinds = v.flatMap((x) => x.split(',')).filter((x) => x !== '') as FindingKind[];
-  const bad = kinds.find((x) => !FINDING_KINDS.includes(x));
-  if (bad !== undefined || kinds.length === 0) {
-    throw new UsageError(`--kind must be one of ${FINDING_KINDS.join(', ')} (got ${bad ?? 'nothing'})`);
+  const names = v.flatMap((x) => x.split(',')).filter((x) => x !== '');
+  const isClass = (x: string): x is FindingKindClass => (FINDING_KIND_CLASSES as readonly string[]).includes(x);
+  const bad = names.find((x) => !isClass(x) && !(FINDING_KINDS as readonly string[]).includes(x));
+  if (bad !== undefined || names.length === 0) {
+    throw new UsageError(
+      `--kind must be one of ${FINDING_KINDS.join(', ')} or a class (${FINDING_KIND_CLASSES.join(', ')}) (got ${bad ?? 'nothing'})`,
+    );
   }
-  return kinds;
+  const kinds = names.flatMap((x) => (isClass(x) ? findingKindsOfClass(x) : [x as FindingKind]));
+  return [...new Set(kinds)];
 }
 
 /**
