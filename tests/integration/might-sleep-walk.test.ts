@@ -584,6 +584,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'checkIndex',
     'checkInt',
     'checkIntRange',
+    'checkKernel',
     'checkNs',
     'checkObject',
     'checkOptFn',

@@ -107,6 +107,7 @@ export {
   releaseKernelBuffers,
 } from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export { checkKernel } from './kernel/check-kernel.js';
 export { HUNG_TASK_TIMEOUT_NS, reportBlockedTasks } from './kernel/checks.js';
 export {
   type AsyncDisposeSymbol,

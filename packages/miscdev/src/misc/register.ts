@@ -3,6 +3,7 @@
  */
 import {
   captureStack,
+  checkKernel,
   checkObject,
   currentBindingDevice,
   fenceInit,
@@ -43,7 +44,7 @@ export async function miscRegister(k: Kernel, misc: MiscDevice): Promise<void> {
 
 /** @internal */
 export async function registerInternal(k: Kernel, misc: MiscDevice, managed: boolean): Promise<void> {
-  checkObject('misc_register', 'k', k);
+  checkKernel('misc_register', k);
   checkMiscDevice('misc_register', misc);
   const isDynamic = misc.minor === MISC_DYNAMIC_MINOR;
   if (misc.minor < 0 || misc.minor > MISC_DYNAMIC_MINOR) {

@@ -7,7 +7,14 @@
  * Device accesses outside a live allocation (never allocated, or freed) are
  * a sanitizer report: a real DMA there corrupts whatever owns the page now.
  */
-import { captureStack, type Kernel, KernelLocal, type KernelMemory, kernelMemory } from '@quiesce/core-devres';
+import {
+  captureStack,
+  checkKernel,
+  type Kernel,
+  KernelLocal,
+  type KernelMemory,
+  kernelMemory,
+} from '@quiesce/core-devres';
 
 /** Bus address of the first byte of RAM (1 MiB, below the edu device's 28-bit DMA mask). */
 export const SYSTEM_RAM_BASE = 0x10_0000;
@@ -149,5 +156,6 @@ const RAM = new KernelLocal((k: Kernel) => new SystemRam(k));
 
 /** The kernel's system RAM (created on first use, 1 MiB at 0x100000). Context: any. */
 export function systemRam(k: Kernel): SystemRam {
+  checkKernel('systemRam', k);
   return RAM.get(k);
 }

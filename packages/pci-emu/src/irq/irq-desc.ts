@@ -19,6 +19,7 @@
 import {
   callbackRunnable,
   checkDelayNs,
+  checkKernel,
   type Kernel,
   KernelLocal,
   type Owner,
@@ -214,6 +215,7 @@ const TABLE = new KernelLocal((k: Kernel) => new IrqTable(k));
 
 /** The kernel's IRQ table. Context: any. */
 export function irqTable(k: Kernel): IrqTable {
+  checkKernel('irqTable', k);
   return TABLE.get(k);
 }
 
@@ -224,6 +226,7 @@ export function irqTable(k: Kernel): IrqTable {
  * a real handler simply takes that long. Context: hardirq (inside a handler).
  */
 export function irqOccupy(k: Kernel, spanNs: number): void {
+  checkKernel('irqOccupy', k);
   checkDelayNs('irqOccupy', 'spanNs', spanNs); // a NaN or infinite span would stall the CPU's clock
   const t = irqTable(k);
   if (t.current === null) throw new Error('irqOccupy: not inside an IRQ handler');

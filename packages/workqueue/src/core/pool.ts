@@ -21,6 +21,7 @@
  */
 import {
   callbackRunnable,
+  checkKernel,
   fenceReportCallback,
   type Kernel,
   KernelLocal,
@@ -303,5 +304,6 @@ const POOLS = new KernelLocal((k: Kernel) => new PoolRegistry(k));
 
 /** The worker pools of `k` (created on first use). Context: any. */
 export function pools(k: Kernel): PoolRegistry {
+  checkKernel('pools', k);
   return POOLS.get(k);
 }
