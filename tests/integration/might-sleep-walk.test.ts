@@ -627,6 +627,7 @@ const NOT_SLEEPING: Record<string, readonly string[]> = {
     'modulePutOwner',
     'msecsToJiffies',
     'onlyRunningKernel',
+    'runningKernel',
     'orNull',
     'rcuReadLock',
     'rcuReadUnlock',

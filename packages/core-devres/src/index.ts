@@ -154,7 +154,7 @@ export {
   tryModuleGetOwner,
 } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
-export { onlyRunningKernel } from './kernel/running.js';
+export { onlyRunningKernel, runningKernel } from './kernel/running.js';
 export { Completion } from './kernel/sync/completion.js';
 export { Mutex } from './kernel/sync/mutex.js';
 export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';
