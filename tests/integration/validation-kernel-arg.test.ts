@@ -4,7 +4,8 @@
 // a TypeError naming the function and `k`, never a later unrelated failure
 // or a call that works on a fake. The functions are found mechanically (first
 // parameter named `k` or `kernel`): a new one that is in no table fails the
-// classification test.
+// classification test. The same holds for the constructors of the exported
+// classes that take the kernel first.
 import * as core from '@quiesce/core-devres';
 import * as hr from '@quiesce/hrtimer';
 import * as misc from '@quiesce/miscdev';
@@ -114,6 +115,51 @@ const TAKES_KERNEL: Record<string, Record<string, string>> = {
 };
 
 /**
+ * Each exported class whose constructor takes the kernel first, with the
+ * message's function and argument names: the sync primitives and Revocable
+ * name the kernel function (`mutex_init`), the structs `new Class`.
+ */
+const CONSTRUCTED_WITH_KERNEL: Record<string, Record<string, string>> = {
+  'core-devres': {
+    BusType: 'new BusType: kernel',
+    Completion: 'init_completion: k',
+    Device: 'new Device: kernel',
+    Fence: 'fence_init: k',
+    FencedView: 'new FencedView: kernel',
+    KBuf: 'new KBuf: kernel',
+    Mutex: 'mutex_init: k',
+    Revocable: 'Revocable.new: kernel',
+    RevocableProvider: 'new RevocableProvider: kernel',
+    SpinLock: 'spin_lock_init: k',
+    Srcu: 'init_srcu_struct: k',
+    SrcuStruct: 'init_srcu_struct: k',
+    WaitQueue: 'init_waitqueue_head: k',
+  },
+  'pci-emu': {
+    IoMem: 'new IoMem: kernel',
+    IrqDesc: 'new IrqDesc: kernel',
+    IrqTable: 'new IrqTable: kernel',
+    IrqThread: 'new IrqThread: kernel',
+    PciDev: 'new PciDev: kernel',
+    SystemRam: 'new SystemRam: kernel',
+  },
+  workqueue: {
+    DelayedWork: 'new DelayedWork: kernel',
+    WorkStruct: 'new WorkStruct: kernel',
+    WorkerPool: 'new WorkerPool: kernel',
+    Workqueue: 'new Workqueue: kernel',
+  },
+  hrtimer: {},
+  miscdev: {
+    File: 'new File: kernel',
+    FileFence: 'new FileFence: kernel',
+    FileHandle: 'new FileHandle: k',
+    MiscRegistry: 'new MiscRegistry: kernel',
+  },
+  'module-loader': { Module: 'new Module: kernel' },
+};
+
+/**
  * Exports whose first parameter is named `k` but that take something other
  * than a Kernel, with the reason. None today: `censusOf` and
  * `reportBlockedTasks` check structurally (their files are imported by
@@ -128,6 +174,17 @@ function kernelFirst(mod: Record<string, unknown>): string[] {
     if (typeof v !== 'function') continue;
     const src = Function.prototype.toString.call(v);
     if (/^(?:async\s+)?function\s*\*?\s*[\w$]*\s*\(\s*(?:k|kernel)\b/.test(src)) out.push(name);
+  }
+  return out.sort();
+}
+
+/** The exported classes of `mod` whose own constructor takes `k` or `kernel` first. */
+function kernelConstructed(mod: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(mod)) {
+    if (typeof v !== 'function') continue;
+    const src = Function.prototype.toString.call(v);
+    if (src.startsWith('class') && /\bconstructor\(\s*(?:k|kernel)\b/.test(src)) out.push(name);
   }
   return out.sort();
 }
@@ -162,6 +219,30 @@ describe('the kernel argument of every entry point that takes one', () => {
           `${name} TypeError: ${kname}: k must be a Kernel, got [object Object]`,
           `${name} TypeError: ${kname}: k must be a Kernel, got undefined`,
         );
+      }
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('classification: every exported class constructed with the kernel first is in CONSTRUCTED_WITH_KERNEL', () => {
+    for (const [pkg, mod] of Object.entries(PACKAGES)) {
+      expect({ pkg, classes: kernelConstructed(mod) }).toEqual({
+        pkg,
+        classes: Object.keys(CONSTRUCTED_WITH_KERNEL[pkg] ?? {}).sort(),
+      });
+    }
+  });
+
+  for (const [pkg, classes] of Object.entries(CONSTRUCTED_WITH_KERNEL)) {
+    if (Object.keys(classes).length === 0) continue;
+    it(`${pkg}: constructors given a plain object as the kernel throw a TypeError naming it`, async () => {
+      const mod = PACKAGES[pkg] as Record<string, new (...a: unknown[]) => unknown>;
+      const got: string[] = [];
+      const want: string[] = [];
+      for (const [name, what] of Object.entries(classes)) {
+        const C = mod[name] as new (...a: unknown[]) => unknown;
+        got.push(`${name} ${await outcome(() => new C({}))}`);
+        want.push(`${name} TypeError: ${what} must be a Kernel, got [object Object]`);
       }
       expect(got).toEqual(want);
     });

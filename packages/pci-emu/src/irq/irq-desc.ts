@@ -79,6 +79,7 @@ export class IrqDesc {
     /** `irq_chip` name for /proc/interrupts-style messages: `IO-APIC`, `PCI-MSI`. */
     readonly chip: string,
   ) {
+    checkKernel('new IrqDesc', kernel, 'kernel');
     this.wq = new WaitQueue(kernel, `irq ${irq}`);
   }
 
@@ -105,7 +106,9 @@ export class IrqTable {
   /** Next MSI IRQ number to hand out. */
   nextMsi = 24;
 
-  constructor(readonly kernel: Kernel) {}
+  constructor(readonly kernel: Kernel) {
+    checkKernel('new IrqTable', kernel, 'kernel');
+  }
 
   /** Creates the descriptor for `irq`. */
   create(irq: number, flow: 'level' | 'edge', chip: string): IrqDesc {

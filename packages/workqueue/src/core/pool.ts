@@ -73,7 +73,9 @@ export class WorkerPool {
     readonly id: number,
     /** CPU of a per-CPU pool; -1 for the unbound pool. */
     readonly cpu: number,
-  ) {}
+  ) {
+    checkKernel('new WorkerPool', kernel, 'kernel');
+  }
 
   /** `kick_pool()`: makes sure a worker will look at the newest item. Context: any. */
   kick(): void {
