@@ -117,46 +117,46 @@ const TAKES_KERNEL: Record<string, Record<string, string>> = {
 /**
  * Each exported class whose constructor takes the kernel first, with the
  * message's function and argument names: the sync primitives and Revocable
- * name the kernel function (`mutex_init`), the structs `new Class`.
+ * name the kernel function (`mutex_init`), the structs `Class.new` (as `Revocable.new`).
  */
 const CONSTRUCTED_WITH_KERNEL: Record<string, Record<string, string>> = {
   'core-devres': {
-    BusType: 'new BusType: kernel',
+    BusType: 'BusType.new: kernel',
     Completion: 'init_completion: k',
-    Device: 'new Device: kernel',
+    Device: 'Device.new: kernel',
     Fence: 'fence_init: k',
-    FencedView: 'new FencedView: kernel',
-    KBuf: 'new KBuf: kernel',
+    FencedView: 'FencedView.new: kernel',
+    KBuf: 'KBuf.new: kernel',
     Mutex: 'mutex_init: k',
     Revocable: 'Revocable.new: kernel',
-    RevocableProvider: 'new RevocableProvider: kernel',
+    RevocableProvider: 'RevocableProvider.new: kernel',
     SpinLock: 'spin_lock_init: k',
     Srcu: 'init_srcu_struct: k',
     SrcuStruct: 'init_srcu_struct: k',
     WaitQueue: 'init_waitqueue_head: k',
   },
   'pci-emu': {
-    IoMem: 'new IoMem: kernel',
-    IrqDesc: 'new IrqDesc: kernel',
-    IrqTable: 'new IrqTable: kernel',
-    IrqThread: 'new IrqThread: kernel',
-    PciDev: 'new PciDev: kernel',
-    SystemRam: 'new SystemRam: kernel',
+    IoMem: 'IoMem.new: kernel',
+    IrqDesc: 'IrqDesc.new: kernel',
+    IrqTable: 'IrqTable.new: kernel',
+    IrqThread: 'IrqThread.new: kernel',
+    PciDev: 'PciDev.new: kernel',
+    SystemRam: 'SystemRam.new: kernel',
   },
   workqueue: {
-    DelayedWork: 'new DelayedWork: kernel',
-    WorkStruct: 'new WorkStruct: kernel',
-    WorkerPool: 'new WorkerPool: kernel',
-    Workqueue: 'new Workqueue: kernel',
+    DelayedWork: 'DelayedWork.new: kernel',
+    WorkStruct: 'WorkStruct.new: kernel',
+    WorkerPool: 'WorkerPool.new: kernel',
+    Workqueue: 'Workqueue.new: kernel',
   },
   hrtimer: {},
   miscdev: {
-    File: 'new File: kernel',
-    FileFence: 'new FileFence: kernel',
-    FileHandle: 'new FileHandle: k',
-    MiscRegistry: 'new MiscRegistry: kernel',
+    File: 'File.new: kernel',
+    FileFence: 'FileFence.new: kernel',
+    FileHandle: 'FileHandle.new: k',
+    MiscRegistry: 'MiscRegistry.new: kernel',
   },
-  'module-loader': { Module: 'new Module: kernel' },
+  'module-loader': { Module: 'Module.new: kernel' },
 };
 
 /**

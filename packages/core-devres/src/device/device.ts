@@ -76,7 +76,7 @@ export class BusType {
     /** Default unbind mode for devices on this bus. */
     public unbindMode: UnbindMode = 'two-phase',
   ) {
-    checkKernel('new BusType', kernel, 'kernel');
+    checkKernel('BusType.new', kernel, 'kernel');
   }
 }
 
@@ -106,7 +106,7 @@ export class Device {
     readonly name: string,
     readonly bus: BusType,
   ) {
-    checkKernel('new Device', kernel, 'kernel');
+    checkKernel('Device.new', kernel, 'kernel');
     this.lock = new Mutex(kernel, `device_lock ${name}`);
   }
 

@@ -124,7 +124,7 @@ export class FencedView extends DataView<ArrayBufferLike> {
     /** The mapped window: the handle covers exactly `view`'s bytes. */
     view: DataView,
   ) {
-    checkKernel('new FencedView', kernel, 'kernel');
+    checkKernel('FencedView.new', kernel, 'kernel');
     super(view.buffer, view.byteOffset, view.byteLength);
     this.acquiredStack = captureStack(kernel.sanitizer.mode, 3);
     // Sanitizer kernels only: the offset checks (mmio-check.ts), below the census's counting layer.

@@ -82,7 +82,7 @@ export class KBuf extends DataView<ArrayBuffer> {
     slot = size,
   ) {
     // ZERO_SIZE_PTR (origin 'zero') belongs to no kernel.
-    if (origin !== 'zero') checkKernel('new KBuf', kernel, 'kernel');
+    if (origin !== 'zero') checkKernel('KBuf.new', kernel, 'kernel');
     if (backing !== undefined && backing.length !== size)
       throw new RangeError(`KBuf: backing is ${backing.length} bytes, size ${size}`);
     if (slot < size) throw new RangeError(`KBuf: slot ${slot} is smaller than size ${size}`);

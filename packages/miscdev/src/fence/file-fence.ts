@@ -71,7 +71,7 @@ export class FileFence {
     /** `sync` mode (`misc_deregister_sync`): the driver's release still runs at close. */
     readonly releaseAtClose: boolean,
   ) {
-    checkKernel('new FileFence', kernel, 'kernel');
+    checkKernel('FileFence.new', kernel, 'kernel');
     this.wq = new WaitQueue(kernel, `misc fence ${name}`);
   }
 

@@ -28,7 +28,7 @@ export class MiscRegistry {
   readonly nodes = new Map<string, number>();
 
   constructor(kernel: Kernel) {
-    checkKernel('new MiscRegistry', kernel, 'kernel');
+    checkKernel('MiscRegistry.new', kernel, 'kernel');
     this.mutex = new Mutex(kernel, 'misc_mtx');
   }
 

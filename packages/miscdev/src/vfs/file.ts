@@ -83,7 +83,7 @@ export class File {
     /** @internal The device's set of open files. */
     readonly openFiles: Set<File>,
   ) {
-    checkKernel('new File', kernel, 'kernel');
+    checkKernel('File.new', kernel, 'kernel');
     this.fops = fops;
     this.driverFops = fops;
     this.privateData = misc;
@@ -152,7 +152,7 @@ export class FileHandle {
     /** The kernel-side file (for tests and tools; drivers receive it in their ops). */
     readonly file: File,
   ) {
-    checkKernel('new FileHandle', k);
+    checkKernel('FileHandle.new', k);
   }
 
   /** True once {@link FileHandle.close} was called. */

@@ -52,7 +52,7 @@ export class Module implements ModuleOwner {
     readonly kernel: Kernel,
     readonly def: ModuleDefinition,
   ) {
-    checkKernel('new Module', kernel, 'kernel');
+    checkKernel('Module.new', kernel, 'kernel');
     // Registering drivers is an init; unregistering them an exit. A module
     // that writes its own init but no exit is still permanent (as in C).
     const drivers = (def.drivers?.length ?? 0) > 0;

@@ -53,7 +53,7 @@ export class SystemRam {
     readonly base = SYSTEM_RAM_BASE,
     readonly size = SYSTEM_RAM_SIZE,
   ) {
-    checkKernel('new SystemRam', kernel, 'kernel');
+    checkKernel('SystemRam.new', kernel, 'kernel');
     // Recycled across explored runs (docs/explorer.md, "Speed"); zeroed like a new buffer.
     this.memory = kernelMemory(kernel, size, 0);
     this.ram = new Uint8Array(this.memory.buffer);

@@ -79,7 +79,7 @@ export class IrqDesc {
     /** `irq_chip` name for /proc/interrupts-style messages: `IO-APIC`, `PCI-MSI`. */
     readonly chip: string,
   ) {
-    checkKernel('new IrqDesc', kernel, 'kernel');
+    checkKernel('IrqDesc.new', kernel, 'kernel');
     this.wq = new WaitQueue(kernel, `irq ${irq}`);
   }
 
@@ -107,7 +107,7 @@ export class IrqTable {
   nextMsi = 24;
 
   constructor(readonly kernel: Kernel) {
-    checkKernel('new IrqTable', kernel, 'kernel');
+    checkKernel('IrqTable.new', kernel, 'kernel');
   }
 
   /** Creates the descriptor for `irq`. */

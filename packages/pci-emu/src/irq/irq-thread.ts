@@ -37,7 +37,7 @@ export class IrqThread {
     readonly oneshot: boolean,
     readonly stack: string | undefined,
   ) {
-    checkKernel('new IrqThread', kernel, 'kernel');
+    checkKernel('IrqThread.new', kernel, 'kernel');
     this.task = kernel.spawn(`irq/${desc.irq}-${name}`, () => this.loop(), desc.cpu);
   }
 

@@ -57,7 +57,7 @@ export class IoMem extends FencedView {
     /** Offset of the mapping inside the BAR. */
     readonly barOffset: number,
   ) {
-    checkKernel('new IoMem', kernel, 'kernel');
+    checkKernel('IoMem.new', kernel, 'kernel');
     super(kernel, name, view);
     this.mapLen = view.byteLength;
     let h = 0;

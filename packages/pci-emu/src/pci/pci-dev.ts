@@ -94,7 +94,7 @@ export class PciDev extends Device {
     /** Devfn-style slot, for names. */
     readonly slot: number,
   ) {
-    checkKernel('new PciDev', kernel, 'kernel');
+    checkKernel('PciDev.new', kernel, 'kernel');
     super(kernel, name, bus);
     this.intxIrq = intxIrq;
     this.irq = intxIrq;

@@ -74,7 +74,7 @@ export class WorkerPool {
     /** CPU of a per-CPU pool; -1 for the unbound pool. */
     readonly cpu: number,
   ) {
-    checkKernel('new WorkerPool', kernel, 'kernel');
+    checkKernel('WorkerPool.new', kernel, 'kernel');
   }
 
   /** `kick_pool()`: makes sure a worker will look at the newest item. Context: any. */

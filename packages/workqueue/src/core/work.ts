@@ -89,7 +89,7 @@ export class WorkStruct {
   fence: Fence | null = null;
 
   constructor(readonly kernel: Kernel) {
-    checkKernel('new WorkStruct', kernel, 'kernel');
+    checkKernel('WorkStruct.new', kernel, 'kernel');
   }
 
   /** devres-managed (a core fence runs at unbind). */
@@ -121,7 +121,7 @@ export class DelayedWork {
   cpu = -1;
 
   constructor(kernel: Kernel, timer: (dwork: DelayedWork) => TimerEntry) {
-    checkKernel('new DelayedWork', kernel, 'kernel');
+    checkKernel('DelayedWork.new', kernel, 'kernel');
     this.work = new WorkStruct(kernel);
     this.work.dwork = this;
     this.timer = timer(this);

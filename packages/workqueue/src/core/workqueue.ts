@@ -44,7 +44,7 @@ export class Workqueue {
     /** Effective `max_active` (after the default and the clamp); `workqueueSetMaxActive` changes it. */
     public maxActive: number,
   ) {
-    checkKernel('new Workqueue', kernel, 'kernel');
+    checkKernel('Workqueue.new', kernel, 'kernel');
     this.unbound = (flags & WQ_UNBOUND) !== 0;
     this.ordered = (flags & __WQ_ORDERED) !== 0;
     const reg = pools(kernel);
