@@ -15,7 +15,6 @@
  * (the kworker's wake-up and context switch belong to a work item's cost).
  * Windows nest; an op counts in every open window.
  */
-
 import { badArg } from '../kernel/validate.js';
 
 /** Every primitive the census counts, in kernel names. */

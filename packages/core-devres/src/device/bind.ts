@@ -6,7 +6,6 @@
  * Unbind (`__device_release_driver`): `remove()`, then devres torn down in
  * the device's unbind mode, then driver data cleared, then the leak check.
  */
-
 import { releaseAllAndCheck } from '../devres/teardown.js';
 import { checkKernel } from '../kernel/check-kernel.js';
 import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
