@@ -390,6 +390,29 @@ const OPS: Record<string, Op> = {
   },
   drmDevUnplug: (w, a, _b, real) => drmDevUnplug((real ? w.ddev : a) as Any),
   synchronizeSrcuGp: (w, a, _b, real) => synchronizeSrcuGp(w.k, (real ? w.ss : a) as Any),
+
+  // The kernel argument itself (core checkKernel), drawn from the pool in every package
+  kmallocK: (w, a, _b, real) => kfree(w.k, kmalloc((real ? w.k : a) as Any, 16, GFP_KERNEL)),
+  allocWorkqueueK: (w, a, _b, real) => wqm.allocWorkqueue((real ? w.k : a) as Any, 'fuzz_k'),
+  allocWorkK: (w, a, _b, real) => wqm.allocWork((real ? w.k : a) as Any),
+  hrtimerSetupK: (w, a, _b, real) =>
+    hr.hrtimerSetup(
+      (real ? w.k : a) as Any,
+      new hr.HrTimer(),
+      () => hr.HRTIMER_NORESTART,
+      hr.CLOCK_MONOTONIC,
+      hr.HRTIMER_MODE_REL,
+      null,
+    ),
+  enableIrqK: (w, a, _b, real) => pci.enableIrq((real ? w.k : a) as Any, w.pdev.irq),
+  pciRegisterDriverK: (_w, a) =>
+    pci.pciRegisterDriver(a as Any, { name: 'fuzz_k', owner: null, idTable: [], probe: async () => undefined }),
+  miscRegisterK: (w, a, _b, real) =>
+    misc.miscRegister((real ? w.k : a) as Any, { minor: misc.MISC_DYNAMIC_MINOR, name: 'fuzz_k', fops: FOPS }),
+  openK: (_w, a) => misc.open(a as Any, '/dev/fuzz_misc'),
+  loadModuleK: (_w, a) => modl.loadModule(a as Any, FUZZ_MOD),
+  lsmodK: (w, a, _b, real) => modl.lsmod((real ? w.k : a) as Any),
+  symbolGetK: (_w, a) => modl.symbolGet(a as Any, 'fuzz_sym'),
 };
 
 const step = fc.record({ op: fc.constantFrom(...Object.keys(OPS)), a: anyValue, b: anyValue, real: fc.boolean() });

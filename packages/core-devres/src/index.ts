@@ -107,6 +107,7 @@ export {
   releaseKernelBuffers,
 } from './kernel/buffer-pool.js';
 export { callbackRunnable, registerModuleText, textOwnerOf } from './kernel/callback.js';
+export { checkKernel } from './kernel/check-kernel.js';
 export { HUNG_TASK_TIMEOUT_NS, reportBlockedTasks } from './kernel/checks.js';
 export {
   type AsyncDisposeSymbol,
@@ -153,7 +154,7 @@ export {
   tryModuleGetOwner,
 } from './kernel/owner.js';
 export { Rng } from './kernel/rng.js';
-export { onlyRunningKernel } from './kernel/running.js';
+export { onlyRunningKernel, runningKernel } from './kernel/running.js';
 export { Completion } from './kernel/sync/completion.js';
 export { Mutex } from './kernel/sync/mutex.js';
 export { rcuReaders, rcuReadLock, rcuReadUnlock, synchronizeRcu } from './kernel/sync/rcu.js';

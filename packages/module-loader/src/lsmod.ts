@@ -2,7 +2,7 @@
  * The module list as userspace sees it: /proc/modules (m_show,
  * print_unload_info) and kmod's `lsmod`.
  */
-import type { Kernel, ModuleState } from '@quiesce/core-devres';
+import { checkKernel, type Kernel, type ModuleState } from '@quiesce/core-devres';
 import { moduleRegistry } from './module/registry.js';
 
 export interface LsmodRow {
@@ -22,6 +22,7 @@ export interface LsmodRow {
  * (as /proc/modules does). Context: any.
  */
 export function lsmod(k: Kernel): LsmodRow[] {
+  checkKernel('lsmod', k);
   const rows: LsmodRow[] = [];
   for (const m of moduleRegistry(k).modules) {
     if (m.state === 'UNFORMED') continue;
@@ -45,6 +46,7 @@ const PROC_STATE: Record<ModuleState, string> = { LIVE: 'Live', COMING: 'Loading
  * as for an unprivileged reader. Context: any.
  */
 export function procModules(k: Kernel): string {
+  checkKernel('procModules', k);
   return lsmod(k)
     .map((r) => {
       let users = r.usedBy.map((u) => `${u},`).join('');
@@ -57,6 +59,7 @@ export function procModules(k: Kernel): string {
 
 /** kmod's `lsmod` output: a header, then `%-19s %8lu  %d` and the users, comma-separated. Context: any. */
 export function formatLsmod(k: Kernel): string {
+  checkKernel('formatLsmod', k);
   const lines = ['Module                  Size  Used by'];
   for (const r of lsmod(k)) {
     const users = r.usedBy.length > 0 ? ` ${r.usedBy.join(',')}` : '';

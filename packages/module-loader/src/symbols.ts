@@ -4,7 +4,15 @@
  * pins the module providing it: the provider's refcount goes up and the
  * importer appears in its "used by" list until the importer is unloaded.
  */
-import { callbackRunnable, captureStack, checkString, type Kernel, KernelError, WeakSlot } from '@quiesce/core-devres';
+import {
+  callbackRunnable,
+  captureStack,
+  checkKernel,
+  checkString,
+  type Kernel,
+  KernelError,
+  WeakSlot,
+} from '@quiesce/core-devres';
 import type { Module } from './module/module.js';
 import { moduleRegistry } from './module/registry.js';
 
@@ -20,6 +28,7 @@ export interface FoundSymbol {
  * a `TypeError` when `name` is not a string.
  */
 export function exportSymbol(k: Kernel, name: string, value: unknown): void {
+  checkKernel('EXPORT_SYMBOL', k);
   checkString('EXPORT_SYMBOL', 'name', name);
   const reg = moduleRegistry(k);
   if (reg.builtinSymbols.has(name)) throw new KernelError('EEXIST', `built-in symbol ${name} exported twice`);
@@ -33,6 +42,7 @@ export function exportSymbol(k: Kernel, name: string, value: unknown): void {
  * `TypeError` when `name` is not a string.
  */
 export function findSymbol(k: Kernel, name: string): FoundSymbol | null {
+  checkKernel('find_symbol', k);
   checkString('find_symbol', 'name', name);
   const reg = moduleRegistry(k);
   if (reg.builtinSymbols.has(name)) return { owner: null, value: reg.builtinSymbols.get(name) };
@@ -85,6 +95,7 @@ export function refModule(a: Module, b: Module | null): void {
  * `name` is not a string.
  */
 export function symbolGet<T = unknown>(k: Kernel, name: string): T | null {
+  checkKernel('symbol_get', k);
   checkString('symbol_get', 'symbol', name);
   const s = findSymbol(k, name);
   if (s === null || strongTryModuleGet(s.owner) !== 0) return null;
@@ -121,6 +132,7 @@ function guarded(
  * when `name` is not a string.
  */
 export function symbolPut(k: Kernel, name: string): void {
+  checkKernel('symbol_put', k);
   checkString('symbol_put', 'symbol', name);
   const s = findSymbol(k, name);
   if (s === null) throw new Error(`kernel BUG: symbol_put(${name}): no such symbol`);

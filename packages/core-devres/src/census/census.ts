@@ -15,6 +15,7 @@
  * (the kworker's wake-up and context switch belong to a work item's cost).
  * Windows nest; an op counts in every open window.
  */
+import { badArg } from '../kernel/validate.js';
 
 /** Every primitive the census counts, in kernel names. */
 export const CENSUS_OPS = [
@@ -140,7 +141,8 @@ export interface HasCensus {
  * Runs `fn` inside a census window `path` of `k` and returns its value with
  * the window's counts. An async `fn` is awaited (the window stays open across
  * its sleeps, as for a path that spans a run of the kernel).
- * Errors: an `Error` when `k` was made without `{ census: true }`; `fn`'s error
+ * Errors: a `TypeError` when `k` is not a Kernel; an `Error` when `k` was
+ * made without `{ census: true }`; `fn`'s error
  * (the window is closed first).
  */
 export function censusOf<T>(
@@ -154,7 +156,9 @@ export function censusOf<T>(
   path: string,
   fn: () => T | Promise<T>,
 ): { value: T; counts: CensusCounts } | Promise<{ value: T; counts: CensusCounts }> {
-  const c = k.census;
+  // Structural (kernel.ts imports this file): a Kernel's census slot is a Census or null.
+  const c = typeof k === 'object' && k !== null ? k.census : undefined;
+  if (c !== null && !(c instanceof Census)) throw badArg('censusOf', 'k', 'a Kernel', k);
   if (c === null) throw new Error(`censusOf(${path}): the kernel was made without { census: true }`);
   c.begin(path);
   let v: T | Promise<T>;

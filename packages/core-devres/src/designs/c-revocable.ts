@@ -45,6 +45,7 @@ export class RevocableProvider<T> {
     res: T,
     readonly name: string,
   ) {
+    checkKernel('RevocableProvider.new', kernel, 'kernel');
     checkKernel('revocable_provider_alloc', kernel);
     checkString('revocable_provider_alloc', 'name', name);
     this.res = res;

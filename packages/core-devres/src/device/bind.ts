@@ -7,6 +7,7 @@
  * the device's unbind mode, then driver data cleared, then the leak check.
  */
 import { releaseAllAndCheck } from '../devres/teardown.js';
+import { checkKernel } from '../kernel/check-kernel.js';
 import { type AsyncScope, asyncDispose } from '../kernel/dispose.js';
 import { KernelError } from '../kernel/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -23,7 +24,7 @@ export function busRegister(
   match?: (dev: Device, drv: Driver) => boolean,
   mode: UnbindMode = 'two-phase',
 ): BusType {
-  checkObject('bus_register', 'k', k);
+  checkKernel('bus_register', k);
   checkString('bus_register', 'name', name);
   checkOptFn('bus_register', 'match', match);
   if (mode !== 'two-phase' && mode !== 'lifo') throw badArg('bus_register', 'mode', "'two-phase' or 'lifo'", mode);
@@ -33,6 +34,7 @@ export function busRegister(
 
 /** The device the current task is probing or removing, if any (resources made now belong to it). */
 export function currentBindingDevice(k: Kernel): Device | null {
+  checkKernel('currentBindingDevice', k);
   const t = k.current;
   // `as`: Task keeps bindingDevice as object (core's kernel/ must not import device/); only withBinding() sets it, to a Device.
   return t === null ? null : ((t.bindingDevice as Device | null) ?? null);

@@ -9,6 +9,7 @@
  */
 
 import type { DevresNode } from '../devres/node.js';
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Owner } from '../kernel/owner.js';
 import { Mutex } from '../kernel/sync/mutex.js';
@@ -74,7 +75,9 @@ export class BusType {
     readonly matchFn: (dev: Device, drv: Driver) => boolean = defaultMatch,
     /** Default unbind mode for devices on this bus. */
     public unbindMode: UnbindMode = 'two-phase',
-  ) {}
+  ) {
+    checkKernel('BusType.new', kernel, 'kernel');
+  }
 }
 
 function defaultMatch(dev: Device, drv: Driver): boolean {
@@ -103,6 +106,7 @@ export class Device {
     readonly name: string,
     readonly bus: BusType,
   ) {
+    checkKernel('Device.new', kernel, 'kernel');
     this.lock = new Mutex(kernel, `device_lock ${name}`);
   }
 

@@ -44,6 +44,7 @@
  */
 
 import { countMmio } from '../census/counting.js';
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 import { checkMmioOffsets } from './mmio-check.js';
@@ -123,6 +124,7 @@ export class FencedView extends DataView<ArrayBufferLike> {
     /** The mapped window: the handle covers exactly `view`'s bytes. */
     view: DataView,
   ) {
+    checkKernel('FencedView.new', kernel, 'kernel');
     super(view.buffer, view.byteOffset, view.byteLength);
     this.acquiredStack = captureStack(kernel.sanitizer.mode, 3);
     // Sanitizer kernels only: the offset checks (mmio-check.ts), below the census's counting layer.

@@ -2,6 +2,7 @@
  * The owner check at callback dispatch, shared by every subsystem that calls
  * a driver's function pointer (timers, work, IRQ handlers, file operations).
  */
+import { checkKernel } from './check-kernel.js';
 import type { Kernel } from './kernel.js';
 import { KernelLocal } from './kernel-local.js';
 import { type Owner, symbolName } from './owner.js';
@@ -21,6 +22,7 @@ export function callbackRunnable(
   registeredStack: string | undefined,
   fn?: object,
 ): boolean {
+  checkKernel('callbackRunnable', k);
   // A registration that names no owner (a missing `.owner = THIS_MODULE`)
   // still runs code that lives in some module: look the text up.
   const o = owner ?? (fn === undefined ? null : textOwnerOf(k, fn));
@@ -42,12 +44,14 @@ function textMap(k: Kernel): WeakMap<object, NonNullable<Owner>> {
  * `.owner`. Context: any.
  */
 export function registerModuleText(k: Kernel, owner: NonNullable<Owner>, ...fns: object[]): void {
+  checkKernel('registerModuleText', k);
   const m = textMap(k);
   for (const f of fns) m.set(f, owner);
 }
 
 /** The module whose text holds `fn`, or null for built-in code (`__module_address`). */
 export function textOwnerOf(k: Kernel, fn: object): Owner {
+  checkKernel('textOwnerOf', k);
   return textMap(k).get(fn) ?? null;
 }
 

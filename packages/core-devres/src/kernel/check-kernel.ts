@@ -1,10 +1,10 @@
 /**
- * The `Kernel` argument check of the runtime's own entry points
- * (docs/validation.md): the constructors of the sync primitives, the RCU
- * helpers, the sleeps, the fence API and the revocable designs take the
- * kernel they belong to. In C that is the one running kernel, so anything
- * else is impossible: a `TypeError` naming the function, the argument and
- * the value, before anything is made or changed.
+ * The `Kernel` argument check of every package's entry points
+ * (docs/validation.md): each exported function or struct constructor that
+ * takes the kernel it belongs to (`k`) checks it first, with this
+ * (exported from the package). In C that is the one running kernel, so
+ * anything else is impossible: a `TypeError` naming the function, the
+ * argument and the value, before anything is made or changed.
  *
  * Its own file, not validate.ts: validate.ts is imported by kernel.ts, and
  * an `instanceof Kernel` there would make the two modules import each other.
@@ -18,6 +18,8 @@ import { badArg } from './validate.js';
  * @param k the value passed.
  * @param argName the argument's name in the message (default `k`).
  *
+ * An `instanceof Kernel`: a plain object with a kernel's fields, or a Kernel
+ * made by a second copy of this package, is not one.
  * Context: any. Returns: nothing. Errors: a `TypeError`
  * (`mutex_init: k must be a Kernel, got undefined`). No kernel counterpart.
  */

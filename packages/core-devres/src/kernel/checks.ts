@@ -11,6 +11,7 @@ import type { KernelOptions } from './kernel-options.js';
 import { Lockdep } from './lockdep.js';
 import type { Scheduler } from './scheduler.js';
 import type { Tracer } from './trace.js';
+import { badArg } from './validate.js';
 import { WeakSlot } from './weak-slot.js';
 
 /** `hung_task_timeout_secs` default: 120 s. */
@@ -29,10 +30,14 @@ const CHECKS = new WeakSlot<object, Checks>('kernel checks');
  * Files a `hung-task` report for every task of `k` still blocked (not idle,
  * not in a timed sleep, not already reported): a scenario's end, where a
  * blocked task is a finding, never clean (docs/design.md §5).
- * Context: outside a run. Returns: how many were reported.
+ * Context: outside a run. Returns: how many were reported. Errors: a
+ * `TypeError` when `k` is not a Kernel.
  */
 export function reportBlockedTasks(k: object, why = 'the end of the scenario'): number {
-  return CHECKS.get(k)?.watch.reportStuck(why) ?? 0;
+  // Structural (kernel.ts imports this file): every Kernel has its checks; anything else is not one.
+  const checks = typeof k === 'object' && k !== null ? CHECKS.get(k) : undefined;
+  if (checks === undefined) throw badArg('reportBlockedTasks', 'k', 'a Kernel', k);
+  return checks.watch.reportStuck(why);
 }
 
 /** Makes the watcher and (when `opts.lockdep`) the lock validator of one kernel. */

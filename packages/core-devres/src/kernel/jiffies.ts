@@ -30,6 +30,7 @@ export const MAX_JIFFY_OFFSET = Math.floor(MAX_SCHEDULE_TIMEOUT / 2) - 1;
 
 /** `jiffies`: whole ticks of virtual time since the kernel started. Context: any. */
 export function jiffies(k: Kernel): number {
+  checkKernel('jiffies', k);
   return Math.floor(k.now / TICK_NSEC);
 }
 

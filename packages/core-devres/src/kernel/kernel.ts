@@ -34,7 +34,7 @@ import { execTask } from './exec.js';
 import { FaultInjection } from './fault-injection.js';
 import { LOCAL_SLOTS } from './kernel-local.js';
 import type { KernelOptions } from './kernel-options.js';
-import { mightSleepQuiet } from './might-sleep.js';
+import { mightSleepQuiet } from './might-sleep-quiet.js';
 import { rcuEnter, rcuExit } from './rcu-nesting.js';
 import { type LoopParts, type RunResult, runLoop } from './run-loop.js';
 import { trackRunning } from './running.js';

@@ -14,26 +14,21 @@
  * quiesce scopes it to the stretch so two bugs in two callbacks stay two
  * findings (docs/validation.md).
  */
+import { checkKernel } from './check-kernel.js';
 import type { Kernel } from './kernel.js';
-import { KernelLocal } from './kernel-local.js';
+import { contextKey, QUIET } from './might-sleep-quiet.js';
 
 const NAMES = new Set<string>();
-
-/** The context key of the last report this annotation filed, until the stretch ends (a microtask later). */
-const QUIET = new KernelLocal((): { key: string | null } => ({ key: null }));
-
-function contextKey(k: Kernel): string {
-  const c = k.contextInfo();
-  return `${c.kind}/${c.name}/${c.pid}/${c.cpu}`;
-}
 
 /**
  * `might_sleep()` for `what` (the kernel function's name). Context: may
  * sleep. Returns: false in atomic context (after filing `sleep-in-atomic`,
  * unless an enclosing annotated call of the same stretch already did), true
  * otherwise; the caller goes on either way unless it would block.
+ * Errors: a `TypeError` when `k` is not a Kernel.
  */
 export function mightSleep(k: Kernel, what: string): boolean {
+  checkKernel('might_sleep', k);
   NAMES.add(what);
   if (!k.inAtomic()) return true;
   const quiet = QUIET.get(k);
@@ -46,17 +41,6 @@ export function mightSleep(k: Kernel, what: string): boolean {
     quiet.key = null;
   });
   return ok;
-}
-
-/**
- * True while an enclosing annotated call of the same synchronous stretch and
- * context has already filed `sleep-in-atomic`: `Kernel.mightSleep` (the
- * blocking primitives: a mutex inside `device_add`) then stays quiet too.
- * Context: any.
- */
-export function mightSleepQuiet(k: Kernel): boolean {
-  const key = QUIET.get(k).key;
-  return key !== null && key === contextKey(k);
 }
 
 /** The names annotated with {@link mightSleep} so far in this process (for the may-sleep walk test). Context: any. */

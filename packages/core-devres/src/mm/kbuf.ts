@@ -15,6 +15,7 @@
  * object; then, as KASAN does, the access goes through (it reads the
  * poison). With the sanitizer `off` the trap is a `RangeError`: an oops.
  */
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { captureStack } from '../sanitizer/sanitizer.js';
 
@@ -80,6 +81,8 @@ export class KBuf extends DataView<ArrayBuffer> {
     backing?: Uint8Array<ArrayBuffer>,
     slot = size,
   ) {
+    // ZERO_SIZE_PTR (origin 'zero') belongs to no kernel.
+    if (origin !== 'zero') checkKernel('KBuf.new', kernel, 'kernel');
     if (backing !== undefined && backing.length !== size)
       throw new RangeError(`KBuf: backing is ${backing.length} bytes, size ${size}`);
     if (slot < size) throw new RangeError(`KBuf: slot ${slot} is smaller than size ${size}`);

@@ -19,6 +19,7 @@
  * has none). Tracking exists only on sanitizer kernels: with the sanitizer
  * off allocations are not recorded and a scan finds nothing.
  */
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
 import { isKBuf, type KBuf, kbufResource, REPORTED_LEAK } from './kbuf.js';
@@ -85,6 +86,7 @@ function referenced(roots: readonly unknown[]): Set<KBuf> {
  * (the kernel's "N new suspected memory leaks").
  */
 export function kmemleakScan(k: Kernel, opts: KmemleakScanOptions = {}): number {
+  checkKernel('kmemleakScan', k);
   if (k.sanitizer.mode === 'off') return 0;
   const refs = referenced(opts.roots ?? []);
   const minAge = opts.minAgeNs ?? 0;

@@ -17,6 +17,7 @@
  *   freed then.
  * Deliberate differences are in docs/runtime.md ("Kernel memory").
  */
+import { checkKernel } from '../kernel/check-kernel.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { KernelLocal } from '../kernel/kernel-local.js';
 import { mightSleep } from '../kernel/might-sleep.js';
@@ -80,6 +81,7 @@ const SLAB = new KernelLocal((): SlabInfo => ({ live: 0, allocs: 0, frees: 0, fa
 
 /** The kernel's allocator counters. Context: any. */
 export function slabInfo(k: Kernel): SlabInfo {
+  checkKernel('slabInfo', k);
   return SLAB.get(k);
 }
 
@@ -142,6 +144,7 @@ export function slabFree(b: KBuf): void {
  * is not a C `size_t`/`gfp_t`.
  */
 export function kmalloc(k: Kernel, size: number, gfp: number): KBuf | null {
+  checkKernel('kmalloc', k);
   checkSize('kmalloc', 'size', size);
   checkGfp('kmalloc', gfp);
   if (size === 0) {
@@ -153,6 +156,7 @@ export function kmalloc(k: Kernel, size: number, gfp: number): KBuf | null {
 
 /** `kzalloc(size, gfp)`: {@link kmalloc} with `__GFP_ZERO`. Context, returns: as kmalloc. */
 export function kzalloc(k: Kernel, size: number, gfp: number): KBuf | null {
+  checkKernel('kzalloc', k);
   checkGfp('kzalloc', gfp);
   return kmalloc(k, size, gfp | __GFP_ZERO);
 }
@@ -162,6 +166,7 @@ export function kzalloc(k: Kernel, size: number, gfp: number): KBuf | null {
  * the product overflows `size_t`. Context, returns: as kmalloc.
  */
 export function kmallocArray(k: Kernel, n: number, size: number, gfp: number): KBuf | null {
+  checkKernel('kmalloc_array', k);
   checkSize('kmalloc_array', 'n', n);
   checkSize('kmalloc_array', 'size', size);
   checkGfp('kmalloc_array', gfp);
@@ -176,6 +181,7 @@ export function kmallocArray(k: Kernel, n: number, size: number, gfp: number): K
 
 /** `kcalloc(n, size, gfp)`: zeroed {@link kmallocArray}. Context, returns: as kmalloc. */
 export function kcalloc(k: Kernel, n: number, size: number, gfp: number): KBuf | null {
+  checkKernel('kcalloc', k);
   checkGfp('kcalloc', gfp);
   return kmallocArray(k, n, size, gfp | __GFP_ZERO);
 }
@@ -213,6 +219,7 @@ export function ksize(p: KBuf | null | undefined): number {
  * checked whether or not it would allocate).
  */
 export function krealloc(k: Kernel, p: KBuf | null, newSize: number, gfp: number): KBuf | null {
+  checkKernel('krealloc', k);
   checkSize('krealloc', 'new_size', newSize);
   checkGfp('krealloc', gfp);
   if (ZERO_OR_NULL_PTR(p)) return kmalloc(k, newSize, gfp);
@@ -248,6 +255,7 @@ export function krealloc(k: Kernel, p: KBuf | null, newSize: number, gfp: number
  * Context: any. Throws TypeError when `p` is not an object (not a pointer).
  */
 export function kfree(k: Kernel, p: KBuf | null | undefined): void {
+  checkKernel('kfree', k);
   if (ZERO_OR_NULL_PTR(p)) return;
   if (typeof p !== 'object') throw new TypeError(`kfree: p must be a pointer (KBuf or null), got ${String(p)}`);
   const b = p as KBuf;

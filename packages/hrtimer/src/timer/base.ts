@@ -14,7 +14,7 @@
  * (including its occupied span); the CPU is busy for that time, so there is
  * at most one.
  */
-import { type Kernel, KernelLocal } from '@quiesce/core-devres';
+import { checkKernel, type Kernel, KernelLocal } from '@quiesce/core-devres';
 import type { HrTimer } from './hrtimer.js';
 
 /** One clock base of one CPU (hard or soft expiry). */
@@ -67,6 +67,7 @@ const KEY = new KernelLocal((k: Kernel): HrtimerState => {
 
 /** The hrtimer state of `k` (created on first use, one per kernel). Context: any. */
 export function hrtimerState(k: Kernel): HrtimerState {
+  checkKernel('hrtimerState', k);
   return KEY.get(k);
 }
 
@@ -75,6 +76,7 @@ export function hrtimerState(k: Kernel): HrtimerState {
  * cpu).clock_base[...]`). Context: any.
  */
 export function hrtimerClockBase(k: Kernel, cpu: number, soft: boolean): HrtimerClockBase {
+  checkKernel('hrtimerClockBase', k);
   const b = hrtimerState(k).bases[cpu];
   if (b === undefined) throw new RangeError(`hrtimer: no CPU ${cpu} (kernel has ${k.cpus})`);
   return soft ? b.soft : b.hard;

@@ -3,7 +3,15 @@
  *
  * `hrtimer_setup()`: binds a timer to a callback, a clock and a base.
  */
-import { captureStack, checkIntRange, type Kernel, type Owner, orNull, timerEntry } from '@quiesce/core-devres';
+import {
+  captureStack,
+  checkIntRange,
+  checkKernel,
+  type Kernel,
+  type Owner,
+  orNull,
+  timerEntry,
+} from '@quiesce/core-devres';
 import {
   CLOCK_BOOTTIME,
   CLOCK_MONOTONIC,
@@ -50,6 +58,7 @@ export function hrtimerSetup<T extends HrTimer>(
   owner: Owner,
   opts: HrtimerSetupOptions = {},
 ): T {
+  checkKernel('hrtimer_setup', k);
   initTimer(k, timer, fn, clockId, mode, owner, opts);
   trackIfBinding(k, timer);
   return timer;

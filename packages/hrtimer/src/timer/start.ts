@@ -8,7 +8,7 @@
  * while the callback goes on; the timer then does not migrate to another
  * CPU's base (as `switch_hrtimer_base` refuses to move a running timer).
  */
-import { badArg, checkIntRange, checkNs, fenceRefuses, type Kernel, onlyRunningKernel } from '@quiesce/core-devres';
+import { badArg, checkIntRange, checkNs, fenceRefuses, type Kernel, runningKernel } from '@quiesce/core-devres';
 import { HrtimerMode, ktimeAddSafe } from '../mode.js';
 import { hrtimerClockBase, hrtimerState, thisCpu } from './base.js';
 import { HrTimer, timerKernel } from './hrtimer.js';
@@ -18,12 +18,13 @@ const warnedNoFunction = new WeakSet<Kernel>();
 
 /**
  * `if (WARN_ON_ONCE(!timer->function)) return;`: a timer never set up has no
- * callback. It belongs to no kernel yet, so the WARN goes to the one kernel
- * running (core `onlyRunningKernel`); returns false when there is none or
- * several (the caller then throws, as for any use before setup).
+ * callback. It belongs to no kernel yet, so the WARN goes to the kernel the
+ * caller runs in (core `runningKernel`: the innermost running one); returns
+ * false when none is running (the caller then throws, as for any use before
+ * setup).
  */
 function warnNeverSetUp(timer: HrTimer): boolean {
-  const k = onlyRunningKernel();
+  const k = runningKernel();
   if (k === null) return false;
   if (!warnedNoFunction.has(k)) {
     warnedNoFunction.add(k);

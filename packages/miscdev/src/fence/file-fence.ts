@@ -22,7 +22,7 @@
  */
 
 import type { Fence, Kernel } from '@quiesce/core-devres';
-import { fenceRefuses, KernelError, WaitQueue } from '@quiesce/core-devres';
+import { checkKernel, fenceRefuses, KernelError, WaitQueue } from '@quiesce/core-devres';
 import type { File } from '../vfs/file.js';
 import type { FileOperations } from '../vfs/fops.js';
 import { EPOLLERR, EPOLLHUP } from '../vfs/poll.js';
@@ -71,6 +71,7 @@ export class FileFence {
     /** `sync` mode (`misc_deregister_sync`): the driver's release still runs at close. */
     readonly releaseAtClose: boolean,
   ) {
+    checkKernel('FileFence.new', kernel, 'kernel');
     this.wq = new WaitQueue(kernel, `misc fence ${name}`);
   }
 

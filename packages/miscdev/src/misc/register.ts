@@ -3,13 +3,14 @@
  */
 import {
   captureStack,
+  checkKernel,
   checkObject,
   currentBindingDevice,
   fenceInit,
   fenceSync,
   type Kernel,
   KernelError,
-  onlyRunningKernel,
+  runningKernel,
   trackResource,
 } from '@quiesce/core-devres';
 import { fenceOpenFiles, killOpenFiles, revokeOpenFiles } from '../fence/fence-files.js';
@@ -43,7 +44,7 @@ export async function miscRegister(k: Kernel, misc: MiscDevice): Promise<void> {
 
 /** @internal */
 export async function registerInternal(k: Kernel, misc: MiscDevice, managed: boolean): Promise<void> {
-  checkObject('misc_register', 'k', k);
+  checkKernel('misc_register', k);
   checkMiscDevice('misc_register', misc);
   const isDynamic = misc.minor === MISC_DYNAMIC_MINOR;
   if (misc.minor < 0 || misc.minor > MISC_DYNAMIC_MINOR) {
@@ -167,17 +168,17 @@ function stateOf(misc: MiscDevice, what: string): MiscState {
  *
  * Deregistering a device that is not registered warns (the kernel's
  * `WARN_ON(list_empty(&misc->list))`) and returns. One never registered
- * anywhere belongs to no kernel: the warning goes to the one running kernel
- * (core `onlyRunningKernel`); with none or several running it is a
- * `TypeError`, as for something that is not an object.
+ * anywhere belongs to no kernel: the warning goes to the kernel the caller
+ * runs in (core `runningKernel`: the innermost running one); with none
+ * running it is a `TypeError`, as for something that is not an object.
  * Context: may sleep. Deliberate difference: the kernel's is not fenced.
  */
 export async function miscDeregister(misc: MiscDevice): Promise<void> {
   checkObject('misc_deregister', 'misc', misc);
   if (miscState(misc) === undefined) {
     // Never registered: the list head is empty, as after a deregister. The
-    // device belongs to no kernel; the WARN goes to the one running.
-    const running = onlyRunningKernel();
+    // device belongs to no kernel; the WARN goes to the caller's (innermost running) kernel.
+    const running = runningKernel();
     if (running !== null) {
       running.warn(
         `misc ${misc.name}`,

@@ -9,7 +9,7 @@
  * kernel's does. A stale node is dropped when its minor or its name is
  * registered again. A name never registered is `-ENOENT`.
  */
-import { type Kernel, KernelLocal, Mutex } from '@quiesce/core-devres';
+import { checkKernel, type Kernel, KernelLocal, Mutex } from '@quiesce/core-devres';
 import { MinorIda } from './minor-ida.js';
 import type { MiscDevice } from './misc-device.js';
 
@@ -28,6 +28,7 @@ export class MiscRegistry {
   readonly nodes = new Map<string, number>();
 
   constructor(kernel: Kernel) {
+    checkKernel('MiscRegistry.new', kernel, 'kernel');
     this.mutex = new Mutex(kernel, 'misc_mtx');
   }
 
@@ -40,10 +41,12 @@ export class MiscRegistry {
 
 /** The misc registry of `k`. Context: any. */
 export function miscRegistry(k: Kernel): MiscRegistry {
+  checkKernel('miscRegistry', k);
   return KEY.get(k);
 }
 
 /** `misc_mtx` of `k` (for tests and drivers that assert it is held). Context: any. */
 export function miscMutex(k: Kernel): Mutex {
+  checkKernel('miscMutex', k);
   return miscRegistry(k).mutex;
 }

@@ -20,6 +20,7 @@ import {
   badArg,
   callbackRunnable,
   checkInt,
+  checkKernel,
   checkU32,
   type Kernel,
   KernelError,
@@ -82,6 +83,7 @@ export class File {
     /** @internal The device's set of open files. */
     readonly openFiles: Set<File>,
   ) {
+    checkKernel('File.new', kernel, 'kernel');
     this.fops = fops;
     this.driverFops = fops;
     this.privateData = misc;
@@ -149,7 +151,9 @@ export class FileHandle {
     private readonly k: Kernel,
     /** The kernel-side file (for tests and tools; drivers receive it in their ops). */
     readonly file: File,
-  ) {}
+  ) {
+    checkKernel('FileHandle.new', k);
+  }
 
   /** True once {@link FileHandle.close} was called. */
   get isClosed(): boolean {

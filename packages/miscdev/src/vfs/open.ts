@@ -4,7 +4,7 @@
 import {
   callbackRunnable,
   checkInt,
-  checkObject,
+  checkKernel,
   checkString,
   fenceRefuses,
   type Kernel,
@@ -35,7 +35,7 @@ import { O_RDWR } from './poll.js';
  * not an integer. Context: may sleep (a task).
  */
 export async function open(k: Kernel, path: string, flags: number = O_RDWR): Promise<FileHandle> {
-  checkObject('open', 'k', k);
+  checkKernel('open', k);
   checkString('open', 'path', path);
   checkInt('open', 'flags', flags);
   if (!k.mightSleep(`open ${path}`)) throw new Error(`open(${path}) from atomic context`);

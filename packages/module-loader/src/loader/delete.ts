@@ -1,7 +1,7 @@
 /**
  * Unloading a module (kernel/module/main.c: delete_module, try_stop_module).
  */
-import { checkObject, checkString, checkU32, type Kernel, KernelError } from '@quiesce/core-devres';
+import { checkKernel, checkString, checkU32, type Kernel, KernelError } from '@quiesce/core-devres';
 import { unregisterModuleDrivers } from '../driver.js';
 import { MODULE_REF_BASE, type Module } from '../module/module.js';
 import { findModule, runAs } from '../module/registry.js';
@@ -50,7 +50,7 @@ function tryReleaseModuleRef(mod: Module): number {
  * in C) leaves the module GOING with its text in place.
  */
 export async function deleteModule(k: Kernel, name: string, flags: number = O_NONBLOCK): Promise<void> {
-  checkObject('delete_module', 'k', k);
+  checkKernel('delete_module', k);
   checkString('delete_module', 'name', name);
   checkU32('delete_module', 'flags', flags);
   if (!k.mightSleep(`delete_module ${name}`)) {

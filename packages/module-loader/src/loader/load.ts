@@ -1,7 +1,7 @@
 /**
  * Loading a module (kernel/module/main.c: load_module, do_init_module).
  */
-import { checkObject, type Kernel, KernelError } from '@quiesce/core-devres';
+import { checkKernel, type Kernel, KernelError } from '@quiesce/core-devres';
 import { registerModuleDriver, unregisterModuleDrivers } from '../driver.js';
 import { checkModuleDefinition, type ModuleDefinition } from '../module/definition.js';
 import { ExecFormatError } from '../module/errors.js';
@@ -30,7 +30,7 @@ import { freeModule } from './free.js';
  * still COMING gives `-EBUSY` at once (the kernel waits up to 30 s first).
  */
 export async function loadModule(k: Kernel, def: ModuleDefinition): Promise<Module> {
-  checkObject('load_module', 'k', k);
+  checkKernel('load_module', k);
   checkModuleDefinition('load_module', def);
   if (!k.mightSleep(`load_module ${def.name}`)) {
     throw new KernelError('EINVAL', `load_module ${def.name} from atomic context`);

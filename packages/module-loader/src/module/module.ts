@@ -11,7 +11,14 @@
  *   hold; -1 once `delete_module` has released the base.
  * - `try_module_get()` fails when the module is GOING or `refcnt` is 0.
  */
-import type { BusType, Driver, Kernel, ModuleOwner, ModuleState } from '@quiesce/core-devres';
+import {
+  type BusType,
+  checkKernel,
+  type Driver,
+  type Kernel,
+  type ModuleOwner,
+  type ModuleState,
+} from '@quiesce/core-devres';
 import type { ModuleDefinition } from './definition.js';
 
 /** The loader's base reference (`MODULE_REF_BASE`, kernel/module/main.c). */
@@ -45,6 +52,7 @@ export class Module implements ModuleOwner {
     readonly kernel: Kernel,
     readonly def: ModuleDefinition,
   ) {
+    checkKernel('Module.new', kernel, 'kernel');
     // Registering drivers is an init; unregistering them an exit. A module
     // that writes its own init but no exit is still permanent (as in C).
     const drivers = (def.drivers?.length ?? 0) > 0;

@@ -6,7 +6,7 @@
  * synchronous, and the simulated scheduler never switches inside synchronous
  * code, so each is atomic exactly as it is under the mutex in C.
  */
-import { checkObject, checkString, type Kernel, KernelLocal, type Task } from '@quiesce/core-devres';
+import { checkKernel, checkString, type Kernel, KernelLocal, type Task } from '@quiesce/core-devres';
 import type { Module } from './module.js';
 
 const KEY = new KernelLocal(() => new ModuleRegistry());
@@ -31,7 +31,7 @@ export function moduleRegistry(k: Kernel): ModuleRegistry {
  * Returns: the module or null. Errors: a `TypeError` when `name` is not a string.
  */
 export function findModule(k: Kernel, name: string): Module | null {
-  checkObject('find_module', 'k', k);
+  checkKernel('find_module', k);
   checkString('find_module', 'name', name);
   for (const m of moduleRegistry(k).modules) if (m.name === name && m.state !== 'UNFORMED') return m;
   return null;
@@ -43,7 +43,7 @@ export function findModule(k: Kernel, name: string): Module | null {
  * context. Context: any. Prefer the `mod` argument init/exit receive.
  */
 export function thisModule(k: Kernel): Module | null {
-  checkObject('THIS_MODULE', 'k', k);
+  checkKernel('THIS_MODULE', k);
   const t = k.current;
   return t === null ? null : (moduleRegistry(k).running.get(t) ?? null);
 }

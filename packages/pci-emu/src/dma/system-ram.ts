@@ -7,7 +7,14 @@
  * Device accesses outside a live allocation (never allocated, or freed) are
  * a sanitizer report: a real DMA there corrupts whatever owns the page now.
  */
-import { captureStack, type Kernel, KernelLocal, type KernelMemory, kernelMemory } from '@quiesce/core-devres';
+import {
+  captureStack,
+  checkKernel,
+  type Kernel,
+  KernelLocal,
+  type KernelMemory,
+  kernelMemory,
+} from '@quiesce/core-devres';
 
 /** Bus address of the first byte of RAM (1 MiB, below the edu device's 28-bit DMA mask). */
 export const SYSTEM_RAM_BASE = 0x10_0000;
@@ -46,6 +53,7 @@ export class SystemRam {
     readonly base = SYSTEM_RAM_BASE,
     readonly size = SYSTEM_RAM_SIZE,
   ) {
+    checkKernel('SystemRam.new', kernel, 'kernel');
     // Recycled across explored runs (docs/explorer.md, "Speed"); zeroed like a new buffer.
     this.memory = kernelMemory(kernel, size, 0);
     this.ram = new Uint8Array(this.memory.buffer);
@@ -149,5 +157,6 @@ const RAM = new KernelLocal((k: Kernel) => new SystemRam(k));
 
 /** The kernel's system RAM (created on first use, 1 MiB at 0x100000). Context: any. */
 export function systemRam(k: Kernel): SystemRam {
+  checkKernel('systemRam', k);
   return RAM.get(k);
 }

@@ -19,6 +19,7 @@
 import {
   callbackRunnable,
   checkDelayNs,
+  checkKernel,
   type Kernel,
   KernelLocal,
   type Owner,
@@ -78,6 +79,7 @@ export class IrqDesc {
     /** `irq_chip` name for /proc/interrupts-style messages: `IO-APIC`, `PCI-MSI`. */
     readonly chip: string,
   ) {
+    checkKernel('IrqDesc.new', kernel, 'kernel');
     this.wq = new WaitQueue(kernel, `irq ${irq}`);
   }
 
@@ -104,7 +106,9 @@ export class IrqTable {
   /** Next MSI IRQ number to hand out. */
   nextMsi = 24;
 
-  constructor(readonly kernel: Kernel) {}
+  constructor(readonly kernel: Kernel) {
+    checkKernel('IrqTable.new', kernel, 'kernel');
+  }
 
   /** Creates the descriptor for `irq`. */
   create(irq: number, flow: 'level' | 'edge', chip: string): IrqDesc {
@@ -214,6 +218,7 @@ const TABLE = new KernelLocal((k: Kernel) => new IrqTable(k));
 
 /** The kernel's IRQ table. Context: any. */
 export function irqTable(k: Kernel): IrqTable {
+  checkKernel('irqTable', k);
   return TABLE.get(k);
 }
 
@@ -224,6 +229,7 @@ export function irqTable(k: Kernel): IrqTable {
  * a real handler simply takes that long. Context: hardirq (inside a handler).
  */
 export function irqOccupy(k: Kernel, spanNs: number): void {
+  checkKernel('irqOccupy', k);
   checkDelayNs('irqOccupy', 'spanNs', spanNs); // a NaN or infinite span would stall the CPU's clock
   const t = irqTable(k);
   if (t.current === null) throw new Error('irqOccupy: not inside an IRQ handler');

@@ -13,7 +13,7 @@
  * is only quieted by the thread does not storm. `free_irq` stops the thread
  * (`kthread_stop`): a run already pending still happens, then it exits.
  */
-import { callbackRunnable, type Kernel, mightSleep, type Owner, type Task } from '@quiesce/core-devres';
+import { callbackRunnable, checkKernel, type Kernel, mightSleep, type Owner, type Task } from '@quiesce/core-devres';
 import type { IrqDesc, IrqTable } from './irq-desc.js';
 
 /** `irq_handler_t` of a thread function: runs in process context and may sleep. */
@@ -37,6 +37,7 @@ export class IrqThread {
     readonly oneshot: boolean,
     readonly stack: string | undefined,
   ) {
+    checkKernel('IrqThread.new', kernel, 'kernel');
     this.task = kernel.spawn(`irq/${desc.irq}-${name}`, () => this.loop(), desc.cpu);
   }
 

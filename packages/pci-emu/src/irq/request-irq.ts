@@ -11,6 +11,7 @@
 import {
   badArg,
   captureStack,
+  checkKernel,
   checkObject,
   checkString,
   checkU32,
@@ -56,7 +57,7 @@ export async function requestIrq(
   devId: unknown,
   owner: Owner,
 ): Promise<void> {
-  checkObject('request_irq', 'k', k);
+  checkKernel('request_irq', k);
   checkHandler('request_irq', irq, handler);
   checkIrqArgs('request_irq', irq, flags, name, owner);
   if (!k.mightSleep('request_irq')) return;
@@ -158,6 +159,7 @@ function hex8(n: number): string {
  * Context: may sleep.
  */
 export async function synchronizeIrq(k: Kernel, irq: number): Promise<void> {
+  checkKernel('synchronize_irq', k);
   checkU32('synchronize_irq', 'irq', irq);
   if (!k.mightSleep('synchronize_irq')) return;
   const desc = irqTable(k).descs.get(irq);
@@ -175,6 +177,7 @@ export async function synchronizeIrq(k: Kernel, irq: number): Promise<void> {
  * Context: may sleep (from the IRQ's own thread it never returns).
  */
 export async function freeIrq(k: Kernel, irq: number, devId: unknown): Promise<string | null> {
+  checkKernel('free_irq', k);
   checkU32('free_irq', 'irq', irq);
   if (!k.mightSleep('free_irq')) return null;
   const desc = irqTable(k).descs.get(irq);
@@ -244,6 +247,7 @@ export async function devmIrqFence(dev: Device, irq: number, devId: unknown, act
 
 /** `disable_irq_nosync()`: stops passes of `irq` (nested). Context: any. */
 export function disableIrqNosync(k: Kernel, irq: number): void {
+  checkKernel('disable_irq_nosync', k);
   checkU32('disable_irq_nosync', 'irq', irq);
   const desc = irqTable(k).descs.get(irq);
   if (desc) desc.depth++;
@@ -254,6 +258,7 @@ export function disableIrqNosync(k: Kernel, irq: number): void {
  * handler (and woken thread function) to finish. Context: may sleep.
  */
 export async function disableIrq(k: Kernel, irq: number): Promise<void> {
+  checkKernel('disable_irq', k);
   checkU32('disable_irq', 'irq', irq);
   if (!k.mightSleep('disable_irq')) return;
   disableIrqNosync(k, irq);
@@ -262,6 +267,7 @@ export async function disableIrq(k: Kernel, irq: number): Promise<void> {
 
 /** `enable_irq()`: undoes one disable; unbalanced enables warn. Context: any. */
 export function enableIrq(k: Kernel, irq: number): void {
+  checkKernel('enable_irq', k);
   checkU32('enable_irq', 'irq', irq);
   const t = irqTable(k);
   const desc = t.descs.get(irq);

@@ -3,6 +3,7 @@
  * kernel/irq/devres.c). The thread itself is in irq-thread.ts.
  */
 import {
+  checkKernel,
   checkObject,
   checkOptFn,
   type Device,
@@ -82,7 +83,7 @@ function setupThreaded(
   devId: unknown,
   owner: Owner,
 ): IrqAction | null {
-  checkObject(what, 'k', k);
+  checkKernel(what, k);
   checkFns(what, handler, threadFn);
   checkIrqArgs(what, irq, flags, name, owner);
   if (!k.mightSleep(what)) return null;

@@ -22,7 +22,7 @@
  * by {@link IoMem.accessors}. The device model is never called through a
  * dead handle.
  */
-import { type AccessorTable, badArg, FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
+import { type AccessorTable, badArg, checkKernel, FencedView, type Kernel, KernelError } from '@quiesce/core-devres';
 import type { PciDev } from '../pci/pci-dev.js';
 
 /** An offset validated for an access of `S` bytes (Rust's const-checked offset). */
@@ -57,6 +57,7 @@ export class IoMem extends FencedView {
     /** Offset of the mapping inside the BAR. */
     readonly barOffset: number,
   ) {
+    checkKernel('IoMem.new', kernel, 'kernel');
     super(kernel, name, view);
     this.mapLen = view.byteLength;
     let h = 0;

@@ -12,6 +12,7 @@ import {
   checkFn,
   checkInt,
   checkIntRange,
+  checkKernel,
   checkObject,
   checkOptFn,
   checkString,
@@ -81,6 +82,7 @@ function state(k: Kernel): PciBusState {
 
 /** The kernel's PCI bus (`pci_bus_type`). Context: any. */
 export function pciBus(k: Kernel): BusType {
+  checkKernel('pciBus', k);
   return state(k).bus;
 }
 
@@ -107,6 +109,7 @@ export function pciMatchId(ids: readonly PciDeviceId[], pdev: PciDev): PciDevice
  * driver name.
  */
 export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
+  checkKernel('pci_register_driver', k);
   checkObject('pci_register_driver', 'drv', drv);
   checkString('pci_register_driver', 'drv.name', drv.name);
   checkFn('pci_register_driver', 'drv.probe', drv.probe);
@@ -135,7 +138,7 @@ export async function pciRegisterDriver(k: Kernel, drv: PciDriver): Promise<void
 
 /** `pci_unregister_driver()`: unbinds every device bound to `drv`, then removes it. Context: may sleep. */
 export async function pciUnregisterDriver(k: Kernel, drv: PciDriver): Promise<void> {
-  checkObject('pci_unregister_driver', 'k', k);
+  checkKernel('pci_unregister_driver', k);
   checkObject('pci_unregister_driver', 'drv', drv);
   mightSleep(k, 'pci_unregister_driver'); // driver_unregister: checked even when drv is not registered
   const s = state(k);
@@ -167,7 +170,7 @@ export interface PciAddOptions {
  * a positive integer. All checked before anything is assigned.
  */
 export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAddOptions = {}): Promise<PciDev> {
-  checkObject('pci_add_device', 'k', k);
+  checkKernel('pci_add_device', k);
   checkModel(model);
   checkObject('pci_add_device', 'opts', opts);
   if (opts.slot !== undefined) checkIntRange('pci_add_device', 'opts.slot', opts.slot, 0, 31);

@@ -4,7 +4,7 @@
  * it. Extends the core {@link Device}, so binding, devres and the lifecycle
  * contract are the core's.
  */
-import { type BusType, Device, type Kernel, type KernelMemory, timerEntry } from '@quiesce/core-devres';
+import { type BusType, checkKernel, Device, type Kernel, type KernelMemory, timerEntry } from '@quiesce/core-devres';
 import { systemRam } from '../dma/system-ram.js';
 import type { IrqDesc } from '../irq/irq-desc.js';
 import { irqTable } from '../irq/irq-desc.js';
@@ -94,6 +94,7 @@ export class PciDev extends Device {
     /** Devfn-style slot, for names. */
     readonly slot: number,
   ) {
+    checkKernel('PciDev.new', kernel, 'kernel');
     super(kernel, name, bus);
     this.intxIrq = intxIrq;
     this.irq = intxIrq;

@@ -4,7 +4,7 @@
  * (`delayed_work_timer_fn`). Delays are in nanoseconds of virtual time
  * (the kernel counts jiffies; `msecs` callers multiply by 1e6).
  */
-import { fenceRefuses, type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';
+import { checkKernel, fenceRefuses, type Kernel, type Owner, timerEntry } from '@quiesce/core-devres';
 import { WORK_CPU_UNBOUND } from '../core/flags.js';
 import { cancelInternal, cancelSyncInternal, enableInternal, grabPending, queueWorkInternal } from '../core/queue.js';
 import { DelayedWork, IDLE, TIMER, type WorkFn } from '../core/work.js';
@@ -14,6 +14,7 @@ import { flushWork, initWork, initWorkInternal } from './work.js';
 
 /** Allocates an uninitialised delayed work for `k`; pass it to {@link initDelayedWork}. Context: any. */
 export function allocDelayedWork(k: Kernel): DelayedWork {
+  checkKernel('INIT_DELAYED_WORK', k);
   return new DelayedWork(k, (dw) =>
     timerEntry('delayed_work_timer_fn', 0, () => {
       const k2 = dw.kernel;

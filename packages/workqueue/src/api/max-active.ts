@@ -3,7 +3,7 @@
  * `alloc_workqueue()` (kernel/workqueue.c: `wq_clamp_max_active`).
  */
 
-import { checkS32, type Kernel, mightSleep } from '@quiesce/core-devres';
+import { checkKernel, checkS32, type Kernel, mightSleep } from '@quiesce/core-devres';
 import { WQ_MAX_ACTIVE } from '../core/flags.js';
 import type { Workqueue } from '../core/workqueue.js';
 import { checkWq } from './check.js';
@@ -13,6 +13,7 @@ import { checkWq } from './check.js';
  * the same), with the kernel's warning when out of range. Context: any.
  */
 export function wqClampMaxActive(k: Kernel, maxActive: number, name: string): number {
+  checkKernel('wq_clamp_max_active', k);
   if (maxActive < 1 || maxActive > WQ_MAX_ACTIVE) {
     k.warn(
       name,

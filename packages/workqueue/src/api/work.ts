@@ -4,6 +4,7 @@
  */
 import {
   captureStack,
+  checkKernel,
   currentBindingDevice,
   fenceRefuses,
   type Kernel,
@@ -21,6 +22,7 @@ import { checkWork, checkWorkCpu, checkWq } from './check.js';
  * `struct work_struct`); pass it to {@link initWork}. Context: any.
  */
 export function allocWork(k: Kernel): WorkStruct {
+  checkKernel('INIT_WORK', k);
   return new WorkStruct(k);
 }
 

@@ -4,7 +4,15 @@
  * workqueues.
  */
 
-import { checkS32, checkString, checkU32, type Kernel, KernelLocal, mightSleep } from '@quiesce/core-devres';
+import {
+  checkKernel,
+  checkS32,
+  checkString,
+  checkU32,
+  type Kernel,
+  KernelLocal,
+  mightSleep,
+} from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_DFL_ACTIVE, WQ_MAX_ACTIVE, WQ_UNBOUND } from '../core/flags.js';
 import { reportFreedWq } from '../core/queue.js';
 import type { DelayedWork, WorkStruct } from '../core/work.js';
@@ -26,6 +34,7 @@ export const DRAIN_MAX_TRIES = 1000;
  * Returns: the workqueue, or null when allocation fails (fault injection).
  */
 export function allocWorkqueue(k: Kernel, name: string, flags = 0, maxActive = 0): Workqueue | null {
+  checkKernel('alloc_workqueue', k);
   // int max_active, unsigned int flags: NaN or 1.5 cannot be passed in C (docs/validation.md).
   checkString('alloc_workqueue', 'fmt', name);
   checkU32('alloc_workqueue', 'flags', flags);
@@ -46,6 +55,7 @@ export function allocWorkqueue(k: Kernel, name: string, flags = 0, maxActive = 0
  * a time, in queueing order. Context: any. Returns: the workqueue or null.
  */
 export function allocOrderedWorkqueue(k: Kernel, name: string, flags = 0): Workqueue | null {
+  checkKernel('alloc_ordered_workqueue', k);
   return allocWorkqueue(k, name, WQ_UNBOUND | __WQ_ORDERED | flags, 1);
 }
 
@@ -128,11 +138,13 @@ const SYSTEM_UNBOUND_WQ = new KernelLocal((k: Kernel) => new Workqueue(k, 'event
 
 /** `system_wq` ("events", per-CPU, default max_active) of `k`. Context: any. */
 export function systemWq(k: Kernel): Workqueue {
+  checkKernel('system_wq', k);
   return SYSTEM_WQ.get(k);
 }
 
 /** `system_unbound_wq` ("events_unbound", max_active WQ_MAX_ACTIVE) of `k`. Context: any. */
 export function systemUnboundWq(k: Kernel): Workqueue {
+  checkKernel('system_unbound_wq', k);
   return SYSTEM_UNBOUND_WQ.get(k);
 }
 

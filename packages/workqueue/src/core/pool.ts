@@ -21,6 +21,7 @@
  */
 import {
   callbackRunnable,
+  checkKernel,
   fenceReportCallback,
   type Kernel,
   KernelLocal,
@@ -72,7 +73,9 @@ export class WorkerPool {
     readonly id: number,
     /** CPU of a per-CPU pool; -1 for the unbound pool. */
     readonly cpu: number,
-  ) {}
+  ) {
+    checkKernel('WorkerPool.new', kernel, 'kernel');
+  }
 
   /** `kick_pool()`: makes sure a worker will look at the newest item. Context: any. */
   kick(): void {
@@ -303,5 +306,6 @@ const POOLS = new KernelLocal((k: Kernel) => new PoolRegistry(k));
 
 /** The worker pools of `k` (created on first use). Context: any. */
 export function pools(k: Kernel): PoolRegistry {
+  checkKernel('pools', k);
   return POOLS.get(k);
 }

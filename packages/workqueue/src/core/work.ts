@@ -15,7 +15,14 @@
  * - `running` counts workers executing the function; the pool's collision
  *   rule keeps it at most 1 per workqueue.
  */
-import type { Fence, Kernel, Owner, TimerEntry, WaitQueue } from '@quiesce/core-devres';
+import {
+  checkKernel,
+  type Fence,
+  type Kernel,
+  type Owner,
+  type TimerEntry,
+  type WaitQueue,
+} from '@quiesce/core-devres';
 import type { ItemList, Linked } from './list.js';
 import type { Pwq, Worker, WorkerPool } from './pool.js';
 import type { Workqueue } from './workqueue.js';
@@ -81,7 +88,9 @@ export class WorkStruct {
   /** The devm fence (null for an unmanaged work): once it is closed queueing is refused for good. */
   fence: Fence | null = null;
 
-  constructor(readonly kernel: Kernel) {}
+  constructor(readonly kernel: Kernel) {
+    checkKernel('WorkStruct.new', kernel, 'kernel');
+  }
 
   /** devres-managed (a core fence runs at unbind). */
   get devm(): boolean {
@@ -112,6 +121,7 @@ export class DelayedWork {
   cpu = -1;
 
   constructor(kernel: Kernel, timer: (dwork: DelayedWork) => TimerEntry) {
+    checkKernel('DelayedWork.new', kernel, 'kernel');
     this.work = new WorkStruct(kernel);
     this.work.dwork = this;
     this.timer = timer(this);

@@ -9,7 +9,7 @@
  * ≤ S that were in flight at its start (queued, inactive or executing) and
  * nothing queued later: the property the kernel's colours give.
  */
-import { type Kernel, type Task, WaitQueue } from '@quiesce/core-devres';
+import { checkKernel, type Kernel, type Task, WaitQueue } from '@quiesce/core-devres';
 import { __WQ_ORDERED, WQ_UNBOUND } from './flags.js';
 import { wqMap } from './lockdep-maps.js';
 import { Pwq, pools } from './pool.js';
@@ -44,6 +44,7 @@ export class Workqueue {
     /** Effective `max_active` (after the default and the clamp); `workqueueSetMaxActive` changes it. */
     public maxActive: number,
   ) {
+    checkKernel('Workqueue.new', kernel, 'kernel');
     this.unbound = (flags & WQ_UNBOUND) !== 0;
     this.ordered = (flags & __WQ_ORDERED) !== 0;
     const reg = pools(kernel);
