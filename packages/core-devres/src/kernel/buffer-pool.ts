@@ -43,7 +43,9 @@ const KEEP_PER_SIZE = 8;
  */
 export class KernelMemory {
   readonly buffer: ArrayBuffer;
-  private bytes: Uint8Array;
+  /** `buffer.byteLength`, as a field: {@link written} runs on every MMIO write. */
+  private readonly size: number;
+  private readonly bytes: Uint8Array;
   private readonly fillByte: number;
   private start: number;
   private end: number;
@@ -53,6 +55,7 @@ export class KernelMemory {
     checkSize('KernelMemory', size);
     checkByte('KernelMemory', fill);
     this.buffer = new ArrayBuffer(size);
+    this.size = size;
     this.bytes = new Uint8Array(this.buffer);
     this.fillByte = fill;
     if (fill !== 0) this.bytes.fill(fill);
@@ -80,7 +83,7 @@ export class KernelMemory {
    * buffer). Context: any; a few compares, no allocation.
    */
   written(start: number, end: number): void {
-    const len = this.buffer.byteLength;
+    const len = this.size;
     // Written as negated tests so that NaN (or anything not a number) widens
     // the range to the whole buffer: a record too wide costs a refill, one
     // too narrow would leak a byte into the next kernel.

@@ -45,6 +45,16 @@ export class IoMem extends FencedView {
   private readonly hooked: number;
   /** The mapped length, cached for the checked form (a field load is cheaper than the DataView getter). */
   private readonly mapLen: number;
+  /**
+   * A plain DataView over the same window: the stores of writeX and of the
+   * overridden DataView setters go through it. Since this class overrides
+   * `setUint32` & co., `super.setUint32(...)` would be its only other way to
+   * the inherited store, and V8 does not inline a store reached through
+   * `super` (or `.call`): ~13 ns against ~1.5 ns for a field load and a plain
+   * DataView store (measured on Node 20). Unreachable once the handle is
+   * dead: every accessor that uses it traps first.
+   */
+  private readonly store: DataView;
 
   constructor(
     kernel: Kernel,
@@ -60,6 +70,7 @@ export class IoMem extends FencedView {
     checkKernel('IoMem.new', kernel, 'kernel');
     super(kernel, name, view);
     this.mapLen = view.byteLength;
+    this.store = new DataView(view.buffer, view.byteOffset, view.byteLength);
     let h = 0;
     for (const s of pdev.model.readHookSizes ?? []) h |= s === 1 ? 1 : s === 2 ? 2 : s === 4 ? 4 : 8;
     this.hooked = h;
@@ -120,22 +131,22 @@ export class IoMem extends FencedView {
   // ---------------------------------------------------- writes reach the model
 
   override writeb(v: number, off: number): void {
-    super.setUint8(off, v);
+    this.store.setUint8(off, v);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 1, v & 0xff);
   }
 
   override writew(v: number, off: number): void {
-    super.setUint16(off, v, true);
+    this.store.setUint16(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 2, v & 0xffff);
   }
 
   override writel(v: number, off: number): void {
-    super.setUint32(off, v, true);
+    this.store.setUint32(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 4, v >>> 0);
   }
 
   override writeq(v: bigint, off: number): void {
-    super.setBigUint64(off, v, true);
+    this.store.setBigUint64(off, v, true);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, 8, BigInt.asUintN(64, v));
   }
 
@@ -146,52 +157,52 @@ export class IoMem extends FencedView {
   // recycles the BAR's memory, stays exact.
 
   override setInt8(off: number, v: number): void {
-    super.setInt8(off, v);
+    this.store.setInt8(off, v);
     this.rawStored(off, 1);
   }
 
   override setUint8(off: number, v: number): void {
-    super.setUint8(off, v);
+    this.store.setUint8(off, v);
     this.rawStored(off, 1);
   }
 
   override setInt16(off: number, v: number, littleEndian?: boolean): void {
-    super.setInt16(off, v, littleEndian);
+    this.store.setInt16(off, v, littleEndian);
     this.rawStored(off, 2);
   }
 
   override setUint16(off: number, v: number, littleEndian?: boolean): void {
-    super.setUint16(off, v, littleEndian);
+    this.store.setUint16(off, v, littleEndian);
     this.rawStored(off, 2);
   }
 
   override setInt32(off: number, v: number, littleEndian?: boolean): void {
-    super.setInt32(off, v, littleEndian);
+    this.store.setInt32(off, v, littleEndian);
     this.rawStored(off, 4);
   }
 
   override setUint32(off: number, v: number, littleEndian?: boolean): void {
-    super.setUint32(off, v, littleEndian);
+    this.store.setUint32(off, v, littleEndian);
     this.rawStored(off, 4);
   }
 
   override setFloat32(off: number, v: number, littleEndian?: boolean): void {
-    super.setFloat32(off, v, littleEndian);
+    this.store.setFloat32(off, v, littleEndian);
     this.rawStored(off, 4);
   }
 
   override setFloat64(off: number, v: number, littleEndian?: boolean): void {
-    super.setFloat64(off, v, littleEndian);
+    this.store.setFloat64(off, v, littleEndian);
     this.rawStored(off, 8);
   }
 
   override setBigInt64(off: number, v: bigint, littleEndian?: boolean): void {
-    super.setBigInt64(off, v, littleEndian);
+    this.store.setBigInt64(off, v, littleEndian);
     this.rawStored(off, 8);
   }
 
   override setBigUint64(off: number, v: bigint, littleEndian?: boolean): void {
-    super.setBigUint64(off, v, littleEndian);
+    this.store.setBigUint64(off, v, littleEndian);
     this.rawStored(off, 8);
   }
 
@@ -211,12 +222,12 @@ export class IoMem extends FencedView {
   private rawStored(off: number, size: 1 | 2 | 4 | 8): void {
     const v =
       size === 8
-        ? super.getBigUint64(off, true)
+        ? this.store.getBigUint64(off, true)
         : size === 4
-          ? super.getUint32(off, true)
+          ? this.store.getUint32(off, true)
           : size === 2
-            ? super.getUint16(off, true)
-            : super.getUint8(off);
+            ? this.store.getUint16(off, true)
+            : this.store.getUint8(off);
     this.pdev.mmioWrite(this.bar, this.barOffset + off, size, v);
   }
 

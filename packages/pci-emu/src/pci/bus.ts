@@ -183,7 +183,7 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
     const spec = model.bars[i];
     if (!spec) {
       addrs.push(0);
-      resources.push({ start: 0, len: 0, flags: null, buffer: null, memory: null, owner: null });
+      resources.push(new BarResource(0, 0, null, null));
       continue;
     }
     const io = spec.kind === 'io';
@@ -201,7 +201,7 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
     if (spec.kind === 'mem64') {
       i++;
       addrs.push(0);
-      resources.push({ start: 0, len: 0, flags: null, buffer: null, memory: null, owner: null });
+      resources.push(new BarResource(0, 0, null, null));
     }
   }
   const t = irqTable(k);

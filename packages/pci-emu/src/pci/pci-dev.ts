@@ -32,20 +32,27 @@ export interface PciResource {
   owner: string | null;
 }
 
-/** An implemented BAR: its memory comes from the kernel's recycled pool (core's kernelMemory). */
+/**
+ * A BAR slot of a device: an implemented BAR's memory comes from the
+ * kernel's recycled pool (core's kernelMemory); an unused slot has none.
+ * One class for both, so the MMIO write path's `resources[bar].memory`
+ * load sees one object shape.
+ */
 export class BarResource implements PciResource {
   owner: string | null = null;
 
   constructor(
     readonly start: number,
     readonly len: number,
-    readonly flags: 'mem' | 'io',
-    readonly memory: KernelMemory,
+    readonly flags: 'mem' | 'io' | null,
+    readonly memory: KernelMemory | null,
   ) {}
 
-  get buffer(): ArrayBuffer {
-    this.memory.written(0, this.len);
-    return this.memory.buffer;
+  get buffer(): ArrayBuffer | null {
+    const m = this.memory;
+    if (m === null) return null;
+    m.written(0, this.len);
+    return m.buffer;
   }
 }
 
