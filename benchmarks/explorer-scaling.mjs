@@ -8,7 +8,7 @@
 //   - what the other threads (V8's GC and compiler helpers) cost.
 //
 //   node benchmarks/explorer-scaling.mjs [--schedules N] [--rounds R] [--strategy random|pct] [--warm N]
-//   node benchmarks/explorer-scaling.mjs --gc [--schedules N]
+//   node benchmarks/explorer-scaling.mjs --gc [--schedules N] [--strategy random|pct] [--world fenced|revocable|...]
 //
 // --gc: what V8's young-generation collector keeps of a serial run (a child
 // under --trace-gc-nvp): bytes allocated and promoted per schedule, and the
@@ -35,12 +35,15 @@ const JOBS = Number(arg('jobs', '2'));
 
 const modulePath = fileURLToPath(new URL('../examples/buggy/dist/scenarios.js', import.meta.url));
 const S = await import(modulePath);
-const ref = { module: modulePath, export: 'fenced' };
+// --world: another clean world of examples/buggy's scenarios (revocable, kernel, fencedTiny...).
+const WORLD = arg('world', 'fenced');
+if (S[WORLD] === undefined) throw new Error(`--world ${WORLD}: no such export of ${modulePath}`);
+const ref = { module: modulePath, export: WORLD };
 
 if (process.argv.includes('--gc-child')) {
-  await explore(S.fenced, { strategy: STRATEGY, schedules: WARM, seed: 9e8 });
+  await explore(S[WORLD], { strategy: STRATEGY, schedules: WARM, seed: 9e8 });
   console.log('MEASURE');
-  await explore(S.fenced, { strategy: STRATEGY, schedules: N, seed: 1 });
+  await explore(S[WORLD], { strategy: STRATEGY, schedules: N, seed: 1 });
   process.exit(0);
 }
 if (process.argv.includes('--gc')) {
@@ -64,7 +67,7 @@ if (process.argv.includes('--gc')) {
       sum.pause += field(l, 'pause');
     } else if (l.includes(' gc=mc ')) fullGcs++;
   }
-  console.log(`edu-fenced ${STRATEGY}, serial, ${N} schedules after ${WARM} of warm-up (one run):`);
+  console.log(`${S[WORLD].name} ${STRATEGY}, serial, ${N} schedules after ${WARM} of warm-up (one run):`);
   console.log(`  scavenges ${scavenges}, full GCs ${fullGcs}`);
   console.log(`  allocated per schedule   ${(sum.allocated / N / 1024).toFixed(1)} KiB`);
   console.log(`  promoted per schedule    ${(sum.promoted / N / 1024).toFixed(1)} KiB`);
@@ -97,14 +100,14 @@ let seed = 1;
 const bench = async (jobs) => {
   const c0 = threadCpu();
   const t0 = performance.now();
-  const r = await explore(jobs > 1 ? ref : S.fenced, { strategy: STRATEGY, schedules: N, seed: seed++ * 1e5, jobs });
+  const r = await explore(jobs > 1 ? ref : S[WORLD], { strategy: STRATEGY, schedules: N, seed: seed++ * 1e5, jobs });
   const wall = (performance.now() - t0) / 1e3;
-  if (r.findings.length > 0) throw new Error('edu-fenced should be clean');
+  if (r.findings.length > 0) throw new Error(`${S[WORLD].name} should be clean`);
   return { wall, cpu: delta(c0, threadCpu()) };
 };
 
 // Warm-up: the main thread, then the pool (this creates the workers).
-await explore(S.fenced, { strategy: STRATEGY, schedules: WARM, seed: 9e8 });
+await explore(S[WORLD], { strategy: STRATEGY, schedules: WARM, seed: 9e8 });
 await explore(ref, { strategy: STRATEGY, schedules: WARM * JOBS, seed: 8e8, jobs: JOBS });
 const workerTids = [...threadCpu().keys()].filter((t) => !before.has(t));
 
@@ -142,7 +145,7 @@ const med = (xs) => {
 };
 const fmt = (xs, d = 0) => `${med(xs).toFixed(d)} [${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}]`;
 console.log(
-  `edu-fenced ${STRATEGY}, ${N} schedules per call, ${ROUNDS} rounds alternating serial / jobs ${JOBS}; median [min–max]`,
+  `${S[WORLD].name} ${STRATEGY}, ${N} schedules per call, ${ROUNDS} rounds alternating serial / jobs ${JOBS}; median [min–max]`,
 );
 for (const [name, rs] of Object.entries(rows)) {
   const col = (k, d) =>
