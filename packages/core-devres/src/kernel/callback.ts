@@ -22,10 +22,11 @@ export function callbackRunnable(
   registeredStack: string | undefined,
   fn?: object,
 ): boolean {
-  checkKernel('callbackRunnable', k);
+  // No checkKernel here: every callback dispatch of every subsystem runs
+  // this, with the kernel its own object was made with (docs/validation.md, "Hot paths").
   // A registration that names no owner (a missing `.owner = THIS_MODULE`)
   // still runs code that lives in some module: look the text up.
-  const o = owner ?? (fn === undefined ? null : textOwnerOf(k, fn));
+  const o = owner ?? (fn === undefined ? null : (textMap(k).get(fn) ?? null));
   if (o === null || !o.textFreed) return true;
   reportExecuteAfterFree(k, o, fnName, kind, registeredStack);
   return false;
