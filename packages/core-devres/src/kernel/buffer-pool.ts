@@ -103,12 +103,12 @@ export class KernelMemory {
     checkByte('KernelMemory.reset', byte);
     if (byte === this.fillByte) {
       if (this.start < this.end) this.bytes.fill(byte, this.start, this.end);
-      this.start = this.buffer.byteLength;
+      this.start = this.size;
       this.end = 0;
       return;
     }
     this.bytes.fill(byte);
-    this.written(0, this.buffer.byteLength);
+    this.written(0, this.size);
   }
 }
 

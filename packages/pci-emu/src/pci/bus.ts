@@ -34,7 +34,7 @@ import type { PciDeviceModel } from '../model/device-model.js';
 import { checkPciDev } from './check.js';
 import { buildConfigSpace } from './config-space.js';
 import { PCI_ANY_ID, PCI_STD_NUM_BARS } from './constants.js';
-import { BarResource, PciDev, type PciResource } from './pci-dev.js';
+import { BarResource, PciDev } from './pci-dev.js';
 
 /** One entry of a driver's ID table (`struct pci_device_id`, vendor/device part). */
 export interface PciDeviceId {
@@ -178,7 +178,7 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
   const s = state(k);
   const slot = opts.slot ?? s.nextSlot++;
   const addrs: number[] = [];
-  const resources: PciResource[] = [];
+  const resources: BarResource[] = [];
   for (let i = 0; i < PCI_STD_NUM_BARS; i++) {
     const spec = model.bars[i];
     if (!spec) {
@@ -195,9 +195,7 @@ export async function pciAddDevice(k: Kernel, model: PciDeviceModel, opts: PciAd
     // Recycled across explored runs (docs/explorer.md, "Speed"): every byte
     // the spec's fill, as a new buffer filled so would be.
     const mem = kernelMemory(k, spec.size, spec.fill ?? 0);
-    // What the model may write on its own: its register file, or all of it.
-    mem.written(0, spec.registerBytes ?? spec.size);
-    resources.push(new BarResource(start, spec.size, io ? 'io' : 'mem', mem));
+    resources.push(new BarResource(start, spec.size, io ? 'io' : 'mem', mem, spec.registerBytes));
     if (spec.kind === 'mem64') {
       i++;
       addrs.push(0);

@@ -46,7 +46,21 @@ export class BarResource implements PciResource {
     readonly len: number,
     readonly flags: 'mem' | 'io' | null,
     readonly memory: KernelMemory | null,
-  ) {}
+    /** Bytes at the start the model writes on its own (`PciBarSpec.registerBytes`; all of the BAR by default). */
+    private readonly modelBytes = len,
+  ) {
+    this.memory?.written(0, modelBytes);
+  }
+
+  /**
+   * Every byte back to the BAR's fill (only the written ones are
+   * rewritten), then the model's register window counted as written again,
+   * as the model rewrites it next.
+   */
+  restore(): void {
+    this.memory?.reset();
+    this.memory?.written(0, this.modelBytes);
+  }
 
   get buffer(): ArrayBuffer | null {
     const m = this.memory;
@@ -96,7 +110,7 @@ export class PciDev extends Device {
     /** The device model behind the BARs. */
     readonly model: PciDeviceModel,
     readonly config: ConfigSpace,
-    readonly resources: PciResource[],
+    readonly resources: BarResource[],
     intxIrq: number,
     /** Devfn-style slot, for names. */
     readonly slot: number,
@@ -184,11 +198,9 @@ export class PciDev extends Device {
         return m.buffer;
       },
       restoreBar(i) {
-        const m = self.resources[i]?.memory;
-        if (!m) throw new RangeError(`${self.name}: BAR ${i} is not implemented`);
-        m.reset();
-        // The model rewrites its register file next: count it again.
-        m.written(0, self.model.bars[i]?.registerBytes ?? m.buffer.byteLength);
+        const r = self.resources[i];
+        if (!r?.memory) throw new RangeError(`${self.name}: BAR ${i} is not implemented`);
+        r.restore();
       },
       setIntx: (level) => self.setIntx(level),
       msiEnabled: () => self.config.msiEnabled,
